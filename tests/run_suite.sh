@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole suite, from a fresh machine: system servers, Python packages, lint, types, tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The real-server tests need dnsmasq (a DNS server) and tmux; install them when missing.
+missing=()
+command -v dnsmasq >/dev/null 2>&1 || missing+=(dnsmasq-base)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+python3 -m ruff format --check wizard tests benchmarks 2>/dev/null || python3 -m ruff format --check wizard tests
+python3 -m ruff check wizard tests
+python3 -m mypy
+python3 -m pytest "$@"

@@ -1,0 +1,256 @@
+"""Load and validate checklist files from ``checklists/`` into model objects."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from wizard.errors import ChecklistError
+from wizard.model import (
+    CHECK_TYPES,
+    CONDITION_KEYS,
+    SHELLS,
+    Checklist,
+    Condition,
+    GuiPath,
+    Host,
+    Script,
+    Step,
+    StepKind,
+)
+from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
+
+DEFAULT_CHECKLIST = "incoming-email.toml"
+_STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_STEP_FIELDS = {
+    "id",
+    "title",
+    "kind",
+    "modes",
+    "host",
+    "why",
+    "verify",
+    "on_failure",
+    "undo",
+    "gui",
+    "scripts",
+    "checks",
+    "before",
+    "pitfalls",
+    "expected",
+}
+_REQUIRED_STEP_FIELDS = ("id", "title", "kind", "modes", "host", "why", "verify", "on_failure", "undo")
+_TEMPLATE_FIELDS = ("why", "verify", "on_failure", "undo", "before", "expected")
+_CONDITION_VALUES = {
+    "mode": MODES,
+    "sharepoint": PRODUCT_VERSIONS,
+    "exchange": PRODUCT_VERSIONS,
+    "windows": WINDOWS_VERSIONS,
+}
+_T = TypeVar("_T")
+
+
+def checklist_dir() -> Path:
+    """The folder of shipped checklists (inside the installed package)."""
+    return Path(str(resources.files("wizard") / "checklists"))
+
+
+def load_default() -> Checklist:
+    """The shipped incoming e-mail checklist."""
+    return load_checklist(checklist_dir() / DEFAULT_CHECKLIST)
+
+
+def load_checklist(path: Path) -> Checklist:
+    """Read and validate one checklist file.
+
+    Raises:
+        ChecklistError: naming the file, and the step and field where the defect is.
+    """
+    name = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ChecklistError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ChecklistError(f"{name}: is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
+    checklist = parse_checklist(data, name)
+    # Imported here: rendering pulls in jinja2, which loading alone does not need.
+    from wizard.render import verify_templates
+
+    verify_templates(checklist)
+    return checklist
+
+
+def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
+    """Validate checklist data already parsed from TOML."""
+    unknown = set(data) - {"id", "title", "version", "steps"}
+    if unknown:
+        raise ChecklistError(f"{name}: unknown top-level field {sorted(unknown)[0]!r}")
+    for key in ("id", "title"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise ChecklistError(f"{name}: field {key!r} must be a non-empty string")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ChecklistError(f"{name}: field 'version' must be a whole number from 1")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise ChecklistError(f"{name}: needs at least one [[steps]] table")
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_steps):
+        step = _parse_step(raw, name, index)
+        if step.id in seen:
+            raise ChecklistError(f"{name}: step {step.id!r}: field 'id': duplicate step id")
+        seen.add(step.id)
+        steps.append(step)
+    return Checklist(data["id"], data["title"], version, tuple(steps), source=name)
+
+
+class _StepReader:
+    """Reads one step's fields, naming file, step and field in every error."""
+
+    def __init__(self, raw: Mapping[str, Any], file: str, label: str):
+        self.raw = raw
+        self.file = file
+        self.label = label
+
+    def fail(self, field: str, reason: str) -> ChecklistError:
+        return ChecklistError(f"{self.file}: step {self.label}: field {field!r}: {reason}")
+
+    def text(self, field: str, *, required: bool = True) -> str:
+        value = self.raw.get(field)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(
+                field, "is required and must be non-empty text" if value is None else "must be non-empty text"
+            )
+        return value.strip()
+
+    def choice(self, field: str, allowed: tuple[str, ...], convert: Callable[[str], _T]) -> _T:
+        value = self.text(field)
+        if value not in allowed:
+            raise self.fail(field, f"{value!r} is not one of {', '.join(allowed)}")
+        return convert(value)
+
+    def strings(self, field: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self.raw.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+            raise self.fail(field, "must be a list of non-empty strings")
+        if allowed is not None:
+            for item in value:
+                if item not in allowed:
+                    raise self.fail(field, f"{item!r} is not one of {', '.join(allowed)}")
+        if len(set(value)) != len(value):
+            raise self.fail(field, "lists the same value twice")
+        return tuple(x.strip() for x in value)
+
+    def condition(self, field: str, raw: Any) -> Condition:
+        if raw is None:
+            return Condition()
+        if not isinstance(raw, Mapping):
+            raise self.fail(field, "'when' must be a table such as { exchange = [\"2013\"] }")
+        values: dict[str, tuple[str, ...]] = {}
+        for key, items in raw.items():
+            if key not in CONDITION_KEYS:
+                raise self.fail(field, f"'when' key {key!r} is not one of {', '.join(CONDITION_KEYS)}")
+            if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
+                raise self.fail(field, f"'when.{key}' must be a non-empty list of strings")
+            for item in items:
+                if item not in _CONDITION_VALUES[key]:
+                    raise self.fail(
+                        field,
+                        f"'when.{key}' value {item!r} is not one of {', '.join(_CONDITION_VALUES[key])}",
+                    )
+            values[key] = tuple(items)
+        return Condition(**values)
+
+    def tables(self, field: str) -> list[Mapping[str, Any]]:
+        value = self.raw.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(x, Mapping) for x in value):
+            raise self.fail(field, f"must be a list of [[steps.{field}]] tables")
+        return value
+
+
+def _parse_step(raw: Any, file: str, index: int) -> Step:
+    if not isinstance(raw, Mapping):
+        raise ChecklistError(f"{file}: step #{index + 1}: must be a table")
+    step_id = raw.get("id")
+    label = repr(step_id) if isinstance(step_id, str) else f"#{index + 1}"
+    reader = _StepReader(raw, file, label)
+    for field in _REQUIRED_STEP_FIELDS:
+        if field not in raw:
+            raise reader.fail(field, "is required")
+    unknown = sorted(set(raw) - _STEP_FIELDS)
+    if unknown:
+        raise reader.fail(unknown[0], "unknown field")
+    if not isinstance(step_id, str) or not _STEP_ID.match(step_id):
+        raise reader.fail("id", "must be lower-case letters, digits and '_', starting with a letter")
+    modes = reader.strings("modes", MODES)
+    if not modes:
+        raise reader.fail("modes", "must name at least one mode")
+    gui = []
+    for item in reader.tables("gui"):
+        _only(reader, "gui", item, {"text", "label", "when"})
+        gui.append(
+            GuiPath(
+                text=_item_text(reader, "gui", item, "text"),
+                label=_item_text(reader, "gui", item, "label", required=False),
+                when=reader.condition("gui", item.get("when")),
+            )
+        )
+    scripts = []
+    for item in reader.tables("scripts"):
+        _only(reader, "scripts", item, {"text", "label", "when", "shell", "source"})
+        shell = _item_text(reader, "scripts", item, "shell")
+        if shell not in SHELLS:
+            raise reader.fail("scripts", f"shell {shell!r} is not one of {', '.join(SHELLS)}")
+        scripts.append(
+            Script(
+                text=_item_text(reader, "scripts", item, "text"),
+                shell=shell,
+                source=_item_text(reader, "scripts", item, "source"),
+                label=_item_text(reader, "scripts", item, "label", required=False),
+                when=reader.condition("scripts", item.get("when")),
+            )
+        )
+    return Step(
+        id=step_id,
+        title=reader.text("title"),
+        kind=reader.choice("kind", tuple(StepKind), StepKind),
+        modes=modes,
+        host=reader.choice("host", tuple(Host), Host),
+        why=reader.text("why"),
+        verify=reader.text("verify"),
+        on_failure=reader.text("on_failure"),
+        undo=reader.text("undo"),
+        gui=tuple(gui),
+        scripts=tuple(scripts),
+        checks=reader.strings("checks", CHECK_TYPES),
+        before=reader.text("before", required=False),
+        pitfalls=reader.strings("pitfalls"),
+        expected=reader.text("expected", required=False),
+    )
+
+
+def _only(reader: _StepReader, field: str, item: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(item) - allowed)
+    if unknown:
+        raise reader.fail(field, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _item_text(
+    reader: _StepReader, field: str, item: Mapping[str, Any], key: str, *, required: bool = True
+) -> str:
+    value = item.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise reader.fail(field, f"'{key}' is required and must be non-empty text")
+    return value.strip("\n")

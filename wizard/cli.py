@@ -1,0 +1,307 @@
+"""The command line: argument parsing, picking a front end, exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import NoReturn
+
+from wizard import __version__, validate
+from wizard.errors import PlanError, StoreError, WizardError
+from wizard.model import Checklist
+from wizard.plan import Plan, load_plan_file, plan_json_schema
+from wizard.results import utc_now
+from wizard.session import Session
+
+PROG = "spmail-wizard"
+EXPORT_FORMATS = ("md", "html", "ps1", "plan")
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as the contract fixes them."""
+
+    OK = 0
+    """Nothing failed (warnings and skips allowed)."""
+    FAILED = 1
+    """A check failed or errored."""
+    USAGE = 2
+    """Bad invocation, or an unreadable or invalid plan or session."""
+    INTERRUPTED = 130
+    """Stopped with Ctrl+C."""
+
+
+class UsageError(WizardError):
+    """The command line itself is wrong."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr rather than a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(
+        prog=PROG,
+        description="Set up SharePoint incoming e-mail through IIS SMTP, step by step, "
+        "on one server or behind NLB, and prove each step live.",
+        epilog="Without a command, the full-screen wizard opens at its start screen.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    new = commands.add_parser("new", help="start a guided session, optionally prefilled from a plan")
+    new.add_argument("--plan", type=Path, metavar="FILE", help="plan file (TOML) to prefill the answers")
+    new.add_argument("--name", metavar="NAME", help="name of the new session (default: from the mail host)")
+    new.add_argument("--plain", action="store_true", help="line-by-line prompts instead of the full screen")
+
+    resume = commands.add_parser("resume", help="reopen a saved session where it stopped")
+    resume.add_argument("name", nargs="?", metavar="NAME", help="session name (default: the latest)")
+    resume.add_argument(
+        "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
+    )
+
+    sessions = commands.add_parser("sessions", help="list saved sessions")
+    sessions.add_argument("--json", action="store_true", help="print JSON")
+
+    check = commands.add_parser("check", help="run the live checks headless")
+    _add_source(check)
+    check.add_argument(
+        "--step", action="append", default=[], metavar="ID", help="only this step (repeatable)"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument(
+        "--timeout", type=float, default=5.0, metavar="S", help="seconds per probe (default 5)"
+    )
+    check.add_argument(
+        "--send-test", action="store_true", help="also send a real test message (library_test, connector)"
+    )
+
+    export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
+    _add_source(export)
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="file (folder for ps1); default: stdout"
+    )
+
+    commands.add_parser("schema", help="print the plan file's JSON Schema")
+    return parser
+
+
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", type=Path, metavar="PLAN", help="plan file (TOML)")
+    parser.add_argument("--session", metavar="NAME", help="a saved session instead of a plan file")
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _load_checklist() -> Checklist:
+    from wizard.checklist import load_default
+
+    return load_default()
+
+
+def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
+    """The plan named on the command line, from a file or a saved session."""
+    if args.plan and args.session:
+        raise UsageError("give either a plan file or --session NAME, not both")
+    if args.session:
+        from wizard import store
+
+        session = store.load(args.session)
+        try:
+            return session.plan(), session
+        except PlanError as exc:
+            raise StoreError(
+                f"session {session.name!r} has no complete plan yet ({exc}); finish the mode step first"
+            ) from None
+    if args.plan:
+        return load_plan_file(args.plan), None
+    raise UsageError("name a plan file or --session NAME")
+
+
+def _interactive_ok(command: str) -> bool:
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return True
+    _err(
+        f"`{command}` needs a terminal; without one, use `{PROG} check` to run the checks "
+        f"and `{PROG} export` to write the runbook"
+    )
+    return False
+
+
+def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
+    """Hand over to the TUI or the plain prompts."""
+    checklist = _load_checklist()
+    if plain:
+        try:
+            from wizard import prompt
+        except ImportError:
+            _err("the plain prompt mode is not built yet; use `check` and `export`")
+            return ExitCode.USAGE
+        return ExitCode(prompt.run(checklist, session_name))
+    try:
+        from wizard.tui import app
+    except ImportError:
+        _err("the full-screen wizard is not built yet; use `check` and `export`")
+        return ExitCode.USAGE
+    return ExitCode(app.run(checklist, session_name))
+
+
+def _cmd_new(args: argparse.Namespace) -> ExitCode:
+    from wizard import store
+
+    if not _interactive_ok("new"):
+        return ExitCode.USAGE
+    plan_data: dict[str, object] = {}
+    if args.plan:
+        plan_data = load_plan_file(args.plan).to_data()
+        plan_data.pop("schema", None)
+    if args.name:
+        name = validate.session_name(args.name)
+        if store.exists(name):
+            raise UsageError(
+                f"a session named {name!r} exists; `{PROG} resume {name}` or choose another name"
+            )
+    else:
+        base = str(plan_data.get("mail_host") or f"farm-{utc_now():%Y%m%d-%H%M}")
+        name = store.unique_name(base)
+    checklist = _load_checklist()
+    session = Session(name=name, plan_data=plan_data, checklist_version=checklist.version)
+    path = store.save(session)
+    print(f"Session {name!r} saved to {path}", file=sys.stderr)
+    return _open_front_end(name, args.plain)
+
+
+def _cmd_resume(args: argparse.Namespace) -> ExitCode:
+    from wizard import store
+
+    if not _interactive_ok("resume"):
+        return ExitCode.USAGE
+    name = args.name
+    if name is None:
+        good = [info for info in store.list_sessions(_load_checklist()) if not info.error]
+        if not good:
+            raise StoreError(f"no saved session to resume; start one with `{PROG} new`")
+        name = good[0].name
+    else:
+        store.load(name)  # refuse a missing or damaged session before any screen opens
+    return _open_front_end(name, args.plain)
+
+
+def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
+    from wizard import store
+
+    infos = store.list_sessions(_load_checklist())
+    if args.json:
+        print(json.dumps({"schema": 1, "sessions": [info.to_json() for info in infos]}, indent=2))
+        return ExitCode.OK
+    if not infos:
+        print(f"No saved sessions in {store.sessions_dir()}.")
+        return ExitCode.OK
+    rows = [("NAME", "MODE", "MAIL HOST", "PROGRESS", "STEP", "LAST CHANGE")]
+    for info in infos:
+        if info.error:
+            rows.append((info.name, "-", "-", "-", "-", "refused: see below"))
+            continue
+        changed = info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if info.updated_at else ""
+        rows.append(
+            (
+                info.name,
+                info.mode,
+                info.mail_host or "(not set)",
+                f"{info.settled}/{info.total}",
+                info.current_step,
+                changed,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    for info in infos:
+        if info.error:
+            print(info.error, file=sys.stderr)
+    return ExitCode.OK
+
+
+def _cmd_check(args: argparse.Namespace) -> ExitCode:
+    if not args.timeout > 0 or args.timeout > 300:
+        raise UsageError("--timeout takes seconds between 0 and 300")
+    _plan_and_session(args)
+    _err("the live checks are not built yet")
+    return ExitCode.USAGE
+
+
+def _cmd_export(args: argparse.Namespace) -> ExitCode:
+    plan, _session = _plan_and_session(args)
+    if args.format == "plan":
+        from wizard.planfile import dump_plan
+
+        _write_text(dump_plan(plan.to_data()), args.output)
+        return ExitCode.OK
+    _err(f"the {args.format} runbook export is not built yet; `--format plan` works")
+    return ExitCode.USAGE
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from wizard.store import write_text_atomic
+
+    write_text_atomic(output, text)
+    print(f"Wrote {output}", file=sys.stderr)
+
+
+def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
+    print(json.dumps(plan_json_schema(), indent=2))
+    return ExitCode.OK
+
+
+_COMMANDS = {
+    "new": _cmd_new,
+    "resume": _cmd_resume,
+    "sessions": _cmd_sessions,
+    "check": _cmd_check,
+    "export": _cmd_export,
+    "schema": _cmd_schema,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> ExitCode:
+    """Parse the arguments and run one command; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            if not _interactive_ok(PROG):
+                return ExitCode.USAGE
+            return _open_front_end(None, plain=False)
+        return _COMMANDS[args.command](args)
+    except PlanError as exc:
+        for line in exc.lines():
+            _err(line)
+        return ExitCode.USAGE
+    except (WizardError, ValueError) as exc:
+        _err(str(exc))
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`); nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point."""
+    return int(run(argv))

@@ -1,0 +1,181 @@
+"""The checklist model: steps as data, frozen once loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class StepKind(StrEnum):
+    """What the operator does on a step; front ends pick a screen by kind."""
+
+    INPUT = "input"
+    """The farm's values are entered or reviewed (the mode step)."""
+    ACTION = "action"
+    """A change is made somewhere, then checked."""
+    INFO = "info"
+    """Information only; nothing to change here."""
+
+
+class Host(StrEnum):
+    """Where a step is carried out."""
+
+    WORKSTATION = "workstation"
+    DNS = "dns"
+    NLB = "nlb"
+    EXCHANGE = "exchange"
+    NODE = "node"
+    CENTRAL_ADMIN = "central_admin"
+    LIBRARY = "library"
+
+    @property
+    def label(self) -> str:
+        """The host as a heading: where the operator sits for this step."""
+        return _HOST_LABELS[self]
+
+
+_HOST_LABELS = {
+    Host.WORKSTATION: "This workstation",
+    Host.DNS: "DNS server",
+    Host.NLB: "NLB Manager (any cluster node)",
+    Host.EXCHANGE: "Exchange server",
+    Host.NODE: "Each SMTP node",
+    Host.CENTRAL_ADMIN: "SharePoint Central Administration",
+    Host.LIBRARY: "The document library (browser)",
+}
+
+CONDITION_KEYS = ("mode", "sharepoint", "exchange", "windows")
+"""Keys a ``when`` table may test, each against a list of plan values."""
+
+SHELLS = ("powershell", "cmd", "vbscript")
+"""Languages a step's script may be written in."""
+
+CHECK_TYPES = (
+    "smtp-greeting",
+    "dns-a-record",
+    "nlb-distribution",
+    "connector-send-test",
+    "relay-refused",
+    "connection-control",
+    "fqdn-greeting",
+    "alias-accepted",
+    "central-admin-manual",
+    "library-delivery",
+    "outgoing-smtp",
+)
+"""Check types the code implements; a step lists the ones that prove it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a variant applies: every listed key must match the plan (unset keys match all)."""
+
+    mode: tuple[str, ...] = ()
+    sharepoint: tuple[str, ...] = ()
+    exchange: tuple[str, ...] = ()
+    windows: tuple[str, ...] = ()
+
+    def matches(self, *, mode: str, sharepoint: str, exchange: str, windows: str | None) -> bool:
+        """True when the plan's values satisfy this condition.
+
+        An unknown Windows version matches every Windows condition, so that
+        the operator sees all variants, each with its label.
+        """
+        if self.mode and mode not in self.mode:
+            return False
+        if self.sharepoint and sharepoint not in self.sharepoint:
+            return False
+        if self.exchange and exchange not in self.exchange:
+            return False
+        return not (self.windows and windows is not None and windows not in self.windows)
+
+
+@dataclass(frozen=True, slots=True)
+class GuiPath:
+    """A click path in a management console, for the versions its condition names."""
+
+    text: str
+    """Markdown template of the click path."""
+    label: str = ""
+    """Which versions this is for, shown as a heading (``Exchange 2013 and later``)."""
+    when: Condition = field(default_factory=Condition)
+    """When this path applies."""
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A scriptable equivalent, confirmed by a named source."""
+
+    text: str
+    """Template of the script; plan values go through the quoting filters."""
+    shell: str
+    """One of :data:`SHELLS`."""
+    source: str
+    """Where the command's syntax is documented."""
+    label: str = ""
+    """Which versions this is for."""
+    when: Condition = field(default_factory=Condition)
+    """When this script applies."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the checklist."""
+
+    id: str
+    """Stable id, as in the contract (``alias``)."""
+    title: str
+    """Short imperative title."""
+    kind: StepKind
+    """What the operator does here."""
+    modes: tuple[str, ...]
+    """Modes this step belongs to."""
+    host: Host
+    """Where the step is carried out."""
+    why: str
+    """Markdown template: why the step matters."""
+    verify: str
+    """Markdown template: what is checked live, and how."""
+    on_failure: str
+    """Markdown template: what to do when the check fails."""
+    undo: str
+    """Markdown template: how to undo the step."""
+    gui: tuple[GuiPath, ...] = ()
+    """Click paths, per version."""
+    scripts: tuple[Script, ...] = ()
+    """Scriptable equivalents, per version."""
+    checks: tuple[str, ...] = ()
+    """Check types that prove the step."""
+    before: str = ""
+    """Markdown template: a warning to read before doing the step."""
+    pitfalls: tuple[str, ...] = ()
+    """Markdown templates: traps an operator falls into here."""
+    expected: str = ""
+    """Markdown template: the result to expect once the step is done."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """An ordered list of steps, loaded from one file."""
+
+    id: str
+    title: str
+    version: int
+    steps: tuple[Step, ...]
+    source: str = ""
+    """The file the checklist came from."""
+
+    def for_mode(self, mode: str) -> tuple[Step, ...]:
+        """The steps of one mode, in order."""
+        return tuple(step for step in self.steps if mode in step.modes)
+
+    def step(self, step_id: str) -> Step:
+        """The step with that id.
+
+        Raises:
+            KeyError: no such step.
+        """
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)

@@ -1,0 +1,311 @@
+"""The plan: one farm's answers, validated with reasons a user understands."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from wizard import validate
+from wizard.errors import PlanError, Problem
+from wizard.planfile import locate_key
+
+PLAN_SCHEMA = 1
+MAX_NLB_NODES = 32
+Mode = Literal["single", "nlb"]
+ProductVersion = Literal["2007", "2010", "2013", "2016", "2019", "se"]
+WindowsVersion = Literal["2003", "2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025"]
+MODES: tuple[str, ...] = ("single", "nlb")
+PRODUCT_VERSIONS: tuple[str, ...] = ("2007", "2010", "2013", "2016", "2019", "se")
+WINDOWS_VERSIONS: tuple[str, ...] = (
+    "2003",
+    "2008",
+    "2008r2",
+    "2012",
+    "2012r2",
+    "2016",
+    "2019",
+    "2022",
+    "2025",
+)
+
+HostName = Annotated[
+    str,
+    AfterValidator(validate.hostname),
+    Field(description="DNS host name: letters, digits and hyphens in dot-separated labels"),
+]
+Fqdn = Annotated[
+    str,
+    AfterValidator(validate.fqdn),
+    Field(description="fully qualified DNS name with at least two labels"),
+]
+IpAddress = Annotated[str, AfterValidator(validate.ip_address), Field(description="IPv4 or IPv6 literal")]
+DnsServer = Annotated[
+    str,
+    AfterValidator(validate.dns_server),
+    Field(description="DNS server as 'addr', 'addr:port' or '[v6addr]:port'"),
+]
+HostOrAddress = Annotated[
+    str,
+    AfterValidator(validate.host_or_address),
+    Field(description="host name or IP literal"),
+]
+MailAddress = Annotated[str, AfterValidator(validate.mail_address), Field(description="e-mail address")]
+WindowsPath = Annotated[
+    str,
+    AfterValidator(validate.windows_path),
+    Field(description=r"Windows folder: C:\... or \\server\share\..."),
+]
+Port = Annotated[int, Field(ge=1, le=65535, description="TCP port")]
+
+
+class Node(BaseModel):
+    """A server running the IIS SMTP service."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    name: HostName
+    """The server's own DNS name, used to tell results apart."""
+    address: IpAddress
+    """The server's dedicated address (not the VIP)."""
+    drop_folder: WindowsPath | None = None
+    """The Drop folder as this machine can read it; enables arrival checks."""
+
+
+class Plan(BaseModel):
+    """Every answer the wizard needs about one farm.
+
+    Build one with :func:`parse_plan`, which also applies the rules that tie
+    fields together (mode and node count, the VIP, the zone).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        title="spmail-wizard plan",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    schema_: Literal[1] = Field(1, alias="schema", description="plan file format version")
+    mode: Mode = Field(description="'single' for one server, 'nlb' for load balanced")
+    mail_host: Fqdn = Field(description="e-mail server display address; the name Exchange routes to")
+    dns_zone: Fqdn | None = Field(
+        None, description="zone holding the A record; default: mail_host without its first label"
+    )
+    vip: IpAddress | None = Field(None, description="nlb only: the cluster address")
+    exchange_servers: list[IpAddress] = Field(
+        min_length=1, description="the only clients allowed to relay (and connect)"
+    )
+    connection_control: bool = Field(False, description="restrict connections too")
+    dns_servers: list[DnsServer] = Field(default_factory=list, description="empty: the system resolver")
+    smtp_port: Port = 25
+    sharepoint_version: ProductVersion
+    exchange_version: ProductVersion
+    windows_version: WindowsVersion | None = Field(
+        None, description="Windows Server version of the SMTP nodes, if known"
+    )
+    test_recipient: MailAddress | None = Field(
+        None, description="address of the mail-enabled library used by library_test"
+    )
+    outgoing_smtp_server: HostOrAddress | None = Field(
+        None, description="outbound SMTP server set in Central Administration, if known"
+    )
+    nodes: list[Node] = Field(min_length=1)
+
+    @property
+    def zone(self) -> str:
+        """The DNS zone, given or derived from the mail host."""
+        return self.dns_zone or self.mail_host.split(".", 1)[1]
+
+    @property
+    def record_name(self) -> str:
+        """The A record's name relative to the zone (``mossmail``)."""
+        return self.mail_host[: -len(self.zone) - 1]
+
+    @property
+    def target_address(self) -> str:
+        """The address mail_host must resolve to: the VIP, or the single node."""
+        return self.vip if self.mode == "nlb" and self.vip else self.nodes[0].address
+
+    def to_data(self) -> dict[str, Any]:
+        """The plan as plain data in file order, without unset optional keys."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+_TYPE_REASONS = {
+    "string_type": "must be a quoted string",
+    "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": 'must be a list, such as ["..."]',
+    "model_type": "must be a table",
+    "dict_type": "must be a table",
+    "missing": "is required",
+    "too_short": "must not be empty",
+}
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _reason(error: Mapping[str, Any], fields: list[str]) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "extra_forbidden":
+        return f"unknown key; the keys here are {', '.join(fields)}"
+    if kind == "literal_error":
+        return f"{error['input']!r} is not one of {error['ctx']['expected']}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{error['input']} is outside the port range 1-65535"
+    if kind == "too_short" and error["loc"] == ("nodes",):
+        return "list at least one node (a server running the SMTP service)"
+    if kind == "too_short" and error["loc"] == ("exchange_servers",):
+        return "list at least one Exchange server address; only they may relay"
+    return _TYPE_REASONS.get(kind, str(error["msg"]))
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _cross_problems(plan: Plan) -> list[Problem]:
+    problems: list[Problem] = []
+    if plan.dns_zone and not plan.mail_host.endswith("." + plan.dns_zone):
+        problems.append(
+            Problem("mail_host", f"{plan.mail_host!r} is not a name inside dns_zone {plan.dns_zone!r}")
+        )
+    count = len(plan.nodes)
+    if plan.mode == "single":
+        if count != 1:
+            problems.append(Problem("nodes", f"single mode takes exactly one node, not {count}"))
+        if plan.vip is not None:
+            problems.append(Problem("vip", 'single mode has no VIP; remove it or set mode = "nlb"'))
+    else:
+        if count < 2:
+            problems.append(Problem("nodes", f"nlb mode needs at least two nodes, not {count}"))
+        if count > MAX_NLB_NODES:
+            problems.append(
+                Problem("nodes", f"an NLB cluster holds at most {MAX_NLB_NODES} hosts, not {count}")
+            )
+        if plan.vip is None:
+            problems.append(Problem("vip", "nlb mode needs the cluster's virtual address"))
+    seen_names: dict[str, int] = {}
+    seen_addresses: dict[str, int] = {}
+    for index, node in enumerate(plan.nodes):
+        if node.name in seen_names:
+            problems.append(
+                Problem(f"nodes[{index}].name", f"{node.name!r} is already node {seen_names[node.name] + 1}")
+            )
+        seen_names.setdefault(node.name, index)
+        if node.address in seen_addresses:
+            problems.append(
+                Problem(
+                    f"nodes[{index}].address",
+                    f"{node.address} is already the address of node {seen_addresses[node.address] + 1}",
+                )
+            )
+        seen_addresses.setdefault(node.address, index)
+        if plan.vip is not None and node.address == plan.vip:
+            problems.append(
+                Problem(f"nodes[{index}].address", f"{node.address} is the VIP; give the node's own address")
+            )
+    if len(set(plan.exchange_servers)) != len(plan.exchange_servers):
+        problems.append(Problem("exchange_servers", "lists the same address twice"))
+    if plan.test_recipient and not plan.test_recipient.endswith("@" + plan.mail_host):
+        problems.append(Problem("test_recipient", f"must be an address at {plan.mail_host} (the library's)"))
+    return problems
+
+
+def parse_plan(data: Mapping[str, Any], *, source_text: str | None = None, file: str | None = None) -> Plan:
+    """Validate plan data and return the plan.
+
+    Args:
+        data: the plan as parsed from TOML or JSON.
+        source_text: the file's text, so that problems can name their line.
+        file: the file name to put in front of each problem.
+
+    Raises:
+        PlanError: with every problem found, each naming its key.
+    """
+    if not isinstance(data, Mapping):
+        raise PlanError([Problem("", "a plan must be a table of keys")], file)
+    try:
+        plan = Plan.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            fields = _field_names(Node if len(loc) >= 2 and loc[0] == "nodes" else Plan)
+            key = _key_path(loc)
+            line = locate_key(source_text, loc) if source_text else None
+            problems.append(Problem(key, _reason(error, fields), line))
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        raise PlanError(problems, file) from None
+    cross = _cross_problems(plan)
+    if cross:
+        if source_text:
+            cross = [Problem(p.key, p.reason, locate_key(source_text, _loc_of(p.key))) for p in cross]
+        raise PlanError(cross, file)
+    return plan
+
+
+def _loc_of(key: str) -> tuple[int | str, ...]:
+    loc: list[int | str] = []
+    for part in key.replace("]", "").split("."):
+        name, _, index = part.partition("[")
+        loc.append(name)
+        if index:
+            loc.append(int(index))
+    return tuple(loc)
+
+
+def load_plan_text(text: str, *, file: str | None = None) -> Plan:
+    """Parse and validate a plan from TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = _split_toml_error(str(exc))
+        raise PlanError([Problem("", f"not valid TOML: {message}", line)], file) from None
+    return parse_plan(data, source_text=text, file=file)
+
+
+def _split_toml_error(text: str) -> tuple[str, int | None]:
+    """Python 3.11's TOML errors carry the position only inside the message."""
+    match = re.search(r"\s*\(at line (\d+), column \d+\)", text)
+    if not match:
+        return text, None
+    return text[: match.start()] + text[match.end() :], int(match.group(1))
+
+
+def load_plan_file(path: Path) -> Plan:
+    """Read, parse and validate a plan file.
+
+    Raises:
+        PlanError: the file cannot be read, is not TOML, or is not a valid plan.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError([Problem("", f"cannot read the plan: {exc.strerror or exc}")], str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanError([Problem("", "is not UTF-8 text; save the plan as UTF-8")], str(path)) from None
+    return load_plan_text(text, file=str(path))
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, generated from the model."""
+    return Plan.model_json_schema(by_alias=True)

@@ -1,0 +1,213 @@
+"""Fill a step's text with a plan's values: the one place checklist templates are rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from wizard.errors import ChecklistError
+from wizard.model import Checklist, Condition, Step
+from wizard.plan import Node, Plan, parse_plan
+
+# Characters PowerShell treats as single quotes; doubling each keeps it literal.
+_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def ps_quote(value: object) -> str:
+    """A PowerShell single-quoted string literal holding ``value`` exactly."""
+    text = str(value)
+    for quote in _PS_QUOTES:
+        text = text.replace(quote, quote * 2)
+    return f"'{text}'"
+
+
+def ps_list(values: Iterable[object]) -> str:
+    """A PowerShell array literal of single-quoted strings: ``@('a', 'b')``."""
+    return "@(" + ", ".join(ps_quote(v) for v in values) + ")"
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["ps"] = ps_quote
+    env.filters["ps_list"] = ps_list
+    return env
+
+
+_ENV = _environment()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedGui:
+    """A click path filled in for the plan."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedScript:
+    """A script filled in for the plan."""
+
+    label: str
+    shell: str
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedStep:
+    """A step's guidance, filled in with one plan's values and versions."""
+
+    step: Step
+    why: str
+    before: str
+    verify: str
+    expected: str
+    on_failure: str
+    undo: str
+    pitfalls: tuple[str, ...]
+    gui: tuple[RenderedGui, ...]
+    scripts: tuple[RenderedScript, ...]
+
+
+def template_context(plan: Plan, node: Node | None = None) -> dict[str, Any]:
+    """The names a checklist template may use."""
+    sp, ex, win = plan.sharepoint_version, plan.exchange_version, plan.windows_version
+    dns_server = plan.dns_servers[0].rsplit(":", 1)[0] if plan.dns_servers else ""
+    if dns_server.startswith("["):
+        dns_server = dns_server[1:-1]
+    return {
+        "plan": plan,
+        "mode": plan.mode,
+        "nlb": plan.mode == "nlb",
+        "mail_host": plan.mail_host,
+        "zone": plan.zone,
+        "record_name": plan.record_name,
+        "vip": plan.vip or "",
+        "target_address": plan.target_address,
+        "exchange_servers": list(plan.exchange_servers),
+        "exchange_server": plan.exchange_servers[0],
+        "connection_control": plan.connection_control,
+        "nodes": list(plan.nodes),
+        "node": node or plan.nodes[0],
+        "smtp_port": plan.smtp_port,
+        "dns_server": dns_server,
+        "sp": sp,
+        "ex": ex,
+        "win": win or "",
+        "sp2007": sp == "2007",
+        "minrole": sp in ("2016", "2019", "se"),
+        "ex_legacy": ex in ("2007", "2010"),
+        "win2003": win == "2003",
+        "test_recipient": plan.test_recipient or f"library@{plan.mail_host}",
+        "outgoing_smtp_server": plan.outgoing_smtp_server or "",
+    }
+
+
+def applies(condition: Condition, plan: Plan) -> bool:
+    """True when a variant's condition holds for the plan."""
+    return condition.matches(
+        mode=plan.mode,
+        sharepoint=plan.sharepoint_version,
+        exchange=plan.exchange_version,
+        windows=plan.windows_version,
+    )
+
+
+def _render(source: str, context: dict[str, Any]) -> str:
+    return _ENV.from_string(source).render(context).strip()
+
+
+def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedStep:
+    """Fill in a step for a plan, keeping only the variants for its versions.
+
+    Args:
+        step: the step from the checklist.
+        plan: the farm's answers.
+        node: for steps done on each node, the node to render for (default: the first).
+    """
+    context = template_context(plan, node)
+    return RenderedStep(
+        step=step,
+        why=_render(step.why, context),
+        before=_render(step.before, context),
+        verify=_render(step.verify, context),
+        expected=_render(step.expected, context),
+        on_failure=_render(step.on_failure, context),
+        undo=_render(step.undo, context),
+        pitfalls=tuple(p for p in (_render(p, context) for p in step.pitfalls) if p),
+        gui=tuple(RenderedGui(g.label, _render(g.text, context)) for g in step.gui if applies(g.when, plan)),
+        scripts=tuple(
+            RenderedScript(s.label, s.shell, s.source, _render(s.text, context))
+            for s in step.scripts
+            if applies(s.when, plan)
+        ),
+    )
+
+
+SAMPLE_PLANS: tuple[dict[str, Any], ...] = (
+    {
+        "mode": "nlb",
+        "mail_host": "mossmail.foo.local",
+        "vip": "10.0.0.50",
+        "exchange_servers": ["10.0.0.20", "10.0.0.21"],
+        "connection_control": True,
+        "dns_servers": ["10.0.0.5"],
+        "sharepoint_version": "2007",
+        "exchange_version": "2007",
+        "test_recipient": "docs@mossmail.foo.local",
+        "nodes": [
+            {
+                "name": "wfe1.foo.local",
+                "address": "10.0.0.11",
+                "drop_folder": "\\\\wfe1\\c$\\Inetpub\\mailroot\\Drop",
+            },
+            {"name": "wfe2.foo.local", "address": "10.0.0.12"},
+        ],
+    },
+    {
+        "mode": "single",
+        "mail_host": "sp.corp.example.org",
+        "exchange_servers": ["192.0.2.10"],
+        "sharepoint_version": "se",
+        "exchange_version": "2019",
+        "windows_version": "2022",
+        "outgoing_smtp_server": "exch01.corp.example.org",
+        "nodes": [{"name": "sp01.corp.example.org", "address": "192.0.2.21"}],
+    },
+)
+"""Plans every template is rendered against when a checklist is loaded."""
+
+
+def verify_templates(checklist: Checklist) -> None:
+    """Render every template of every step against sample plans.
+
+    Raises:
+        ChecklistError: a template does not parse, or uses a name that does not exist.
+    """
+    plans = [parse_plan(data | {"schema": 1}) for data in SAMPLE_PLANS]
+    for step in checklist.steps:
+        fields: list[tuple[str, str]] = [
+            (name, getattr(step, name))
+            for name in ("why", "verify", "on_failure", "undo", "before", "expected")
+        ]
+        fields += [("pitfalls", p) for p in step.pitfalls]
+        fields += [("gui", g.text) for g in step.gui] + [("scripts", s.text) for s in step.scripts]
+        for field, source in fields:
+            for plan in plans:
+                try:
+                    _render(source, template_context(plan))
+                except jinja2.TemplateError as exc:
+                    raise ChecklistError(
+                        f"{checklist.source}: step {step.id!r}: field {field!r}: template error: {exc}"
+                    ) from None

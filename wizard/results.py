@@ -1,0 +1,110 @@
+"""Check results: what a live check found, as the front ends, sessions and JSON show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Outcome of one check against one target."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIP = "skip"
+    ERROR = "error"
+
+    @property
+    def failed(self) -> bool:
+        """True for the outcomes that make ``check`` exit 1."""
+        return self in (Status.FAIL, Status.ERROR)
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check's verdict on one target."""
+
+    step: str
+    """Step id from the checklist (``alias``)."""
+    check: str
+    """Check name (``alias-accepted``)."""
+    target: str
+    """Node name, the mail host (through the VIP), or ``dns:ADDR``."""
+    status: Status
+    """The outcome."""
+    summary: str
+    """One sentence saying what was found."""
+    hint: str = ""
+    """What to do about it; empty when nothing needs doing."""
+    duration_ms: int = 0
+    """How long the check took."""
+    transcript: tuple[str, ...] = ()
+    """The protocol conversation (``S: 220 ...``, ``C: EHLO ...``) or DNS answers."""
+    checked_at: datetime = field(default_factory=utc_now)
+    """When the check ended."""
+
+    @property
+    def headline(self) -> str:
+        """Status and summary as one line, the same in every front end."""
+        return f"{self.status.value.upper():5} {self.target}: {self.summary}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as the contract's JSON object (plus ``checked_at``)."""
+        return {
+            "step": self.step,
+            "check": self.check,
+            "target": self.target,
+            "status": self.status.value,
+            "summary": self.summary,
+            "hint": self.hint,
+            "duration_ms": self.duration_ms,
+            "transcript": list(self.transcript),
+            "checked_at": self.checked_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        """Rebuild a result saved with :meth:`to_json`.
+
+        Raises:
+            KeyError, ValueError, TypeError: the data is not a saved result.
+        """
+        transcript = data.get("transcript", [])
+        if not isinstance(transcript, list) or not all(isinstance(x, str) for x in transcript):
+            raise TypeError("transcript must be a list of strings")
+        for key in ("step", "check", "target", "summary", "hint"):
+            if not isinstance(data.get(key, ""), str):
+                raise TypeError(f"{key} must be a string")
+        duration = data.get("duration_ms", 0)
+        if not isinstance(duration, int) or isinstance(duration, bool):
+            raise TypeError("duration_ms must be an integer")
+        checked_at = datetime.fromisoformat(data["checked_at"])
+        if checked_at.tzinfo is None:
+            raise ValueError("checked_at has no time zone")
+        return cls(
+            step=data["step"],
+            check=data["check"],
+            target=data["target"],
+            status=Status(data["status"]),
+            summary=data["summary"],
+            hint=data.get("hint", ""),
+            duration_ms=duration,
+            transcript=tuple(transcript),
+            checked_at=checked_at,
+        )
+
+
+def summarize(results: list[CheckResult]) -> dict[str, int]:
+    """Count results per status, every status present (``{"pass": 3, "warn": 0, ...}``)."""
+    counts = {status.value: 0 for status in Status}
+    for result in results:
+        counts[result.status.value] += 1
+    return counts

@@ -1,0 +1,165 @@
+"""Field validators shared by the plan model, the TUI's inputs and the prompts.
+
+Each validator takes the text as typed and returns the normalised value, or
+raises ``ValueError`` whose message is a reason a user understands. The rules
+are deliberately narrow: every value may end up inside a quoted string in a
+generated PowerShell script or an HTML page, so a value that passes here
+cannot contain a quote, a backtick, a dollar sign (except in a Drop folder's
+admin share), a newline or any other character that could leave its quoting.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+MAX_NAME_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_LOCAL_PART = re.compile(r"^[a-z0-9]([a-z0-9._+-]*[a-z0-9_])?$")
+_SESSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# A Windows path: drive or UNC, then folder names. `$` is allowed for admin
+# shares (\\wfe1\c$\...); it is inert inside a single-quoted PowerShell string.
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:\\|\\\\[A-Za-z0-9._-]+\\)[A-Za-z0-9 ._$()#@~+\\-]*$")
+
+
+def hostname(value: str) -> str:
+    """A DNS host name: letters, digits and hyphens in dot-separated labels.
+
+    Returns the name in lower case without a trailing dot.
+    """
+    name = value.strip()
+    if not name:
+        raise ValueError("a host name is required")
+    if name.endswith("."):
+        name = name[:-1]
+    name = name.lower()
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError(f"is {len(name)} characters long; a DNS name has at most {MAX_NAME_LENGTH}")
+    for label in name.split("."):
+        if not label:
+            raise ValueError(f"{value!r} has an empty label (two dots in a row, or a leading dot)")
+        if len(label) > MAX_LABEL_LENGTH:
+            raise ValueError(
+                f"label {label[:20]!r}... is {len(label)} characters; "
+                f"each label has at most {MAX_LABEL_LENGTH}"
+            )
+        if not _LABEL.match(label):
+            bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), "")
+            if bad:
+                raise ValueError(
+                    f"{value!r} contains {bad!r}; a host name holds only letters, digits, hyphens and dots"
+                )
+            raise ValueError(f"label {label!r} starts or ends with a hyphen")
+    if name.rsplit(".", 1)[-1].isdigit():
+        raise ValueError(f"{value!r} looks like an address, not a host name")
+    return name
+
+
+def fqdn(value: str) -> str:
+    """A host name with at least two labels (``mossmail.foo.local``)."""
+    name = hostname(value)
+    if "." not in name:
+        raise ValueError(f"{name!r} is a single label; give the full name, such as {name}.foo.local")
+    return name
+
+
+def ip_address(value: str) -> str:
+    """An IPv4 or IPv6 literal, returned in its canonical form."""
+    text = value.strip()
+    if not text:
+        raise ValueError("an address is required")
+    if "%" in text:
+        raise ValueError(f"{text!r} has a zone index; give the address without %...")
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an IPv4 or IPv6 address") from None
+
+
+def port(value: int | str) -> int:
+    """A TCP or UDP port number."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a port number") from None
+    if not 1 <= number <= 65535:
+        raise ValueError(f"{number} is outside the port range 1-65535")
+    return number
+
+
+def parse_dns_server(value: str) -> tuple[str, int]:
+    """Split ``addr``, ``addr:port`` or ``[v6addr]:port`` into address and port."""
+    text = value.strip()
+    if text.startswith("["):
+        addr, sep, rest = text[1:].partition("]")
+        if not sep:
+            raise ValueError(f"{text!r} opens '[' without closing it")
+        if rest and not rest.startswith(":"):
+            raise ValueError(f"{text!r}: expected ':port' after ']'")
+        return ip_address(addr), port(rest[1:]) if rest else 53
+    if text.count(":") == 1:
+        addr, _, port_text = text.partition(":")
+        return ip_address(addr), port(port_text)
+    return ip_address(text), 53
+
+
+def dns_server(value: str) -> str:
+    """A DNS server as ``addr`` or ``addr:port``, normalised."""
+    addr, number = parse_dns_server(value)
+    if number == 53:
+        return addr
+    return f"[{addr}]:{number}" if ":" in addr else f"{addr}:{number}"
+
+
+def host_or_address(value: str) -> str:
+    """A host name or an IP literal."""
+    text = value.strip()
+    try:
+        return ip_address(text)
+    except ValueError:
+        pass
+    try:
+        return hostname(text)
+    except ValueError as exc:
+        raise ValueError(f"is neither an address nor a host name ({exc})") from None
+
+
+def mail_address(value: str) -> str:
+    """An e-mail address whose local part is plain (letters, digits, ``._+-``)."""
+    text = value.strip().lower()
+    local, sep, domain = text.partition("@")
+    if not sep or not local or not domain:
+        raise ValueError(f"{value!r} is not an e-mail address (local@domain)")
+    if len(local) > 64 or not _LOCAL_PART.match(local):
+        raise ValueError(f"local part {local!r} may hold only letters, digits and . _ + - (at most 64)")
+    return f"{local}@{hostname(domain)}"
+
+
+def windows_path(value: str) -> str:
+    """A Drop folder path: ``C:\\...`` or ``\\\\server\\share\\...``."""
+    text = value.strip()
+    if not text:
+        raise ValueError("a folder path is required")
+    if len(text) > 240:
+        raise ValueError("is longer than 240 characters")
+    if not _WINDOWS_PATH.match(text):
+        bad = next(
+            (ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch in " ._$()#@~+\\-:"))),
+            None,
+        )
+        if bad is not None:
+            raise ValueError(f"contains {bad!r}; a Drop folder path may not hold quotes or symbols")
+        raise ValueError(r"is not a Windows path such as C:\Inetpub\mailroot\Drop or \\wfe1\c$\...")
+    return text
+
+
+def session_name(value: str) -> str:
+    """A session name: letters, digits, ``._-``, at most 64, not starting with a symbol."""
+    text = value.strip()
+    if not _SESSION_NAME.match(text):
+        raise ValueError(
+            f"{value!r} is not a session name: use letters, digits, '.', '_' and '-' "
+            "(at most 64, starting with a letter or digit)"
+        )
+    return text
