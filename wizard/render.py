@@ -54,6 +54,10 @@ class RenderedGui:
     text: str
 
 
+DRY_RUN_PRELUDE = "$DryRun = $false  # $true: only report what would change\n"
+"""Put before a PowerShell snippet shown on its own, so that it runs when pasted."""
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedScript:
     """A script filled in for the plan."""
@@ -61,7 +65,21 @@ class RenderedScript:
     label: str
     shell: str
     source: str
-    text: str
+    body: str
+    """The script as written in the checklist, filled in."""
+
+    @property
+    def text(self) -> str:
+        """The script to copy and paste on its own.
+
+        PowerShell snippets follow one convention: they read the current value,
+        change only what differs, and only report when ``$DryRun`` is true. The
+        exported per-host scripts declare ``$DryRun`` as a switch; a snippet
+        shown alone gets a first line that sets it.
+        """
+        if self.shell == "powershell" and "$DryRun" in self.body:
+            return DRY_RUN_PRELUDE + self.body
+        return self.body
 
 
 @dataclass(frozen=True, slots=True)
