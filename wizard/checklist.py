@@ -44,7 +44,6 @@ _STEP_FIELDS = {
     "expected",
 }
 _REQUIRED_STEP_FIELDS = ("id", "title", "kind", "modes", "host", "why", "verify", "on_failure", "undo")
-_TEMPLATE_FIELDS = ("why", "verify", "on_failure", "undo", "before", "expected")
 _CONDITION_VALUES = {
     "mode": MODES,
     "sharepoint": PRODUCT_VERSIONS,
@@ -196,28 +195,30 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
     if not modes:
         raise reader.fail("modes", "must name at least one mode")
     gui = []
-    for item in reader.tables("gui"):
-        _only(reader, "gui", item, {"text", "label", "when"})
+    for index, item in enumerate(reader.tables("gui")):
+        where = f"gui[{index}]"
+        _only(reader, where, item, {"text", "label", "when"})
         gui.append(
             GuiPath(
-                text=_item_text(reader, "gui", item, "text"),
-                label=_item_text(reader, "gui", item, "label", required=False),
-                when=reader.condition("gui", item.get("when")),
+                text=_item_text(reader, where, item, "text"),
+                label=_item_text(reader, where, item, "label", required=False),
+                when=reader.condition(where, item.get("when")),
             )
         )
     scripts = []
-    for item in reader.tables("scripts"):
-        _only(reader, "scripts", item, {"text", "label", "when", "shell", "source"})
-        shell = _item_text(reader, "scripts", item, "shell")
+    for index, item in enumerate(reader.tables("scripts")):
+        where = f"scripts[{index}]"
+        _only(reader, where, item, {"text", "label", "when", "shell", "source"})
+        shell = _item_text(reader, where, item, "shell")
         if shell not in SHELLS:
-            raise reader.fail("scripts", f"shell {shell!r} is not one of {', '.join(SHELLS)}")
+            raise reader.fail(where, f"shell {shell!r} is not one of {', '.join(SHELLS)}")
         scripts.append(
             Script(
-                text=_item_text(reader, "scripts", item, "text"),
+                text=_item_text(reader, where, item, "text"),
                 shell=shell,
-                source=_item_text(reader, "scripts", item, "source"),
-                label=_item_text(reader, "scripts", item, "label", required=False),
-                when=reader.condition("scripts", item.get("when")),
+                source=_item_text(reader, where, item, "source"),
+                label=_item_text(reader, where, item, "label", required=False),
+                when=reader.condition(where, item.get("when")),
             )
         )
     return Step(

@@ -166,7 +166,9 @@ def _reason(error: Mapping[str, Any], fields: list[str]) -> str:
     if kind == "extra_forbidden":
         return f"unknown key; the keys here are {', '.join(fields)}"
     if kind == "literal_error":
-        return f"{error['input']!r} is not one of {error['ctx']['expected']}"
+        choices = re.findall(r"'([^']*)'|(\d+)", str(error["ctx"]["expected"]))
+        allowed = ", ".join(quoted or number for quoted, number in choices)
+        return f"{error['input']!r} is not one of: {allowed}"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"{error['input']} is outside the port range 1-65535"
     if kind == "too_short" and error["loc"] == ("nodes",):

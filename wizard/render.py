@@ -219,8 +219,9 @@ def verify_templates(checklist: Checklist) -> None:
             (name, getattr(step, name))
             for name in ("why", "verify", "on_failure", "undo", "before", "expected")
         ]
-        fields += [("pitfalls", p) for p in step.pitfalls]
-        fields += [("gui", g.text) for g in step.gui] + [("scripts", s.text) for s in step.scripts]
+        fields += [(f"pitfalls[{i}]", p) for i, p in enumerate(step.pitfalls)]
+        fields += [(f"gui[{i}]", g.text) for i, g in enumerate(step.gui)]
+        fields += [(f"scripts[{i}]", s.text) for i, s in enumerate(step.scripts)]
         for field, source in fields:
             for plan in plans:
                 try:

@@ -337,6 +337,12 @@ class OpenSession:
     def __enter__(self) -> OpenSession:
         self._lock.__enter__()
         self._held = True
+        # A save cut short by a crash leaves its temporary file; with the lock
+        # held, no save of this session can be under way, so they are stale.
+        path = session_path(self.session.name, self.home)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
