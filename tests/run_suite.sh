@@ -15,7 +15,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-python3 -m ruff format --check wizard tests benchmarks 2>/dev/null || python3 -m ruff format --check wizard tests
-python3 -m ruff check wizard tests
+python3 -m ruff format --check .
+python3 -m ruff check .
 python3 -m mypy
 python3 -m pytest "$@"
