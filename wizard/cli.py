@@ -88,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(export)
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
     export.add_argument(
-        "-o", "--output", type=Path, metavar="PATH", help="file (folder for ps1); default: stdout"
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="file (folder for ps1); default: stdout, or for ps1 the folder "
+        "NAME-scripts here, NAME being the session or the mail host",
     )
 
     commands.add_parser("schema", help="print the plan file's JSON Schema")
@@ -242,14 +247,27 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_export(args: argparse.Namespace) -> ExitCode:
-    plan, _session = _plan_and_session(args)
+    plan, session = _plan_and_session(args)
     if args.format == "plan":
         from wizard.planfile import dump_plan
 
         _write_text(dump_plan(plan.to_data()), args.output)
         return ExitCode.OK
-    _err(f"the {args.format} runbook export is not built yet; `--format plan` works")
-    return ExitCode.USAGE
+    from wizard import runbook
+
+    checklist = _load_checklist()
+    if args.format in ("md", "html") and args.output is None:
+        render = runbook.render_markdown if args.format == "md" else runbook.render_html
+        _write_text(render(plan, checklist, session), None)
+        return ExitCode.OK
+    written = runbook.write_export(args.format, plan, checklist, session, args.output)
+    if args.format == "ps1":
+        folder = written[0].parent if written else args.output
+        print(f"Wrote {len(written)} scripts to {folder}", file=sys.stderr)
+    else:
+        for path in written:
+            print(f"Wrote {path}", file=sys.stderr)
+    return ExitCode.OK
 
 
 def _write_text(text: str, output: Path | None) -> None:

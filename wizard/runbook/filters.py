@@ -1,0 +1,113 @@
+"""Template filters for the runbook: Markdown escaping, fences, HTML from Markdown, times, comments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Inline Markdown punctuation that GitHub or VS Code would read as markup
+# anywhere in a line; `$` because GitHub renders text between two of them as math.
+_MD_INLINE = set("\\`*_[]<|~&$")
+# Markers that only mean something at the start of a line: headings, block
+# quotes, bullets, setext underlines and thematic breaks, ordered lists.
+_MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+=](?=\s|$|[-=])|\d{1,9}[.)](?=\s|$))")
+_BACKTICK_RUN = re.compile(r"`+")
+
+# Raw HTML in the checklist's Markdown is shown as text, never passed through:
+# the runbook's HTML must hold only what the template itself writes.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _clean(text: str) -> str:
+    """Replace control characters (NUL and the like) that no viewer shows and some parsers reject."""
+    return "".join(ch if ch in "\t\n" or unicodedata.category(ch) != "Cc" else "\ufffd" for ch in str(text))
+
+
+def md_text(value: object) -> str:
+    """Escape text for one line of Markdown: it shows literally, whatever it holds.
+
+    Line breaks become spaces, so the value can never start a new block or
+    end a table row.
+    """
+    text = " ".join(_clean(str(value)).splitlines())
+    escaped = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in text)
+    match = _MD_LINE_START.match(escaped)
+    if match:
+        lead, marker = match.group(1), match.group(2)
+        split = len(marker) - 1 if marker[0].isdigit() else 0
+        escaped = lead + marker[:split] + "\\" + marker[split:] + escaped[match.end() :]
+    return escaped
+
+
+def md_cell(value: object) -> str:
+    """Escape text for a Markdown table cell; an empty value keeps the cell visible."""
+    return md_text(value) or " "
+
+
+def md_quote(value: object) -> str:
+    """Free text with several lines (an operator's note) as an escaped Markdown block quote."""
+    lines = _clean(str(value)).splitlines() or [""]
+    out = []
+    for index, line in enumerate(lines):
+        escaped = md_text(line)
+        # A trailing backslash is a hard line break, keeping the note's own lines.
+        out.append(f"> {escaped}\\" if index < len(lines) - 1 and escaped else f"> {escaped}".rstrip())
+    return "\n".join(out)
+
+
+def md_code(value: object) -> str:
+    """A value as inline code; falls back to escaped text where a code span cannot hold it."""
+    text = _clean(str(value))
+    if not text or "\n" in text or "|" in text or text != text.strip():
+        return md_text(text)
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_fence(body: object, language: str = "") -> str:
+    """A fenced code block whose fence is longer than any run of backticks in the body."""
+    text = _clean(str(body)).rstrip("\n")
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def html_markdown(value: object) -> Markup:
+    """The checklist's Markdown as HTML, with any raw HTML in it shown as text."""
+    return Markup(_MARKDOWN.render(_clean(str(value))).strip())
+
+
+def ps_comment(value: object, prefix: str = "# ") -> str:
+    """Text as PowerShell line comments, one ``#`` per line, whatever line breaks it holds."""
+    lines = _clean(str(value)).splitlines() or [""]
+    return "\n".join((prefix + line).rstrip() for line in lines)
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as the runbook shows it, in the time zone it was recorded in."""
+    if moment is None:
+        return ""
+    offset = moment.utcoffset()
+    zone = "UTC" if offset in (None, timedelta(0)) else moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "md": md_text,
+    "md_cell": md_cell,
+    "md_quote": md_quote,
+    "md_code": md_code,
+    "md_fence": md_fence,
+    "markdown": html_markdown,
+    "ps_comment": ps_comment,
+    "when": when,
+}
+"""Every custom filter, registered on each runbook environment in one place."""

@@ -1,0 +1,120 @@
+"""PowerShell per host: the checklist's snippets for each place, assembled into one script each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.model import Checklist, Host
+from wizard.plan import Node, Plan
+from wizard.render import RenderedGui, RenderedScript, render_step
+from wizard.runbook.view import mode_label, version_name
+from wizard.session import Session
+
+SHELL = "powershell"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptStep:
+    """One step inside a host's script."""
+
+    number: int
+    """Position among the mode's steps, from 1, as in the runbook."""
+    step_id: str
+    title: str
+    scripts: tuple[RenderedScript, ...]
+    """The step's PowerShell snippets for the plan's versions; empty when there are none."""
+    gui: tuple[RenderedGui, ...]
+    """Click paths, written as comments when there is no snippet."""
+    other_shells: tuple[str, ...]
+    """Other languages the runbook shows a command in (``cmd``)."""
+    progress: str
+    """The step's status in the session; empty from a plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class HostScript:
+    """The script for one place."""
+
+    file_name: str
+    title: str
+    run_on: str
+    """Where and how to run it, in words."""
+    steps: tuple[ScriptStep, ...]
+
+
+def _place(host: Host, plan: Plan, node: Node | None) -> tuple[str, str, str]:
+    """File stem, title and where to run, for a host (and node)."""
+    if host == Host.NODE and node is not None:
+        return (
+            f"node-{node.name}",
+            f"SMTP node {node.name}",
+            f"{node.name} ({node.address}), as an administrator",
+        )
+    if host == Host.DNS:
+        servers = ", ".join(plan.dns_servers) or "the domain's DNS server"
+        return (
+            "dns-server",
+            "DNS server",
+            f"a DNS server of zone {plan.zone} ({servers}), or with the DNS tools",
+        )
+    if host == Host.NLB:
+        names = ", ".join(n.name for n in plan.nodes)
+        return (
+            "nlb-manager",
+            "NLB cluster",
+            f"one of the cluster nodes ({names}), as an administrator of all of them",
+        )
+    if host == Host.EXCHANGE:
+        servers = ", ".join(plan.exchange_servers)
+        return "exchange", "Exchange", f"an Exchange server ({servers}), in the Exchange Management Shell"
+    return "sharepoint", "SharePoint", "a server of the SharePoint farm, as a farm administrator"
+
+
+def _script_host(host: Host) -> Host | None:
+    """The script a host's steps go into; None for steps done from this workstation."""
+    if host == Host.WORKSTATION:
+        return None
+    # Central Administration and the library are both reached from a SharePoint server.
+    return Host.CENTRAL_ADMIN if host == Host.LIBRARY else host
+
+
+def host_scripts(plan: Plan, checklist: Checklist, session: Session | None) -> tuple[HostScript, ...]:
+    """One script per place where steps are done, in checklist order, nodes by name."""
+    steps = checklist.for_mode(plan.mode)
+    numbers = {step.id: index for index, step in enumerate(steps, start=1)}
+    order: list[Host] = []
+    for step in steps:
+        target = _script_host(step.host)
+        if target is not None and target not in order:
+            order.append(target)
+    scripts: list[HostScript] = []
+    for position, host in enumerate(order, start=1):
+        host_steps = [step for step in steps if _script_host(step.host) == host]
+        nodes: list[Node | None] = list(plan.nodes) if host == Host.NODE else [None]
+        for node in nodes:
+            entries = []
+            for step in host_steps:
+                rendered = render_step(step, plan, node)
+                progress = session.progress_for(step.id).status.label if session else ""
+                entries.append(
+                    ScriptStep(
+                        number=numbers[step.id],
+                        step_id=step.id,
+                        title=step.title,
+                        scripts=tuple(s for s in rendered.scripts if s.shell == SHELL),
+                        gui=rendered.gui,
+                        other_shells=tuple(sorted({s.shell for s in rendered.scripts if s.shell != SHELL})),
+                        progress=progress,
+                    )
+                )
+            stem, title, run_on = _place(host, plan, node)
+            scripts.append(HostScript(f"{position}-{stem}.ps1", title, run_on, tuple(entries)))
+    return tuple(scripts)
+
+
+def farm_line(plan: Plan) -> str:
+    """The farm in one line, for a script's header."""
+    return (
+        f"{plan.mail_host}; {mode_label(plan)}; SharePoint {version_name(plan.sharepoint_version)}; "
+        f"Exchange {version_name(plan.exchange_version)}"
+    )
