@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -142,8 +143,18 @@ def applies(condition: Condition, plan: Plan) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _template(source: str) -> jinja2.Template:
+    """The compiled template for a text.
+
+    Compiling costs far more than rendering, and the same step texts are
+    rendered again for every plan, node and screen refresh.
+    """
+    return _ENV.from_string(source)
+
+
 def _render(source: str, context: dict[str, Any]) -> str:
-    return _ENV.from_string(source).render(context).strip()
+    return _template(source).render(context).strip()
 
 
 def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedStep:
