@@ -1,0 +1,361 @@
+"""The farm's questions: one spec per plan field, shared by the full-screen form and the prompts.
+
+Answers are kept as entered (a half-typed address stays in the session) and
+turned into plan data here, so that both front ends save the same thing and
+refuse a value with the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from wizard import validate
+from wizard.errors import PlanError, Problem
+from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
+
+
+class FieldKind(StrEnum):
+    """How an answer is entered and stored."""
+
+    TEXT = "text"
+    """One value, stored as typed."""
+    LIST = "list"
+    """Several values separated by commas or spaces, stored as a list."""
+    CHOICE = "choice"
+    """One of a fixed set of values."""
+    FLAG = "flag"
+    """Yes or no."""
+    PORT = "port"
+    """A port number, stored as a whole number once it is one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One answer the wizard asks for."""
+
+    key: str
+    """The plan key (``mail_host``), or the node key (``address``) for node questions."""
+    label: str
+    """Short label shown before the field."""
+    help: str
+    """One sentence saying what the value is for."""
+    kind: FieldKind = FieldKind.TEXT
+    """How the answer is entered."""
+    check: Callable[[str], object] | None = None
+    """Validator from :mod:`wizard.validate`; raises ValueError with the reason."""
+    required: bool = True
+    """False when an empty answer is fine (the key is then left out)."""
+    choices: tuple[tuple[str, str], ...] = ()
+    """(value, label) pairs for choice questions; value ``""`` means not set."""
+    modes: tuple[str, ...] = ("single", "nlb")
+    """Modes in which the question is asked."""
+    placeholder: str = ""
+    """An example value shown in an empty field."""
+
+    def asked_in(self, mode: str) -> bool:
+        """True when the question applies to the mode."""
+        return mode in self.modes
+
+
+_SPLIT = re.compile(r"[,;\s]+")
+
+_VERSION_LABELS = {"se": "Subscription Edition"}
+_WINDOWS_LABELS = {"2008r2": "2008 R2", "2012r2": "2012 R2"}
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a list answer (commas, semicolons or spaces between them)."""
+    return [item for item in _SPLIT.split(text.strip()) if item]
+
+
+def _each(check: Callable[[str], object]) -> Callable[[str], object]:
+    """A validator for a list answer that names the item at fault."""
+
+    def check_items(text: str) -> list[object]:
+        items = split_list(text)
+        values = []
+        for number, item in enumerate(items, start=1):
+            try:
+                values.append(check(item))
+            except ValueError as exc:
+                where = f"item {number} " if len(items) > 1 else ""
+                raise ValueError(f"{where}{exc}") from None
+        return values
+
+    return check_items
+
+
+def _at_least_one(check: Callable[[str], object], reason: str) -> Callable[[str], object]:
+    def check_list(text: str) -> object:
+        if not split_list(text):
+            raise ValueError(reason)
+        return check(text)
+
+    return check_list
+
+
+MODE_CHOICES = (
+    ("nlb", "Load balanced (NLB)"),
+    ("single", "Single server"),
+)
+
+PLAN_QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "mode",
+        "Mode",
+        "Single: one SMTP server. NLB: two or more behind a cluster address.",
+        FieldKind.CHOICE,
+        choices=MODE_CHOICES,
+    ),
+    Question(
+        "mail_host",
+        "Mail host",
+        "The e-mail server display address; the name Exchange routes to.",
+        check=validate.fqdn,
+        placeholder="mossmail.foo.local",
+    ),
+    Question(
+        "dns_zone",
+        "DNS zone",
+        "The zone that holds the A record; empty: the mail host without its first label.",
+        check=validate.fqdn,
+        required=False,
+        placeholder="foo.local",
+    ),
+    Question(
+        "vip",
+        "Cluster address (VIP)",
+        "The NLB cluster's virtual address; the mail host must resolve to it.",
+        check=validate.ip_address,
+        modes=("nlb",),
+        placeholder="10.0.0.50",
+    ),
+    Question(
+        "exchange_servers",
+        "Exchange servers",
+        "Addresses of the Exchange servers that send to SharePoint; only they may relay.",
+        FieldKind.LIST,
+        check=_at_least_one(
+            _each(validate.ip_address), "list at least one Exchange server address; only they may relay"
+        ),
+        placeholder="10.0.0.20, 10.0.0.21",
+    ),
+    Question(
+        "dns_servers",
+        "DNS servers",
+        "DNS servers to ask, as addr or addr:port; empty: this machine's resolver.",
+        FieldKind.LIST,
+        check=_each(validate.dns_server),
+        required=False,
+        placeholder="10.0.0.5",
+    ),
+    Question(
+        "smtp_port",
+        "SMTP port",
+        "The port the SMTP service listens on; empty: 25.",
+        FieldKind.PORT,
+        check=validate.port,
+        required=False,
+        placeholder="25",
+    ),
+    Question(
+        "connection_control",
+        "Connection control",
+        "Also allow only the Exchange servers to connect (this machine's probes are refused then).",
+        FieldKind.FLAG,
+        required=False,
+    ),
+    Question(
+        "sharepoint_version",
+        "SharePoint version",
+        "Picks the click paths and scripts for Central Administration.",
+        FieldKind.CHOICE,
+        choices=tuple((v, _VERSION_LABELS.get(v, v)) for v in PRODUCT_VERSIONS),
+    ),
+    Question(
+        "exchange_version",
+        "Exchange version",
+        "Picks the console and shell commands for the Send Connector.",
+        FieldKind.CHOICE,
+        choices=tuple((v, _VERSION_LABELS.get(v, v)) for v in PRODUCT_VERSIONS),
+    ),
+    Question(
+        "windows_version",
+        "Windows version",
+        "Windows Server version of the SMTP servers; not known: every variant is shown.",
+        FieldKind.CHOICE,
+        required=False,
+        choices=(("", "Not known"), *((v, _WINDOWS_LABELS.get(v, v)) for v in WINDOWS_VERSIONS)),
+    ),
+    Question(
+        "test_recipient",
+        "Test recipient",
+        "Address of the mail-enabled library used for the test message.",
+        check=validate.mail_address,
+        required=False,
+        placeholder="docs@mossmail.foo.local",
+    ),
+    Question(
+        "outgoing_smtp_server",
+        "Outgoing SMTP server",
+        "The outbound server set in Central Administration, if known.",
+        check=validate.host_or_address,
+        required=False,
+    ),
+)
+"""The plan's top-level questions, in the order they are asked (nodes come after the DNS zone)."""
+
+NODES_AFTER = "dns_zone"
+"""The nodes are asked right after this question."""
+
+NODE_QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "name", "Name", "The server's own DNS name.", check=validate.hostname, placeholder="wfe1.foo.local"
+    ),
+    Question(
+        "address",
+        "Address",
+        "The server's dedicated address (not the VIP).",
+        check=validate.ip_address,
+        placeholder="10.0.0.11",
+    ),
+    Question(
+        "drop_folder",
+        "Drop folder",
+        "The Drop folder as this machine can read it; enables arrival checks.",
+        check=validate.windows_path,
+        required=False,
+        placeholder=r"\\wfe1\c$\Inetpub\mailroot\Drop",
+    ),
+)
+"""The questions asked for each node."""
+
+
+def question(key: str) -> Question:
+    """The top-level question for a plan key.
+
+    Raises:
+        KeyError: no such question.
+    """
+    for item in PLAN_QUESTIONS:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+def node_question(key: str) -> Question:
+    """The node question for a node key.
+
+    Raises:
+        KeyError: no such question.
+    """
+    for item in NODE_QUESTIONS:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+def reason(item: Question, text: str) -> str | None:
+    """Why the answer as typed is refused, or None when it is acceptable on its own."""
+    if not text.strip():
+        if item.required and item.kind not in (FieldKind.FLAG, FieldKind.CHOICE):
+            return "is required"
+        return None
+    if item.check is None:
+        return None
+    try:
+        item.check(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def to_value(item: Question, text: str) -> Any:
+    """The answer as plan data; None means leave the key out."""
+    if item.kind is FieldKind.FLAG:
+        return text.strip().lower() in ("1", "true", "yes", "y", "on")
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if item.kind is FieldKind.LIST:
+        return split_list(stripped)
+    if item.kind is FieldKind.PORT:
+        return int(stripped) if stripped.isdigit() else text
+    return text
+
+
+def to_text(item: Question, value: Any) -> str:
+    """The stored answer as the text to show in a field."""
+    if value is None:
+        return ""
+    if item.kind is FieldKind.FLAG:
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def with_answer(plan_data: Mapping[str, Any], key: str, text: str) -> dict[str, Any]:
+    """A copy of the plan data with one top-level answer set (or removed when empty).
+
+    Answers that do not apply to the new mode (the VIP in single mode) are
+    dropped, since a plan refuses them.
+    """
+    updated = dict(plan_data)
+    value = to_value(question(key), text)
+    if value is None:
+        updated.pop(key, None)
+    else:
+        updated[key] = value
+    if key == "mode":
+        for item in PLAN_QUESTIONS:
+            if not item.asked_in(str(value)):
+                updated.pop(item.key, None)
+    return updated
+
+
+def nodes_of(plan_data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The node rows as entered (a copy), tolerating anything odd in a saved session."""
+    nodes = plan_data.get("nodes")
+    if not isinstance(nodes, list):
+        return []
+    return [dict(node) if isinstance(node, dict) else {} for node in nodes]
+
+
+def with_node_answer(plan_data: Mapping[str, Any], index: int, key: str, text: str) -> dict[str, Any]:
+    """A copy of the plan data with one answer of node ``index`` set (rows are added as needed)."""
+    nodes = nodes_of(plan_data)
+    while len(nodes) <= index:
+        nodes.append({})
+    value = to_value(node_question(key), text)
+    if value is None:
+        nodes[index].pop(key, None)
+    else:
+        nodes[index][key] = value
+    return dict(plan_data) | {"nodes": nodes}
+
+
+def without_node(plan_data: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """A copy of the plan data with node ``index`` removed."""
+    nodes = nodes_of(plan_data)
+    if 0 <= index < len(nodes):
+        del nodes[index]
+    return dict(plan_data) | {"nodes": nodes}
+
+
+def plan_problems(plan_data: Mapping[str, Any]) -> list[Problem]:
+    """Every problem :func:`wizard.plan.parse_plan` finds in the answers; empty when they make a plan."""
+    try:
+        parse_plan({"schema": 1} | dict(plan_data))
+    except PlanError as exc:
+        return list(exc.problems)
+    return []
+
+
+def node_key(index: int, key: str) -> str:
+    """The plan key of a node answer, as problems name it (``nodes[1].address``)."""
+    return f"nodes[{index}].{key}"

@@ -1,0 +1,1 @@
+"""The full-screen front end (Textual): the only package that imports textual."""

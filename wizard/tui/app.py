@@ -1,0 +1,412 @@
+"""WizardApp: opens the session, applies what screens report to it, saves, and switches screens."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from wizard import store
+from wizard.errors import PlanError, StoreError, WizardError
+from wizard.model import Checklist, StepKind
+from wizard.plan import Plan
+from wizard.results import CheckResult, Status, summarize, utc_now
+from wizard.session import Session
+from wizard.tui.messages import (
+    AnswersChanged,
+    ChecksFinished,
+    CopyRequested,
+    MoveRequested,
+    NoteChanged,
+    SettleRequested,
+)
+from wizard.tui.screens.dialogs import ExportChoice, ExportDialog
+from wizard.tui.screens.guidance import ActionStepScreen, InputStepScreen
+from wizard.tui.screens.start import StartScreen
+from wizard.tui.screens.step import CheckOptions, StepScreen
+from wizard.tui.screens.summary import SummaryScreen
+
+PROG = "spmail-wizard"
+
+
+class WizardApp(App[int]):
+    """The guided session. Screens report; this class changes the session and saves it."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = PROG
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Save and quit"),
+        Binding("ctrl+e", "export", "Export", id="export", tooltip="Write a runbook of this session"),
+    ]
+
+    def __init__(
+        self, checklist: Checklist, *, home: Path | None = None, options: CheckOptions | None = None
+    ):
+        super().__init__()
+        self.checklist = checklist
+        """The steps."""
+        self.home = home
+        """The data folder (None: the default one)."""
+        self.options = options or CheckOptions()
+        """How checks run."""
+        self._opened: store.OpenSession | None = None
+
+    # The open session -------------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        """The session open here, if any."""
+        return self._opened.session if self._opened else None
+
+    def open_session(self, name: str) -> None:
+        """Load and lock a saved session.
+
+        Raises:
+            StoreError: no such session, a refused file, or open in another process.
+        """
+        opened = store.OpenSession(store.load(name, self.home), self.home)
+        opened.__enter__()
+        self.close_session()
+        self._opened = opened
+
+    def close_session(self) -> None:
+        """Save and release the session (safe to call twice)."""
+        if self._opened is not None:
+            opened, self._opened = self._opened, None
+            try:
+                opened.save()
+            except StoreError as exc:
+                print(f"{PROG}: {exc}", file=sys.stderr)
+            finally:
+                opened.__exit__(None, None, None)
+
+    def _save(self, announce: str = "") -> None:
+        if self._opened is None:
+            return
+        try:
+            self._opened.save()
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        if announce:
+            self.notify(f"{announce} Saved.", timeout=3)
+
+    def _need_session(self) -> Session:
+        if self._opened is None:
+            raise RuntimeError("no session is open")
+        return self._opened.session
+
+    # Screens ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._opened is None:
+            self.push_screen(StartScreen(self.checklist))
+        else:
+            self.show_step()
+
+    def _show(self, screen: Screen[None]) -> None:
+        if len(self.screen_stack) <= 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    def show_step(self) -> None:
+        """Show the session's current step (the first one while the farm's values are incomplete)."""
+        session = self._need_session()
+        step = session.current(self.checklist)
+        first = session.step_ids(self.checklist)[0]
+        if step.id != first and session.plan_or_none() is None:
+            session.go_to(self.checklist, first)
+            step = session.current(self.checklist)
+        session.start(step.id)
+        self._save()
+        screen_class = InputStepScreen if step.kind is StepKind.INPUT else ActionStepScreen
+        self._show(screen_class(step, session, self.checklist, self.options))
+
+    def show_summary(self, *, check_all: bool = False) -> None:
+        """Show the final summary, optionally checking every step at once."""
+        self._show(SummaryScreen(self._need_session(), self.checklist, self.options, check_all=check_all))
+
+    def _refresh_screen(self) -> None:
+        screen = self.screen
+        if isinstance(screen, StepScreen | SummaryScreen):
+            screen.update_progress()
+
+    def _plan_ready(self, session: Session) -> bool:
+        """True when the answers make a plan; otherwise say so and show the problems."""
+        if session.plan_or_none() is not None:
+            return True
+        screen = self.screen
+        if isinstance(screen, StepScreen):
+            screen.reveal_problems()
+        self.notify(
+            "Finish the farm's values on step 1 first; each problem is shown beside its field.",
+            severity="error",
+        )
+        return False
+
+    # What screens report --------------------------------------------------------
+
+    @on(AnswersChanged)
+    def apply_answers(self, event: AnswersChanged) -> None:
+        """Keep the answers as typed, valid or not."""
+        session = self._need_session()
+        mode_before = session.mode
+        session.set_answers(event.plan_data)
+        self._save()
+        if session.mode != mode_before:
+            self._refresh_screen()
+
+    @on(NoteChanged)
+    def apply_note(self, event: NoteChanged) -> None:
+        """Keep a step's note as typed."""
+        self._need_session().set_note(event.step_id, event.note)
+        self._save()
+
+    @on(SettleRequested)
+    def settle_step(self, event: SettleRequested) -> None:
+        """Mark a step done or skipped, then go on."""
+        session = self._need_session()
+        if not self._plan_ready(session):
+            return
+        title = self.checklist.step(event.step_id).title
+        if event.skipped:
+            session.skip(event.step_id, event.note)
+            self._save(f"Skipped: {title}.")
+        else:
+            session.mark_done(event.step_id, event.note)
+            self._save(f"Done: {title}.")
+        self._move("next")
+
+    @on(MoveRequested)
+    def move(self, event: MoveRequested) -> None:
+        """Go where the operator asked."""
+        self._move(event.target)
+
+    def _move(self, target: str) -> None:
+        session = self._need_session()
+        if target == "summary":
+            self.show_summary()
+            return
+        if target == "back":
+            if not session.back(self.checklist):
+                self.notify("This is the first step.")
+                return
+        elif target == "next":
+            if not self._plan_ready(session):
+                return
+            if not session.advance(self.checklist):
+                self._save()
+                self.show_summary()
+                return
+        else:
+            first = session.step_ids(self.checklist)[0]
+            if target != first and not self._plan_ready(session):
+                return
+            try:
+                session.go_to(self.checklist, target)
+            except KeyError:
+                self.notify(f"There is no step {target!r} in {session.mode} mode.", severity="error")
+                return
+        self.show_step()
+
+    @on(ChecksFinished)
+    def record_results(self, event: ChecksFinished) -> None:
+        """Keep the results with their steps and save."""
+        session = self._need_session()
+        for step_id in event.step_ids:
+            own = [result for result in event.results if result.step == step_id]
+            if own or len(event.step_ids) == 1:
+                session.record_results(step_id, own)
+        counts = summarize(event.results)
+        told = ", ".join(f"{count} {status}" for status, count in counts.items() if count) or "no results"
+        failed = counts["fail"] + counts["error"]
+        severity: SeverityLevel = "error" if failed else "warning" if counts["warn"] else "information"
+        self._save()
+        self.notify(f"Checked: {told}. Saved.", severity=severity)
+        self._refresh_screen()
+
+    @on(CopyRequested)
+    def copy_text(self, event: CopyRequested) -> None:
+        """Put a script or click path on the clipboard."""
+        self.copy_to_clipboard(event.text)
+        lines = event.text.count("\n") + 1
+        self.notify(f"Copied the {event.what} ({lines} line{'s' if lines > 1 else ''}).", timeout=3)
+
+    @on(Worker.StateChanged)
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        """Turn a failed check run into a notification and an error result."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR:
+            return
+        error = worker.error
+        reason = "the live checks are not installed" if isinstance(error, ImportError) else str(error)
+        self.notify(f"The checks stopped: {reason}", title="Check error", severity="error", timeout=10)
+        screen = worker.node
+        session = self.session
+        if session is None or not isinstance(screen, StepScreen):
+            return
+        failure = CheckResult(
+            step=screen.step.id,
+            check="checks",
+            target=session.mail_host or "-",
+            status=Status.ERROR,
+            summary=f"the checks stopped: {reason}",
+            checked_at=utc_now(),
+        )
+        session.record_results(screen.step.id, [failure])
+        self._save()
+        if screen is self.screen:
+            self._refresh_screen()
+
+    # The start screen -------------------------------------------------------------
+
+    @on(StartScreen.NewRequested)
+    def start_new(self, event: StartScreen.NewRequested) -> None:
+        """Create a session (as `spmail-wizard new` does) and open it."""
+        plan_data: dict[str, object] = {}
+        if event.plan is not None:
+            plan_data = event.plan.to_data()
+            plan_data.pop("schema", None)
+        base = str(plan_data.get("mail_host") or f"farm-{utc_now():%Y%m%d-%H%M}")
+        name = event.name or store.unique_name(base, self.home)
+        session = Session(name=name, plan_data=plan_data, checklist_version=self.checklist.version)
+        try:
+            store.save(session, self.home)
+            self.open_session(name)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(f"Session {name!r} created.", timeout=3)
+        self.show_step()
+
+    @on(StartScreen.ResumeRequested)
+    def resume(self, event: StartScreen.ResumeRequested) -> None:
+        """Open a saved session at its step."""
+        try:
+            self.open_session(event.name)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            return
+        self.show_step()
+
+    @on(StartScreen.ExportRequested)
+    def export_from_start(self, event: StartScreen.ExportRequested) -> None:
+        """Export a saved session or a plan file."""
+        session: Session | None = None
+        try:
+            if event.session_name is not None:
+                session = store.load(event.session_name, self.home)
+                plan = session.plan()
+            elif event.plan is not None:
+                plan = event.plan
+            else:
+                return
+        except PlanError as exc:
+            self.notify(f"The session's values are incomplete: {exc}", severity="error", timeout=10)
+            return
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self._write_export(ExportChoice(event.fmt, event.output), plan, session)
+
+    # Export ---------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Export the open session (format and path in a dialog)."""
+        session = self.session
+        if session is None:
+            self.notify("Open a session first, or use the Export tab.")
+            return
+        plan = session.plan_or_none()
+        if plan is None:
+            self._plan_ready(session)
+            return
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self._write_export(choice, plan, session)
+
+        self.push_screen(ExportDialog(session.name), chosen)
+
+    def _write_export(self, choice: ExportChoice, plan: Plan, session: Session | None) -> None:
+        try:
+            from wizard.runbook import write_export
+        except ImportError:
+            self.notify("The runbook export is not installed.", severity="error")
+            return
+        try:
+            written = write_export(choice.fmt, plan, self.checklist, session, choice.output)
+        except (WizardError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Export failed", severity="error", timeout=10)
+            return
+        if len(written) == 1:
+            self.notify(f"Wrote {written[0]}", title="Exported", timeout=6)
+        else:
+            self.notify(f"Wrote {len(written)} files into {choice.output}", title="Exported", timeout=6)
+
+    # Commands ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        session = self.session
+        if session is None:
+            return
+        if isinstance(screen, StepScreen):
+            yield SystemCommand("Check this step", "Run the live checks of this step", screen.action_check)
+        yield SystemCommand("Check all steps", "Run every step's live checks on the summary", self._check_all)
+        yield SystemCommand(
+            "Export a runbook", "Write Markdown, HTML, scripts or the plan", self.action_export
+        )
+        yield SystemCommand("Summary", "Every step's status, the results and what is open", self.show_summary)
+        for number, step in enumerate(session.steps(self.checklist), start=1):
+            yield SystemCommand(
+                f"Go to step {number}: {step.title}",
+                f"{session.progress_for(step.id).status.label}; done on: {step.host.label}",
+                lambda step_id=step.id: self._move(step_id),
+                discover=False,
+            )
+
+    def _check_all(self) -> None:
+        if self._plan_ready(self._need_session()):
+            self.show_summary(check_all=True)
+
+    async def action_quit(self) -> None:
+        """Save, release the session and leave."""
+        self.close_session()
+        self.exit(0)
+
+
+def run(checklist: Checklist, session_name: str | None) -> int:
+    """Run the full-screen wizard.
+
+    Args:
+        checklist: the steps.
+        session_name: a saved session to open at its step, or None for the start screen.
+
+    Returns:
+        0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
+    """
+    app = WizardApp(checklist)
+    if session_name is not None:
+        try:
+            app.open_session(session_name)
+        except StoreError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 2
+    try:
+        code = app.run()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        app.close_session()
+    if code is None:
+        return app.return_code or 0
+    return code

@@ -1,0 +1,172 @@
+"""Modal dialogs: confirm, transcript, export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from wizard.results import CheckResult
+
+EXPORT_FORMATS = (
+    ("md", "Markdown runbook"),
+    ("html", "HTML runbook"),
+    ("ps1", "PowerShell scripts, one per host (a folder)"),
+    ("plan", "Plan file (TOML)"),
+)
+"""Export formats with their labels, as ``spmail-wizard export --format`` takes them."""
+
+
+def default_export_path(name: str, fmt: str) -> str:
+    """The suggested output for a session or plan name and a format (relative to the working folder)."""
+    if fmt == "ps1":
+        return f"{name}-scripts"
+    if fmt == "plan":
+        return f"{name}.toml"
+    return f"{name}-runbook.{fmt}"
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question about something that cannot be taken back."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Do nothing")]
+
+    def __init__(self, title: str, body: str, confirm: str, *, danger: bool = False) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        """The question."""
+        self.body = body
+        """What happens if the operator says yes."""
+        self.confirm = confirm
+        """The label of the yes button."""
+        self.danger = danger
+        """Show the yes button as a warning."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.body, classes="dialog-body", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.confirm, variant="error" if self.danger else "primary", id="yes")
+                yield Button("Cancel", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _answer(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(False)
+
+
+class TranscriptDialog(ModalScreen[None]):
+    """A result in full: headline, hint and the conversation, as selectable text."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(classes="dialog")
+        self.result = result
+        """The result shown."""
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        with Vertical(classes="dialog-box wide"):
+            yield Label(
+                f"{result.step} · {result.check} · {result.target}", classes="dialog-title", markup=False
+            )
+            yield Static(result.headline, classes=f"dialog-body -{result.status.value}", markup=False)
+            if result.hint:
+                yield Static(f"Hint: {result.hint}", classes="dialog-body", markup=False)
+            transcript = "\n".join(result.transcript) or "(no transcript)"
+            yield TextArea(transcript, read_only=True, soft_wrap=True, compact=True, id="transcript")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        """Close the transcript."""
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """What the operator asked to export, and where."""
+
+    fmt: str
+    """One of md, html, ps1, plan."""
+    output: Path
+    """The file (or folder, for ps1) to write."""
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Pick the format and the path of an export."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(classes="dialog")
+        self.base_name = name
+        """The session's name, the stem of the suggested paths."""
+        self._suggested = default_export_path(name, "md")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Export a runbook", classes="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label("Format", classes="field-label")
+                yield Select(
+                    [(label, fmt) for fmt, label in EXPORT_FORMATS],
+                    value="md",
+                    allow_blank=False,
+                    compact=True,
+                    id="export-format",
+                )
+            with Horizontal(classes="field-row"):
+                yield Label("Write to", classes="field-label")
+                yield Input(self._suggested, compact=True, id="export-path")
+            yield Static("", classes="reason", id="export-reason", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", variant="primary", id="export")
+                yield Button("Cancel", id="cancel")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#export-path", Input)
+        if path.value == self._suggested:
+            self._suggested = default_export_path(self.base_name, str(event.value))
+            path.value = self._suggested
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        reason = self.query_one("#export-reason", Static)
+        message = "" if event.value.strip() else "a file or folder to write to is required"
+        reason.update(message)
+        reason.display = bool(message)
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        path = self.query_one("#export-path", Input).value.strip()
+        if not path:
+            return
+        fmt = str(self.query_one("#export-format", Select).value)
+        self.dismiss(ExportChoice(fmt, Path(path).expanduser()))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without exporting."""
+        self.dismiss(None)

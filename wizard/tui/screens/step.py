@@ -1,0 +1,267 @@
+"""The frame every step screen shares: sidebar, title, check panel, actions and note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from wizard.model import Checklist, Step
+from wizard.plan import Plan
+from wizard.results import CheckResult, summarize
+from wizard.session import Session
+from wizard.tui.messages import (
+    CheckFinished,
+    ChecksFinished,
+    CheckStarted,
+    MoveRequested,
+    NoteChanged,
+    SettleRequested,
+)
+from wizard.tui.screens.dialogs import ConfirmDialog, TranscriptDialog
+from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+from wizard.tui.widgets.sidebar import StepSidebar, step_entries
+
+SEND_TEST_CHECKS = frozenset({"connector-send-test", "library-delivery"})
+"""Check types that can send a real message when the operator asks for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """How the live checks run from the TUI."""
+
+    timeout: float = 5.0
+    """Seconds per probe."""
+    exchange_port: int = 25
+    """SMTP port of the Exchange servers, for the connector's test message."""
+    outgoing_port: int = 25
+    """SMTP port of the outgoing server named in the plan."""
+    pickup_limit: float = 120.0
+    """Seconds a test message is followed through the Drop folder."""
+
+
+def results_caption(results: list[CheckResult], when: str) -> str:
+    """One line about a step's last check: when, and how many of each outcome."""
+    if not results:
+        return "Not checked yet. Check (ctrl+r) runs this step's live checks."
+    counts = summarize(results)
+    parts = [f"{count} {status}" for status, count in counts.items() if count]
+    return f"Last check {when}: " + ", ".join(parts) + ". Enter on a row shows its transcript."
+
+
+class StepScreen(Screen[None]):
+    """A step of the session: subclasses fill in the middle for their step kind."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "check", "Check", id="check", priority=True, tooltip="Run this step's live checks"),
+        Binding("ctrl+d", "done", "Done", id="done", priority=True, tooltip="Mark the step done and go on"),
+        Binding("ctrl+s", "skip", "Skip", id="skip", priority=True, tooltip="Skip the step and go on"),
+        Binding("ctrl+g", "back", "Back", id="back", priority=True, tooltip="Go back to the previous step"),
+        Binding("ctrl+n", "next", "Next", id="next", priority=True, tooltip="The next step"),
+        Binding("escape", "leave_field", show=False),
+    ]
+
+    def __init__(self, step: Step, session: Session, checklist: Checklist, options: CheckOptions) -> None:
+        super().__init__()
+        self.step = step
+        """The step shown."""
+        self.session = session
+        """The session, read here and changed only by the App."""
+        self.checklist = checklist
+        """The checklist the steps come from."""
+        self.options = options
+        """How checks run."""
+
+    @property
+    def plan(self) -> Plan | None:
+        """The session's plan, or None while the answers are incomplete."""
+        return self.session.plan_or_none()
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="body"):
+            yield StepSidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield Static("", id="step-title", markup=False)
+                yield from self.compose_content()
+                yield CheckPanel(id="checks")
+                with Horizontal(id="actions"):
+                    yield Button("Check", compact=True, id="check-button", tooltip="ctrl+r")
+                    if SEND_TEST_CHECKS & set(self.step.checks):
+                        yield Button("Send test", compact=True, id="send-button", variant="warning")
+                    yield Button("Done", compact=True, id="done-button", variant="success")
+                    yield Button("Skip", compact=True, id="skip-button")
+                    yield Button("◀ Back", compact=True, id="back-button")
+                    yield Button("Next ▶", compact=True, id="next-button")
+                yield Input(
+                    self.session.progress_for(self.step.id).note,
+                    placeholder="Note for this step (change number, who did it, what was odd)…",
+                    compact=True,
+                    id="note",
+                )
+        yield Footer()
+
+    def compose_content(self) -> ComposeResult:
+        """The middle of the screen, by step kind."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.name
+        self.update_progress()
+
+    def update_progress(self) -> None:
+        """Show the session's progress: sidebar, title, last results."""
+        entries = step_entries(self.session, self.checklist)
+        self.query_one(StepSidebar).show_steps(entries, self.step.id)
+        number = next((entry.number for entry in entries if entry.step_id == self.step.id), 0)
+        progress = self.session.progress_for(self.step.id)
+        self.query_one("#step-title", Static).update(
+            f"Step {number} of {len(entries)} · {progress.status.label} · {self.step.title}"
+        )
+        if not self._checking:
+            when = progress.checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if progress.checked_at else ""
+            self.query_one(CheckPanel).show_results(results_caption(progress.results, when), progress.results)
+
+    @property
+    def _checking(self) -> bool:
+        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
+
+    def reveal_problems(self) -> None:
+        """Show every problem in the farm's values (only the form has any)."""
+
+    # Actions -------------------------------------------------------------------
+
+    def action_leave_field(self) -> None:
+        """Leave a text field so that the single-key bindings work again."""
+        self.set_focus(None)
+
+    def action_check(self) -> None:
+        """Run the step's live checks."""
+        self._start_checks(send_test=False)
+
+    def action_send_test(self) -> None:
+        """Send a real test message, after confirmation."""
+        plan = self.plan
+        if plan is None:
+            self._values_incomplete()
+            return
+        recipient = plan.test_recipient or f"a library address at {plan.mail_host}"
+        body = (
+            f"This sends a real e-mail message to {recipient} through the farm "
+            "(the plain Check never does). It arrives in a Drop folder and, once SharePoint "
+            "picks it up, in the library. Send it now?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start_checks(send_test=True)
+
+        self.app.push_screen(ConfirmDialog("Send a real test message?", body, "Send it"), answered)
+
+    def _values_incomplete(self) -> None:
+        self.reveal_problems()
+        self.notify("The farm's values are incomplete; finish them on step 1 first.", severity="error")
+
+    def _start_checks(self, *, send_test: bool) -> None:
+        if not self.step.checks:
+            self.notify("This step has no live check.")
+            return
+        if self.plan is None:
+            self._values_incomplete()
+            return
+        what = "Sending a test message and checking…" if send_test else "Checking…"
+        self.query_one(CheckPanel).begin(what)
+        self._run_checks(send_test)
+
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def _run_checks(self, send_test: bool) -> None:
+        from wizard.checks import run_checks
+
+        plan = self.session.plan()
+        step_ids = (self.step.id,)
+        results = await run_checks(
+            plan,
+            [self.step],
+            timeout=self.options.timeout,
+            send_test=send_test,
+            exchange_port=self.options.exchange_port,
+            outgoing_port=self.options.outgoing_port,
+            pickup_limit=self.options.pickup_limit,
+            on_start=self._started,
+            on_result=self._finished,
+        )
+        self.post_message(ChecksFinished(step_ids, list(results)))
+
+    def _started(self, step_id: str, check: str, target: str) -> None:
+        self.post_message(CheckStarted(step_id, check, target))
+
+    def _finished(self, result: CheckResult) -> None:
+        self.post_message(CheckFinished(result))
+
+    @on(CheckStarted)
+    def _show_start(self, event: CheckStarted) -> None:
+        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
+
+    @on(CheckFinished)
+    def _show_result(self, event: CheckFinished) -> None:
+        self.query_one(CheckPanel).finish(event.result)
+
+    @on(CheckRow.TranscriptRequested)
+    def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
+        self.app.push_screen(TranscriptDialog(event.result))
+
+    def action_done(self) -> None:
+        """Mark the step done (the App moves on)."""
+        self.post_message(SettleRequested(self.step.id, False, self._note()))
+
+    def action_skip(self) -> None:
+        """Skip the step (the App moves on)."""
+        self.post_message(SettleRequested(self.step.id, True, self._note()))
+
+    def action_back(self) -> None:
+        """Go to the previous step."""
+        self.post_message(MoveRequested("back"))
+
+    def action_next(self) -> None:
+        """Go to the next step, or to the summary after the last one."""
+        self.post_message(MoveRequested("next"))
+
+    def _note(self) -> str:
+        return self.query_one("#note", Input).value
+
+    # Events --------------------------------------------------------------------
+
+    @on(Button.Pressed, "#actions Button")
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "check-button": self.action_check,
+            "send-button": self.action_send_test,
+            "done-button": self.action_done,
+            "skip-button": self.action_skip,
+            "back-button": self.action_back,
+            "next-button": self.action_next,
+        }
+        actions[event.button.id or ""]()
+
+    @on(Input.Changed, "#note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value != self.session.progress_for(self.step.id).note:
+            self.post_message(NoteChanged(self.step.id, event.value))
+
+    @on(Input.Submitted, "#note")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.set_focus(None)
+
+    @on(StepSidebar.JumpRequested)
+    def _jump(self, event: StepSidebar.JumpRequested) -> None:
+        event.stop()
+        if event.step_id != self.step.id:
+            self.post_message(MoveRequested(event.step_id))

@@ -1,0 +1,160 @@
+"""The final summary: every step's status and note, all results, and what is still open."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from wizard.model import Checklist
+from wizard.results import CheckResult
+from wizard.session import Session
+from wizard.tui.messages import CheckFinished, ChecksFinished, CheckStarted, MoveRequested
+from wizard.tui.screens.dialogs import TranscriptDialog
+from wizard.tui.screens.step import CheckOptions
+from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+
+
+class SummaryScreen(Screen[None]):
+    """All steps at a glance; check them all, export, or go back to one."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "check_all", "Check all", id="check-all", priority=True),
+        Binding("ctrl+e", "app.export", "Export", id="export", priority=True),
+        Binding("ctrl+g,escape", "back", "Back to steps", id="back", priority=True),
+    ]
+
+    def __init__(
+        self, session: Session, checklist: Checklist, options: CheckOptions, *, check_all: bool = False
+    ) -> None:
+        super().__init__()
+        self.check_all_on_open = check_all
+        """Start checking every step as soon as the screen opens."""
+        self.session = session
+        """The session, read here and changed only by the App."""
+        self.checklist = checklist
+        """The checklist the steps come from."""
+        self.options = options
+        """How checks run."""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="summary"):
+            yield Static("", id="summary-head", markup=False)
+            yield Static("", id="open-items", markup=False)
+            yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
+            yield CheckPanel(show_step=True, id="checks")
+            with Horizontal(id="actions"):
+                yield Button("Check all", compact=True, id="check-all-button")
+                yield Button("Export", compact=True, id="export-button")
+                yield Button("◀ Back to steps", compact=True, id="back-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.session.name} · summary"
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Step", "Status", "Last check", "Note")
+        self.update_progress()
+        if self.check_all_on_open:
+            self.action_check_all()
+
+    def update_progress(self) -> None:
+        """Show the session as it is now."""
+        session, checklist = self.session, self.checklist
+        settled, total = session.counts(checklist)
+        self.query_one("#summary-head", Static).update(
+            f"{session.mode.upper()} · {session.mail_host or '(no mail host)'} · {settled} of {total} steps settled"
+        )
+        items = session.open_items(checklist)
+        numbers = {step_id: n for n, step_id in enumerate(session.step_ids(checklist), start=1)}
+        if items:
+            lines = [f"Open items ({len(items)}):"]
+            lines += [f"  ✖ {numbers[step.id]:>2} {step.title}: {reason}" for step, reason in items]
+        else:
+            lines = ["✔ Nothing open: every step is settled and no check failed."]
+        self.query_one("#open-items", Static).update("\n".join(lines))
+        table = self.query_one(DataTable)
+        table.clear()
+        all_results = []
+        for step in session.steps(checklist):
+            progress = session.progress_for(step.id)
+            worst = progress.worst.value if progress.worst else "not run"
+            table.add_row(
+                str(numbers[step.id]), step.title, progress.status.label, worst, progress.note, key=step.id
+            )
+            all_results += progress.results
+        if not self._checking:
+            caption = "Results of the last check of each step:" if all_results else "No step checked yet."
+            self.query_one(CheckPanel).show_results(caption, all_results)
+
+    @property
+    def _checking(self) -> bool:
+        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
+
+    def action_check_all(self) -> None:
+        """Run every step's live checks at once."""
+        if self.session.plan_or_none() is None:
+            self.notify("The farm's values are incomplete; finish them on step 1 first.", severity="error")
+            return
+        self.query_one(CheckPanel).begin("Checking every step…")
+        self._run_all_checks()
+
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def _run_all_checks(self) -> None:
+        from wizard.checks import run_checks
+
+        steps = list(self.session.steps(self.checklist))
+        results = await run_checks(
+            self.session.plan(),
+            steps,
+            timeout=self.options.timeout,
+            exchange_port=self.options.exchange_port,
+            outgoing_port=self.options.outgoing_port,
+            pickup_limit=self.options.pickup_limit,
+            on_start=self._started,
+            on_result=self._finished,
+        )
+        self.post_message(ChecksFinished(tuple(step.id for step in steps), list(results)))
+
+    def _started(self, step_id: str, check: str, target: str) -> None:
+        self.post_message(CheckStarted(step_id, check, target))
+
+    def _finished(self, result: CheckResult) -> None:
+        self.post_message(CheckFinished(result))
+
+    @on(CheckStarted)
+    def _show_start(self, event: CheckStarted) -> None:
+        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
+
+    @on(CheckFinished)
+    def _show_result(self, event: CheckFinished) -> None:
+        self.query_one(CheckPanel).finish(event.result)
+
+    @on(CheckRow.TranscriptRequested)
+    def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
+        self.app.push_screen(TranscriptDialog(event.result))
+
+    @on(DataTable.RowSelected)
+    def _jump(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(MoveRequested(event.row_key.value))
+
+    def action_back(self) -> None:
+        """Back to the step the session is on."""
+        self.post_message(MoveRequested(self.session.current_step))
+
+    @on(Button.Pressed, "#check-all-button")
+    def _check_all_pressed(self) -> None:
+        self.action_check_all()
+
+    @on(Button.Pressed, "#export-button")
+    async def _export_pressed(self) -> None:
+        await self.run_action("app.export")
+
+    @on(Button.Pressed, "#back-button")
+    def _back_pressed(self) -> None:
+        self.action_back()

@@ -1,0 +1,125 @@
+"""One question of the farm's form: label, control and the reason a value is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from wizard.prompting import fields
+from wizard.prompting.fields import FieldKind, Question
+
+
+class ReasonValidator(Validator):
+    """Textual validation through the same validator and reason the prompts use."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__()
+        self.question = question
+        """The question whose answers are checked."""
+
+    def validate(self, value: str) -> ValidationResult:
+        reason = fields.reason(self.question, value)
+        return self.failure(reason) if reason else self.success()
+
+
+class FormField(Vertical):
+    """A labelled control with its reason line; edits are reported as :class:`Edited`."""
+
+    class Edited(Message):
+        """The operator changed the answer."""
+
+        def __init__(self, field: FormField, text: str) -> None:
+            super().__init__()
+            self.field = field
+            """The field edited."""
+            self.text = text
+            """The answer as typed (``yes``/``no`` for a flag, the value for a choice)."""
+
+    def __init__(self, question: Question, value: Any, problem_key: str, *, node_index: int | None = None):
+        classes = "form-field" if question.asked_in("single") else "form-field nlb-only"
+        super().__init__(classes=classes, id="f-" + problem_key.replace("[", "-").replace("].", "-"))
+        self.question = question
+        """What is asked."""
+        self.problem_key = problem_key
+        """The key plan problems name this answer by (``nodes[0].address``)."""
+        self.node_index = node_index
+        """The node the answer belongs to, or None for a top-level answer."""
+        self.text = fields.to_text(question, value)
+        """The answer as typed."""
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        with Horizontal(classes="field-row"):
+            yield Label(question.label, classes="field-label", markup=False)
+            yield self._control()
+        yield Static("", classes="reason", markup=False)
+
+    def _control(self) -> Widget:
+        question = self.question
+        if question.kind is FieldKind.FLAG:
+            return Checkbox("on", value=self.text == "yes", compact=True, tooltip=question.help)
+        if question.kind is FieldKind.CHOICE:
+            values = [value for value, _label in question.choices]
+            current = self.text if self.text in values else Select.NULL
+            if current is Select.NULL and not question.required:
+                current = values[0]
+            return Select(
+                [(label, value) for value, label in question.choices],
+                value=current,
+                allow_blank=current is Select.NULL,
+                prompt="Choose…",
+                compact=True,
+                tooltip=question.help,
+            )
+        return Input(
+            self.text,
+            placeholder=question.placeholder,
+            validators=[ReasonValidator(question)],
+            compact=True,
+            tooltip=question.help,
+        )
+
+    @property
+    def own_reason(self) -> str | None:
+        """Why the answer as typed is refused on its own, if it is."""
+        return fields.reason(self.question, self.text)
+
+    def show_reason(self, reason: str | None) -> None:
+        """Show (or clear) the reason beside the control."""
+        line = self.query_one(".reason", Static)
+        line.update(f"✖ {reason}" if reason else "")
+        line.display = bool(reason)
+        self.set_class(bool(reason), "-invalid")
+
+    def _edited(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.post_message(self.Edited(self, text))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._edited(event.value)
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        # Enter moves on to the next field, as in a paper form.
+        event.stop()
+        self.screen.focus_next()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._edited("" if event.value is Select.NULL else str(event.value))
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._edited("yes" if event.value else "no")
