@@ -1,0 +1,77 @@
+"""A TCP round-robin balancer standing in for NLB: it keeps the client's source address, as NLB does."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import socket
+import struct
+
+
+class Balancer:
+    """Listens on the VIP and hands each connection to the next node, from the client's own address."""
+
+    def __init__(self, vip: str, port: int, backends: list[tuple[str, int]]) -> None:
+        self.vip = vip
+        self.port = port
+        self.backends = backends
+        self.picked: list[str] = []
+        """The backend address chosen for each connection, in order."""
+        self._next = itertools.cycle(range(len(backends)))
+        self._server: asyncio.AbstractServer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Listen on the VIP."""
+        self._server = await asyncio.start_server(self._accept, self.vip, self.port)
+
+    async def stop(self) -> None:
+        """Stop listening and drop every open connection."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            await self._serve(reader, writer)
+        finally:
+            self._tasks.discard(task)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        client_address = writer.get_extra_info("peername")[0]
+        address, port = self.backends[next(self._next)]
+        self.picked.append(address)
+        try:
+            # NLB does not translate addresses: the node must see the real client.
+            up_reader, up_writer = await asyncio.open_connection(address, port, local_addr=(client_address, 0))
+        except OSError:
+            _reset(writer)
+            return
+        await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer), return_exceptions=True)
+
+
+def _reset(writer: asyncio.StreamWriter) -> None:
+    """Close with RST, as a cluster host without a listener on the port would."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    try:
+        while data := await source.read(65536):
+            sink.write(data)
+            await sink.drain()
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    finally:
+        sink.close()

@@ -1,0 +1,169 @@
+"""The sweep: shared state of one run of checks, targets, verdicts and the wrapper that times them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from wizard.plan import Node, Plan
+from wizard.results import CheckResult, Status
+
+log = logging.getLogger(__name__)
+
+MAX_IN_FLIGHT = 32
+"""Connections and queries a sweep keeps open at once; enough for an NLB cluster's 32 hosts."""
+
+TargetKind = Literal["node", "vip", "dns", "host"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What one check result is about."""
+
+    label: str
+    """The result's ``target``: a node name, the mail host, or ``dns:ADDR``."""
+    kind: TargetKind
+    """A node, the VIP (or the single node reached as the mail host), a DNS server, or another host."""
+    address: str = ""
+    """The address probed, when there is one."""
+    node: Node | None = None
+    """The plan's node, for node targets."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a check found, before the runner stamps it with step, target and time."""
+
+    status: Status
+    """The outcome."""
+    summary: str
+    """One sentence saying what was found."""
+    hint: str = ""
+    """What to do about it."""
+    transcript: tuple[str, ...] = ()
+    """The conversation or answers behind the verdict."""
+
+
+def verdict(status: Status, summary: str, hint: str = "", transcript: Any = ()) -> Verdict:
+    """Build a verdict; ``transcript`` may be any iterable of lines."""
+    return Verdict(status, summary, hint, tuple(transcript))
+
+
+@dataclass
+class Sweep:
+    """One run of checks: the plan, the options, and the probes its checks share.
+
+    Several checks ask the same question of the same server (the greeting of
+    a node proves ``mode``, ``fqdn`` and ``restart`` alike), so each probe
+    runs once per sweep and every check awaits the same task.
+    """
+
+    plan: Plan
+    """The farm being checked."""
+    timeout: float = 5.0
+    """Deadline in seconds for one conversation or one DNS question."""
+    send_test: bool = False
+    """Whether real test messages may be sent (DATA)."""
+    exchange_port: int = 25
+    """SMTP port of the Exchange servers, for the connector send test."""
+    outgoing_port: int = 25
+    """SMTP port of the outgoing server named in the plan."""
+    pickup_limit: float = 120.0
+    """How long a sent test message is followed through the Drop folder."""
+    limiter: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
+    """Bounds the connections and queries in flight."""
+    _shared: dict[tuple[str, ...], asyncio.Task[Any]] = field(default_factory=dict)
+
+    def shared(self, key: tuple[str, ...], factory: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
+        """The task for ``key``, started by ``factory`` on first use."""
+        task = self._shared.get(key)
+        if task is None:
+            task = asyncio.ensure_future(factory())
+            self._shared[key] = task
+        return task
+
+    async def close(self) -> None:
+        """Cancel shared probes nobody awaited to the end."""
+        pending = [task for task in self._shared.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in self._shared.values():
+            if task.done() and not task.cancelled():
+                task.exception()  # mark retrieved, so asyncio does not log it
+
+    @property
+    def vip_address(self) -> str:
+        """The address the mail host should reach: the VIP, or the single node."""
+        return self.plan.target_address
+
+    def vip_label(self) -> str:
+        """How summaries name the address behind the mail host."""
+        if self.plan.mode == "nlb":
+            return f"the VIP {self.vip_address}"
+        return f"{self.plan.nodes[0].name} ({self.vip_address})"
+
+
+def node_targets(plan: Plan) -> list[Target]:
+    """Every node of the plan, in plan order."""
+    return [Target(node.name, "node", node.address, node) for node in plan.nodes]
+
+
+def vip_target(plan: Plan) -> Target:
+    """The mail host, reached through the VIP (or the single node)."""
+    return Target(plan.mail_host, "vip", plan.target_address)
+
+
+def nodes_and_vip(plan: Plan) -> list[Target]:
+    """Nodes, then the VIP in NLB mode (in single mode the node is the mail host)."""
+    targets = node_targets(plan)
+    if plan.mode == "nlb":
+        targets.append(vip_target(plan))
+    return targets
+
+
+def seconds(value: float) -> str:
+    """A duration as people read it in a summary (``2 s``, ``0.5 s``)."""
+    return f"{value:.0f} s" if value >= 10 or value == int(value) else f"{value:.1f} s"
+
+
+async def run_guarded(
+    step_id: str,
+    check: str,
+    target: Target,
+    body: Awaitable[Verdict],
+    budget: float,
+) -> CheckResult:
+    """Run one check body: time it, bound it, and turn any surprise into an ``error`` result."""
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(budget):
+            found = await body
+    except TimeoutError:
+        found = verdict(
+            Status.ERROR,
+            f"the check did not finish within {seconds(budget)}",
+            "Run it again; if it keeps happening, something between here and the server is stalling.",
+        )
+    except Exception as exc:  # a defect in a check must not take the whole sweep down
+        log.exception("check %s on %s failed", check, target.label)
+        found = verdict(
+            Status.ERROR,
+            f"the check itself failed: {type(exc).__name__}: {exc}",
+            "This is a defect in the check, not a finding about the farm; please report it with the plan.",
+        )
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    return CheckResult(
+        step=step_id,
+        check=check,
+        target=target.label,
+        status=found.status,
+        summary=found.summary,
+        hint=found.hint,
+        duration_ms=elapsed_ms,
+        transcript=found.transcript,
+    )

@@ -1,0 +1,38 @@
+"""The ``central-admin-manual`` check: what cannot be probed from here, named page by page."""
+
+from __future__ import annotations
+
+from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.plan import Plan
+from wizard.results import Status
+
+
+def targets(plan: Plan) -> list[Target]:
+    """The mail host, whose display address is being set."""
+    return [Target(plan.mail_host, "host")]
+
+
+def incoming_page(plan: Plan) -> str:
+    """Where the incoming e-mail settings are, for the plan's SharePoint version."""
+    if plan.sharepoint_version == "2007":
+        return "Central Administration > Operations > Topology and Services > Incoming e-mail settings"
+    return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure incoming e-mail settings"
+
+
+async def run_central_admin(sweep: Sweep, target: Target) -> Verdict:
+    """A skip that says exactly what to look at, and (2010 and later) how to read it in PowerShell."""
+    plan = sweep.plan
+    summary = (
+        f"manual: at {incoming_page(plan)}, 'Enable sites on this server to receive e-mail' should be Yes "
+        f"and the E-mail server display address should read {plan.mail_host}"
+    )
+    if plan.sharepoint_version == "2007":
+        hint = "Open the page and compare; WSS 3.0 has no cmdlet that reads these settings."
+    else:
+        hint = (
+            "To read it in the SharePoint Management Shell: "
+            "(Get-SPServiceInstance | Where-Object { $_.GetType().FullName -eq "
+            "'Microsoft.SharePoint.Administration.SPIncomingEmailServiceInstance' } | Select-Object -First 1)"
+            f".Service | Format-List Enabled,ServerDisplayAddress,UseAutomaticSettings ; expect Enabled True and ServerDisplayAddress {plan.mail_host}."
+        )
+    return verdict(Status.SKIP, summary, hint)

@@ -1,0 +1,373 @@
+"""Checks that read a node's SMTP conversation: greeting, FQDN, alias, relay, connection control, outgoing."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+
+from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
+from wizard.checks.dnslookup import DnsServer, ask_first, system_servers
+from wizard.checks.smtpprobe import Conversation, Fault, converse, probe_name
+from wizard.plan import Plan
+from wizard.results import Status
+
+PROBE_LOCAL_PART = "spmail-wizard-probe"
+"""Local part of every probe address; IIS accepts any local part of a domain it serves."""
+OUTSIDE_DOMAIN = "example.com"
+"""A domain reserved for documentation (RFC 2606): relaying to it proves nothing leaves."""
+IIS_BANNER = "Microsoft ESMTP MAIL Service"
+
+
+def alias_probe(plan: Plan) -> str:
+    """The address at the mail host that the alias check asks for."""
+    return f"{PROBE_LOCAL_PART}@{plan.mail_host}"
+
+
+def relay_probe() -> str:
+    """The outside address that the relay check asks for."""
+    return f"{PROBE_LOCAL_PART}@{OUTSIDE_DOMAIN}"
+
+
+def conversation(sweep: Sweep, address: str) -> asyncio.Task[Conversation]:
+    """The sweep's one read-only conversation with ``address`` (greeting, EHLO, MAIL, two RCPTs, RSET)."""
+    plan = sweep.plan
+
+    async def talk() -> Conversation:
+        async with sweep.limiter:
+            return await converse(
+                address,
+                plan.smtp_port,
+                timeout=sweep.timeout,
+                helo=probe_name(),
+                mail_from=f"{PROBE_LOCAL_PART}@{plan.zone}",
+                recipients=(alias_probe(plan), relay_probe()),
+            )
+
+    return sweep.shared(("smtp", address, str(plan.smtp_port)), talk)
+
+
+def where(sweep: Sweep, target: Target) -> str:
+    """How a summary names the target and the address probed."""
+    if target.kind == "vip":
+        return f"{target.label} through {sweep.vip_label()}"
+    return f"{target.label} ({target.address})"
+
+
+FAULT_HINTS = {
+    Fault.REFUSED: "Start the SMTP service (net start smtpsvc) and check the virtual server's address and port; a firewall may also reject TCP {port}.",
+    Fault.UNREACHABLE: "Check the address in the plan and the route to it from this machine.",
+    Fault.TIMEOUT: "The host is down, a firewall drops TCP {port}, or the service is hung; restart the SMTP service and check the firewall.",
+    Fault.RESET: "Something between here and the node, or the service itself, cuts sessions; check the firewall and the SMTP service's event log.",
+    Fault.CLOSED: "The service drops sessions at once; check Access > Connection on the node and its event log.",
+    Fault.GARBAGE: "Another program answers on port {port}; check what listens there (netstat -ano).",
+    Fault.TOO_LONG: "Whatever answers on port {port} is not a working SMTP server; check what listens there.",
+}
+
+
+def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
+    """The verdict for a conversation that never got a usable greeting."""
+    port = sweep.plan.smtp_port
+    lines = found.transcript
+    if found.fault is not None:
+        status = Status.FAIL
+        hint = FAULT_HINTS[found.fault.kind].format(port=port)
+        return verdict(status, f"{where(sweep, target)} {found.fault}", hint, lines)
+    assert found.greeting is not None
+    if found.greeting.code == 421:
+        return verdict(
+            Status.FAIL,
+            f"{where(sweep, target)} is busy and turned the session away ({found.greeting.first})",
+            "The service refuses new sessions (too many connections, or shutting down); retry, then check its connection limits.",
+            lines,
+        )
+    return verdict(
+        Status.FAIL,
+        f"{where(sweep, target)} refused the session ({found.greeting.first})",
+        "Check Access > Connection on the node: this machine may not be allowed to connect.",
+        lines,
+    )
+
+
+def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
+    """With connection control on, a node that turns this machine away cannot be checked from here."""
+    reason = found.blocked()
+    if not (sweep.plan.connection_control and reason):
+        return None
+    return verdict(
+        Status.SKIP,
+        f"{where(sweep, target)} turned this machine away ({reason}), probably connection control; not checked from here",
+        "Run `spmail-wizard check` from a host on the connection list (an Exchange server), or add this machine to Access > Connection for the test and remove it afterwards.",
+        found.transcript,
+    )
+
+
+async def usable(sweep: Sweep, target: Target) -> tuple[Conversation, Verdict | None]:
+    """The target's conversation, and the verdict to give instead when it never got going."""
+    found = await conversation(sweep, target.address)
+    skip = blocked_skip(sweep, target, found)
+    if skip is not None:
+        return found, skip
+    if not found.greeted:
+        return found, fault_verdict(sweep, target, found)
+    return found, None
+
+
+def greeting_targets(plan: Plan) -> list[Target]:
+    """Nodes, then the mail host through the VIP in NLB mode."""
+    return nodes_and_vip(plan)
+
+
+async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
+    """``smtp-greeting``: the target answers 220 on the SMTP port in time."""
+    found, instead = await usable(sweep, target)
+    if instead is not None:
+        return instead
+    assert found.greeting is not None
+    note = "" if IIS_BANNER.lower() in found.greeting.text.lower() else " (not the IIS banner: an unknown or customised server)"
+    return verdict(
+        Status.PASS,
+        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {found.greeting.text[:120]}",
+        "",
+        found.transcript,
+    )
+
+
+def _first_word(text: str) -> str:
+    return text.split()[0] if text.split() else ""
+
+
+async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
+    """``fqdn-greeting``: the greeting and the EHLO reply name the mail host."""
+    found, instead = await usable(sweep, target)
+    if instead is not None:
+        return instead
+    assert found.greeting is not None
+    host = sweep.plan.mail_host
+    greeted_as = _first_word(found.greeting.text)
+    ehlo_as = _first_word(found.ehlo.text) if found.ehlo is not None and found.ehlo.ok else ""
+    wrong = [name for name in (greeted_as, ehlo_as) if name and name.lower() != host]
+    if not wrong:
+        seen = greeted_as if not ehlo_as or ehlo_as.lower() == greeted_as.lower() else f"{greeted_as} / {ehlo_as}"
+        return verdict(Status.PASS, f"{where(sweep, target)} greets and answers EHLO as {seen}", "", found.transcript)
+    shown = f"greets as {greeted_as or '(nothing)'}" + (
+        f" and answers EHLO as {ehlo_as}" if ehlo_as and ehlo_as.lower() != greeted_as.lower() else ""
+    )
+    node = target.label.split(".")[0]
+    return verdict(
+        Status.FAIL,
+        f"{where(sweep, target)} {shown}, not {host}",
+        f"On {node}, set Delivery > Advanced > Fully-qualified domain name to {host}, then restart the SMTP service.",
+        found.transcript,
+    )
+
+
+def _rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
+    """A conversation that stopped before RCPT: say where and why."""
+    if found.fault is not None:
+        return verdict(
+            Status.FAIL,
+            f"{where(sweep, target)} broke off at {found.stage}: {found.fault}",
+            FAULT_HINTS[found.fault.kind].format(port=sweep.plan.smtp_port),
+            found.transcript,
+        )
+    if found.ehlo is not None and not found.ehlo.ok:
+        return verdict(Status.FAIL, f"{where(sweep, target)} refused EHLO and HELO ({found.ehlo.first})", "", found.transcript)
+    if found.mail is not None and not found.mail.ok:
+        return verdict(
+            Status.FAIL,
+            f"{where(sweep, target)} refused the probe's sender ({found.mail.first})",
+            "The node rejects MAIL FROM from this machine; check its Access settings and event log.",
+            found.transcript,
+        )
+    return None
+
+
+async def run_alias(sweep: Sweep, target: Target) -> Verdict:
+    """``alias-accepted``: RCPT to an address at the mail host is accepted."""
+    found, instead = await usable(sweep, target)
+    if instead is not None:
+        return instead
+    probe = alias_probe(sweep.plan)
+    reply = found.rcpts.get(probe)
+    if reply is None:
+        return _rcpt_blocked_verdict(sweep, target, found) or verdict(
+            Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
+        )
+    host = sweep.plan.mail_host
+    node = target.label.split(".")[0] if target.kind == "node" else "every node"
+    if reply.ok:
+        outside = found.rcpts.get(relay_probe())
+        if outside is not None and outside.ok and found.source_address not in sweep.plan.exchange_servers:
+            return verdict(
+                Status.WARN,
+                f"{where(sweep, target)} accepted mail for {host} ({reply.first}), but it accepts mail for any domain from here, so this does not prove the alias",
+                f"Close the open relay first (relay step), then check again; if {host} is then refused, add it as an Alias domain.",
+                found.transcript,
+            )
+        return verdict(Status.PASS, f"{where(sweep, target)} accepted mail for {host} ({reply.first})", "", found.transcript)
+    if reply.code == 550 and "5.7.1" in reply.text:
+        summary = f"{where(sweep, target)} refused mail for {host} ({reply.first}): alias domain missing, or the service was not restarted"
+    else:
+        summary = f"{where(sweep, target)} refused mail for {host} ({reply.first})"
+    return verdict(
+        Status.FAIL,
+        summary,
+        f"Add {host} as an Alias domain on {node} (Domains > New > Domain > Alias), then restart the SMTP service.",
+        found.transcript,
+    )
+
+
+async def run_relay(sweep: Sweep, target: Target) -> Verdict:
+    """``relay-refused``: RCPT to an outside domain is refused with 5xx."""
+    found, instead = await usable(sweep, target)
+    if instead is not None:
+        return instead
+    probe = relay_probe()
+    reply = found.rcpts.get(probe)
+    if reply is None:
+        return _rcpt_blocked_verdict(sweep, target, found) or verdict(
+            Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
+        )
+    if found.source_address in sweep.plan.exchange_servers:
+        return verdict(
+            Status.SKIP,
+            f"this machine ({found.source_address}) is on the relay list, so relaying from here proves nothing",
+            "Run the check from a machine that is not an Exchange server.",
+            found.transcript,
+        )
+    if reply.code >= 500:
+        return verdict(Status.PASS, f"{where(sweep, target)} refused to relay to {OUTSIDE_DOMAIN} ({reply.first})", "", found.transcript)
+    if reply.ok:
+        exchange = ", ".join(sweep.plan.exchange_servers)
+        return verdict(
+            Status.FAIL,
+            f"{where(sweep, target)} accepted mail for {OUTSIDE_DOMAIN} from this machine: an open relay",
+            f"Access > Relay: choose 'Only the list below', list only the Exchange servers ({exchange}), and clear "
+            "'Allow all computers which successfully authenticate to relay' unless it is needed.",
+            found.transcript,
+        )
+    return verdict(
+        Status.WARN,
+        f"{where(sweep, target)} deferred mail for {OUTSIDE_DOMAIN} ({reply.first}) instead of refusing it",
+        "A temporary refusal is not a relay restriction; check Access > Relay and run the check again.",
+        found.transcript,
+    )
+
+
+async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
+    """``connection-control``: a node turns this machine away exactly when the plan says it should."""
+    found = await conversation(sweep, target.address)
+    reason = found.blocked()
+    plan = sweep.plan
+    listed = found.source_address in plan.exchange_servers
+    exchange = ", ".join(plan.exchange_servers)
+    at = where(sweep, target)
+    if plan.connection_control:
+        if reason:
+            return verdict(
+                Status.PASS,
+                f"{at} turned this machine away ({reason}): probably blocked by connection control, as planned",
+                "",
+                found.transcript,
+            )
+        if found.greeted:
+            if listed:
+                return verdict(Status.PASS, f"{at} accepts this machine, which is on the connection list", "", found.transcript)
+            return verdict(
+                Status.WARN,
+                f"{at} accepts a session from this machine ({found.source_address}): connection control is not set, or this machine is on the allowed list",
+                f"Access > Connection: choose 'Only the list below' and list only {exchange}; remove this machine if it was added for testing.",
+                found.transcript,
+            )
+        return verdict(
+            Status.WARN,
+            f"{at} {found.fault}; that is not how connection control refuses, so the cause may be a firewall",
+            FAULT_HINTS[found.fault.kind].format(port=plan.smtp_port) if found.fault else "",
+            found.transcript,
+        )
+    if reason:
+        return verdict(
+            Status.FAIL,
+            f"{at} turned this machine away ({reason}) although connection control is off in the plan",
+            "Access > Connection: choose 'All except the list below', or add this machine; if the restriction is intended, set connection_control = true in the plan.",
+            found.transcript,
+        )
+    if found.greeted:
+        return verdict(
+            Status.PASS,
+            f"{at} accepts connections from this machine (connection control is off in the plan)",
+            "",
+            found.transcript,
+        )
+    return fault_verdict(sweep, target, found)
+
+
+def connection_targets(plan: Plan) -> list[Target]:
+    """Every node."""
+    return node_targets(plan)
+
+
+def outgoing_targets(plan: Plan) -> list[Target]:
+    """The outgoing server when the plan names one, else the manual step (named by the mail host)."""
+    if plan.outgoing_smtp_server:
+        return [Target(plan.outgoing_smtp_server, "host", plan.outgoing_smtp_server)]
+    return [Target(plan.mail_host, "host")]
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _outgoing_page(plan: Plan) -> str:
+    if plan.sharepoint_version == "2007":
+        return "Central Administration > Operations > Topology and Services > Outgoing e-mail settings > Outbound SMTP server"
+    return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure outgoing e-mail settings > Outbound SMTP server"
+
+
+async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
+    """``outgoing-smtp``: the outbound server named in the plan greets on port 25."""
+    plan = sweep.plan
+    page = _outgoing_page(plan)
+    if not plan.outgoing_smtp_server:
+        return verdict(
+            Status.SKIP,
+            f"manual: outgoing mail is set apart from this design, at {page}",
+            "Give outgoing_smtp_server in the plan to have it checked; the IIS SMTP service on the nodes is not involved unless that field names it.",
+        )
+    server = plan.outgoing_smtp_server
+    address = server
+    lines: list[str] = []
+    if not _is_address(server):
+        servers = [DnsServer.parse(text) for text in plan.dns_servers] or system_servers()
+        async with sweep.limiter:
+            answer = await ask_first(servers, server, "A", timeout=sweep.timeout)
+        if answer is None or answer.outcome != "ok":
+            found = answer.describe() if answer else "no resolver"
+            return verdict(
+                Status.FAIL,
+                f"the outgoing server {server} does not resolve ({found})",
+                f"Check the name set at {page}.",
+                answer.lines if answer else (),
+            )
+        address = answer.values[0]
+        lines.extend(answer.lines)
+    async with sweep.limiter:
+        found = await converse(address, sweep.outgoing_port, timeout=sweep.timeout, helo=probe_name())
+    lines.extend(found.transcript)
+    label = f"{server} ({address}:{sweep.outgoing_port})" if address != server else f"{server}:{sweep.outgoing_port}"
+    if found.greeted:
+        assert found.greeting is not None
+        return verdict(Status.PASS, f"the outgoing server {label} greets with 220: {found.greeting.text[:100]}", "", lines)
+    problem = str(found.fault) if found.fault else f"answered {found.greeting.first if found.greeting else 'nothing'}"
+    return verdict(
+        Status.FAIL,
+        f"the outgoing server {label} {problem}",
+        f"SharePoint's alerts leave through this server; check that it runs and accepts this farm, and the name at {page}.",
+        lines,
+    )
+
+
