@@ -10,6 +10,8 @@ import pytest
 from wizard.checklist import load_default
 from wizard.model import Checklist
 
+pytest_plugins = ["tests.farm.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def wizard_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
