@@ -50,7 +50,9 @@ class Balancer:
         self.picked.append(address)
         try:
             # NLB does not translate addresses: the node must see the real client.
-            up_reader, up_writer = await asyncio.open_connection(address, port, local_addr=(client_address, 0))
+            up_reader, up_writer = await asyncio.open_connection(
+                address, port, local_addr=(client_address, 0)
+            )
         except OSError:
             _reset(writer)
             return

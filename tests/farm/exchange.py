@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import smtplib
 
-
 import dns.asyncresolver
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -81,5 +80,3 @@ class FakeExchange:
             target, self.smart_host_port, source_address=(self.address, 0), timeout=5
         ) as client:
             client.sendmail(sender, recipients, content)
-
-

@@ -221,7 +221,9 @@ class Farm:
         for node in self.nodes:
             await node.start()
         if self.mode == "nlb" and self.state != "unconfigured":
-            self.balancer = Balancer(self.addresses.vip, self.port, [(n.setup.address, self.port) for n in self.nodes])
+            self.balancer = Balancer(
+                self.addresses.vip, self.port, [(n.setup.address, self.port) for n in self.nodes]
+            )
             await self.balancer.start()
         self.exchange = FakeExchange(
             self.addresses.exchange,
@@ -288,6 +290,8 @@ class Farm:
         if self.balancer is not None:
             lines.append(f"  NLB VIP {self.addresses.vip}:{self.port}, round robin, client address kept")
         if self.dnsmasq is not None:
-            lines.append(f"  dnsmasq at {self.addresses.dns}:{self.dns_port}: {' '.join(self.dnsmasq.command()[1:])}")
+            lines.append(
+                f"  dnsmasq at {self.addresses.dns}:{self.dns_port}: {' '.join(self.dnsmasq.command()[1:])}"
+            )
         lines.append(f"  Exchange {self.addresses.exchange}:{self.exchange_port}, smart host {MAIL_HOST}")
         return lines

@@ -48,7 +48,11 @@ assert set(CHECKS) == set(CHECK_TYPES), "every check type in the model needs an 
 
 
 async def _unknown(name: str) -> Verdict:
-    return Verdict(Status.ERROR, f"unknown check type {name!r}", "The checklist names a check this version does not have.")
+    return Verdict(
+        Status.ERROR,
+        f"unknown check type {name!r}",
+        "The checklist names a check this version does not have.",
+    )
 
 
 async def run_checks(
@@ -99,6 +103,7 @@ async def run_checks(
     async def one(step_id: str, name: str, target: Target, check: CheckType | None) -> CheckResult:
         if on_start is not None:
             on_start(step_id, name, target.label)
+        body: Awaitable[Verdict]
         if check is None:
             body, budget = _unknown(name), timeout
         else:

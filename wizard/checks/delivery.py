@@ -100,7 +100,9 @@ async def run_connector(sweep: Sweep, target: Target) -> Verdict:
     )
 
 
-async def _send_and_follow(sweep: Sweep, address: str, port: int, route: str, *, local_route: bool) -> Verdict:
+async def _send_and_follow(
+    sweep: Sweep, address: str, port: int, route: str, *, local_route: bool
+) -> Verdict:
     plan = sweep.plan
     assert plan.test_recipient is not None
     message_id, payload = build_message(plan, plan.test_recipient, route)
@@ -132,29 +134,48 @@ async def _send_and_follow(sweep: Sweep, address: str, port: int, route: str, *,
     return await _follow(sweep, watches, unreadable, message_id, sent_at, accepted, lines)
 
 
-def _refusal(sweep: Sweep, sent: Conversation, route: str, local_route: bool) -> tuple[Status, str, str] | None:
+def _refusal(
+    sweep: Sweep, sent: Conversation, route: str, local_route: bool
+) -> tuple[Status, str, str] | None:
     plan = sweep.plan
     if sent.fault is not None:
-        return Status.FAIL, f"{route}: the message was not sent; {sent.fault} (at {sent.stage})", "Run the check without --send-test first; it shows which step fails."
+        return (
+            Status.FAIL,
+            f"{route}: the message was not sent; {sent.fault} (at {sent.stage})",
+            "Run the check without --send-test first; it shows which step fails.",
+        )
     if not sent.greeted:
         shown = sent.greeting.first if sent.greeting else "no greeting"
-        return Status.FAIL, f"{route} turned the session away ({shown})", "Send the test from a host that may connect (an Exchange server) or from Outlook."
+        return (
+            Status.FAIL,
+            f"{route} turned the session away ({shown})",
+            "Send the test from a host that may connect (an Exchange server) or from Outlook.",
+        )
     rcpt = sent.rcpts.get(plan.test_recipient or "")
     if sent.mail is not None and not sent.mail.ok:
         return Status.FAIL, f"{route} refused the sender ({sent.mail.first})", ""
     if rcpt is None or not rcpt.ok:
         shown = rcpt.first if rcpt else "no answer"
         if local_route:
-            return Status.FAIL, f"{route} refused {plan.test_recipient} ({shown})", f"Add {plan.mail_host} as an Alias domain on every node and restart SMTP (alias step)."
+            return (
+                Status.FAIL,
+                f"{route} refused {plan.test_recipient} ({shown})",
+                f"Add {plan.mail_host} as an Alias domain on every node and restart SMTP (alias step).",
+            )
         return (
             Status.FAIL,
             f"{route} refused {plan.test_recipient} ({shown})",
             f"Exchange does not relay to {plan.mail_host} for this machine: send the test from a mailbox (Outlook or OWA) instead, "
-            "or allow this machine on a receive connector. Also check the Send Connector: " + _connector_command(plan),
+            "or allow this machine on a receive connector. Also check the Send Connector: "
+            + _connector_command(plan),
         )
     if sent.data is None or not sent.data.ok:
         shown = sent.data.first if sent.data else "no answer"
-        return Status.FAIL, f"{route} refused the message body ({shown})", "IIS SMTP limits messages to 2 MB by default; check the node's event log."
+        return (
+            Status.FAIL,
+            f"{route} refused the message body ({shown})",
+            "IIS SMTP limits messages to 2 MB by default; check the node's event log.",
+        )
     return None
 
 

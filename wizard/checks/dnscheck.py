@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 
 from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
-from wizard.checks.dnslookup import Answer, DnsServer, ask, ask_first, system_servers
+from wizard.checks.dnslookup import Answer, DnsServer, ask_first, system_servers
 from wizard.plan import Plan
 from wizard.results import Status
 
@@ -52,7 +52,11 @@ def _where(label: str, answer: Answer | None) -> str:
 
 def _expected(sweep: Sweep) -> str:
     plan = sweep.plan
-    return f"the VIP {plan.target_address}" if plan.mode == "nlb" else f"{plan.nodes[0].name} ({plan.target_address})"
+    return (
+        f"the VIP {plan.target_address}"
+        if plan.mode == "nlb"
+        else f"{plan.nodes[0].name} ({plan.target_address})"
+    )
 
 
 def _record_hint(plan: Plan, where: str) -> str:
@@ -123,7 +127,9 @@ async def _judge_server(sweep: Sweep, label: str) -> Verdict:
     return verdict(status, summary, hint, lines)
 
 
-def _judge_addresses(sweep: Sweep, where: str, answer: Answer, mx: Answer | None, lines: list[str]) -> Verdict:
+def _judge_addresses(
+    sweep: Sweep, where: str, answer: Answer, mx: Answer | None, lines: list[str]
+) -> Verdict:
     plan = sweep.plan
     host = plan.mail_host
     wanted = plan.target_address
@@ -145,7 +151,9 @@ def _judge_addresses(sweep: Sweep, where: str, answer: Answer, mx: Answer | None
         )
     address = addresses[0]
     if address != wanted:
-        what = "a node's own address" if address in node_addresses and plan.mode == "nlb" else "another address"
+        what = (
+            "a node's own address" if address in node_addresses and plan.mode == "nlb" else "another address"
+        )
         return verdict(
             Status.FAIL,
             f"{where} answers {host}{via} with {address} ({what}), not {_expected(sweep)}",
@@ -166,7 +174,8 @@ def _judge_addresses(sweep: Sweep, where: str, answer: Answer, mx: Answer | None
         if mx_warn
         else ""
     )
-    return verdict(status, f"{where} answers {host} with {address}, {_expected(sweep)}; {mx_note}", hint, lines)
+    role = "the VIP" if plan.mode == "nlb" else f"the node {plan.nodes[0].name}"
+    return verdict(status, f"{where} answers {host} with {address} ({role}); {mx_note}", hint, lines)
 
 
 async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
@@ -192,7 +201,10 @@ async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
 async def _judge_agreement(sweep: Sweep) -> Verdict:
     labels = list(sweep.plan.dns_servers)
     answers = [await _ask(sweep, label, sweep.plan.mail_host, "A") for label in labels]
-    said = {label: (answer.describe() if answer else "nothing") for label, answer in zip(labels, answers, strict=True)}
+    said = {
+        label: (answer.describe() if answer else "nothing")
+        for label, answer in zip(labels, answers, strict=True)
+    }
     counts = Counter(said.values())
     if len(counts) == 1:
         return verdict(

@@ -87,7 +87,9 @@ def system_servers() -> list[DnsServer]:
     return [DnsServer(str(address), int(resolver.port)) for address in resolver.nameservers]
 
 
-def _follow(response: dns.message.Message, qname: dns.name.Name, rdtype: int) -> tuple[list[str], list[str]]:
+def _follow(
+    response: dns.message.Message, qname: dns.name.Name, rdtype: dns.rdatatype.RdataType
+) -> tuple[list[str], list[str]]:
     """Values of ``rdtype`` for ``qname`` after following CNAMEs in the answer section."""
     chain: list[str] = []
     current = qname
@@ -127,7 +129,11 @@ async def ask(server: DnsServer, name: str, rdtype: str, *, timeout: float) -> A
                     query, server.address, timeout=max(0.1, deadline - loop.time()), port=server.port
                 )
             except (dns.exception.DNSException, OSError, EOFError) as exc:
-                reason = "no answer in time" if isinstance(exc, dns.exception.Timeout) else str(exc) or type(exc).__name__
+                reason = (
+                    "no answer in time"
+                    if isinstance(exc, dns.exception.Timeout)
+                    else str(exc) or type(exc).__name__
+                )
                 lines.append(f"{where}: TCP retry failed: {reason}")
                 return Answer(server, name, rdtype, "truncated", detail=reason, lines=tuple(lines))
     except dns.exception.Timeout:

@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections import Counter
 
-from wizard.checks.base import Sweep, Target, Verdict, vip_target, verdict
+from wizard.checks.base import Sweep, Target, Verdict, verdict, vip_target
 from wizard.checks.smtpchecks import blocked_skip, conversation, fault_verdict
 from wizard.checks.smtpprobe import Conversation, converse, probe_name
 from wizard.plan import Plan
@@ -41,7 +41,9 @@ def fingerprint(found: Conversation) -> tuple[str, ...]:
 
 async def _through_vip(sweep: Sweep) -> Conversation:
     async with sweep.limiter:
-        return await converse(sweep.vip_address, sweep.plan.smtp_port, timeout=sweep.timeout, helo=probe_name())
+        return await converse(
+            sweep.vip_address, sweep.plan.smtp_port, timeout=sweep.timeout, helo=probe_name()
+        )
 
 
 async def run(sweep: Sweep, target: Target) -> Verdict:
@@ -107,24 +109,34 @@ def _judge(
     hints: list[str] = []
     if down:
         problems.append(f"not answering directly: {', '.join(down)}")
-        hints.append("Start the SMTP service on the nodes named, or take them out of the cluster (nlb drainstop).")
+        hints.append(
+            "Start the SMTP service on the nodes named, or take them out of the cluster (nlb drainstop)."
+        )
     never = [names for fp, names in prints.items() if fp not in seen]
     if never:
-        problems.append(f"the VIP never reached {', '.join(' / '.join(names) for names in never)} in {total} connections")
+        problems.append(
+            f"the VIP never reached {', '.join(' / '.join(names) for names in never)} in {total} connections"
+        )
         hints.append(
             "Check that every host has converged (Get-NlbClusterNode: State Converged) and that the TCP 25 port rule "
             "uses affinity None; with affinity Single every connection from one client lands on one host."
         )
     if strangers:
-        problems.append(f"{strangers} of {total} connections reached a server that answers like no node in the plan")
-        hints.append("A host in the cluster is missing from the plan, or answers differently from its direct address.")
+        problems.append(
+            f"{strangers} of {total} connections reached a server that answers like no node in the plan"
+        )
+        hints.append(
+            "A host in the cluster is missing from the plan, or answers differently from its direct address."
+        )
     if failures:
         problems.append(f"{failures} of {total} connections through the VIP failed")
-        hints.append("Some cluster host drops sessions on the VIP; check each host's port rules and SMTP bindings.")
-    names = _greeting_names(plan, direct)
+        hints.append(
+            "Some cluster host drops sessions on the VIP; check each host's port rules and SMTP bindings."
+        )
+    differences = _greeting_names(plan, direct)
     if problems:
         return verdict(Status.FAIL, "; ".join(problems), " ".join(hints), lines)
-    shared = [names_ for names_ in prints.values() if len(names_) > 1]
+    shared = [group for group in prints.values() if len(group) > 1]
     if shared:
         groups = "; ".join(" and ".join(group) for group in shared)
         return verdict(
@@ -135,10 +147,10 @@ def _judge(
             lines,
         )
     spread = ", ".join(f"{prints[fp][0]} x{seen[fp]}" for fp in prints)
-    if names:
+    if differences:
         return verdict(
             Status.WARN,
-            f"{total} connections through {vip} reached every node ({spread}), but the nodes differ: {names}",
+            f"{total} connections through {vip} reached every node ({spread}), but the nodes differ: {differences}",
             "Give every node the same settings (FQDN and alias domain); the fqdn step shows which.",
             lines,
         )
@@ -150,8 +162,11 @@ def _greeting_names(plan: Plan, direct: list[Conversation]) -> str:
     named: dict[str, list[str]] = {}
     for node, found in zip(plan.nodes, direct, strict=True):
         if found.greeting is not None and found.greeted:
-            words = found.greeting.text.split()
-            named.setdefault(words[0].lower() if words else "", []).append(node.name)
+            first = found.greeting.text.split()
+            named.setdefault(first[0].lower() if first else "", []).append(node.name)
     if len(named) <= 1:
         return ""
-    return "; ".join(f"{', '.join(nodes)} greet as {name or '(nothing)'}" for name, nodes in named.items())
+    return "; ".join(
+        f"{', '.join(group)} {'greet' if len(group) > 1 else 'greets'} as {name or '(nothing)'}"
+        for name, group in named.items()
+    )

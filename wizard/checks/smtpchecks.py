@@ -123,10 +123,14 @@ async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
     if instead is not None:
         return instead
     assert found.greeting is not None
-    note = "" if IIS_BANNER.lower() in found.greeting.text.lower() else " (not the IIS banner: an unknown or customised server)"
+    note = (
+        ""
+        if IIS_BANNER.lower() in found.greeting.text.lower()
+        else " (not the IIS banner: an unknown or customised server)"
+    )
     return verdict(
         Status.PASS,
-        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {found.greeting.text[:120]}",
+        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {found.greeting.text[:90].rstrip()}",
         "",
         found.transcript,
     )
@@ -147,8 +151,14 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     ehlo_as = _first_word(found.ehlo.text) if found.ehlo is not None and found.ehlo.ok else ""
     wrong = [name for name in (greeted_as, ehlo_as) if name and name.lower() != host]
     if not wrong:
-        seen = greeted_as if not ehlo_as or ehlo_as.lower() == greeted_as.lower() else f"{greeted_as} / {ehlo_as}"
-        return verdict(Status.PASS, f"{where(sweep, target)} greets and answers EHLO as {seen}", "", found.transcript)
+        seen = (
+            greeted_as
+            if not ehlo_as or ehlo_as.lower() == greeted_as.lower()
+            else f"{greeted_as} / {ehlo_as}"
+        )
+        return verdict(
+            Status.PASS, f"{where(sweep, target)} greets and answers EHLO as {seen}", "", found.transcript
+        )
     shown = f"greets as {greeted_as or '(nothing)'}" + (
         f" and answers EHLO as {ehlo_as}" if ehlo_as and ehlo_as.lower() != greeted_as.lower() else ""
     )
@@ -171,7 +181,12 @@ def _rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> 
             found.transcript,
         )
     if found.ehlo is not None and not found.ehlo.ok:
-        return verdict(Status.FAIL, f"{where(sweep, target)} refused EHLO and HELO ({found.ehlo.first})", "", found.transcript)
+        return verdict(
+            Status.FAIL,
+            f"{where(sweep, target)} refused EHLO and HELO ({found.ehlo.first})",
+            "",
+            found.transcript,
+        )
     if found.mail is not None and not found.mail.ok:
         return verdict(
             Status.FAIL,
@@ -204,7 +219,12 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
                 f"Close the open relay first (relay step), then check again; if {host} is then refused, add it as an Alias domain.",
                 found.transcript,
             )
-        return verdict(Status.PASS, f"{where(sweep, target)} accepted mail for {host} ({reply.first})", "", found.transcript)
+        return verdict(
+            Status.PASS,
+            f"{where(sweep, target)} accepted mail for {host} ({reply.first})",
+            "",
+            found.transcript,
+        )
     if reply.code == 550 and "5.7.1" in reply.text:
         summary = f"{where(sweep, target)} refused mail for {host} ({reply.first}): alias domain missing, or the service was not restarted"
     else:
@@ -236,7 +256,12 @@ async def run_relay(sweep: Sweep, target: Target) -> Verdict:
             found.transcript,
         )
     if reply.code >= 500:
-        return verdict(Status.PASS, f"{where(sweep, target)} refused to relay to {OUTSIDE_DOMAIN} ({reply.first})", "", found.transcript)
+        return verdict(
+            Status.PASS,
+            f"{where(sweep, target)} refused to relay to {OUTSIDE_DOMAIN} ({reply.first})",
+            "",
+            found.transcript,
+        )
     if reply.ok:
         exchange = ", ".join(sweep.plan.exchange_servers)
         return verdict(
@@ -272,7 +297,12 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
             )
         if found.greeted:
             if listed:
-                return verdict(Status.PASS, f"{at} accepts this machine, which is on the connection list", "", found.transcript)
+                return verdict(
+                    Status.PASS,
+                    f"{at} accepts this machine, which is on the connection list",
+                    "",
+                    found.transcript,
+                )
             return verdict(
                 Status.WARN,
                 f"{at} accepts a session from this machine ({found.source_address}): connection control is not set, or this machine is on the allowed list",
@@ -346,10 +376,10 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
         async with sweep.limiter:
             answer = await ask_first(servers, server, "A", timeout=sweep.timeout)
         if answer is None or answer.outcome != "ok":
-            found = answer.describe() if answer else "no resolver"
+            said = answer.describe() if answer else "no resolver"
             return verdict(
                 Status.FAIL,
-                f"the outgoing server {server} does not resolve ({found})",
+                f"the outgoing server {server} does not resolve ({said})",
                 f"Check the name set at {page}.",
                 answer.lines if answer else (),
             )
@@ -358,16 +388,27 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
     async with sweep.limiter:
         found = await converse(address, sweep.outgoing_port, timeout=sweep.timeout, helo=probe_name())
     lines.extend(found.transcript)
-    label = f"{server} ({address}:{sweep.outgoing_port})" if address != server else f"{server}:{sweep.outgoing_port}"
+    label = (
+        f"{server} ({address}:{sweep.outgoing_port})"
+        if address != server
+        else f"{server}:{sweep.outgoing_port}"
+    )
     if found.greeted:
         assert found.greeting is not None
-        return verdict(Status.PASS, f"the outgoing server {label} greets with 220: {found.greeting.text[:100]}", "", lines)
-    problem = str(found.fault) if found.fault else f"answered {found.greeting.first if found.greeting else 'nothing'}"
+        return verdict(
+            Status.PASS,
+            f"the outgoing server {label} greets with 220: {found.greeting.text[:100]}",
+            "",
+            lines,
+        )
+    problem = (
+        str(found.fault)
+        if found.fault
+        else f"answered {found.greeting.first if found.greeting else 'nothing'}"
+    )
     return verdict(
         Status.FAIL,
         f"the outgoing server {label} {problem}",
         f"SharePoint's alerts leave through this server; check that it runs and accepts this farm, and the name at {page}.",
         lines,
     )
-
-

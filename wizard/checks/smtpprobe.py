@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 import time
@@ -152,7 +153,9 @@ class SmtpClient:
             except asyncio.IncompleteReadError as exc:
                 if exc.partial:
                     self.transcript.append(f"S: {_shown(exc.partial)} (cut off)")
-                    raise SmtpFault(Fault.CLOSED, f"closed the connection in the middle of its {what}") from None
+                    raise SmtpFault(
+                        Fault.CLOSED, f"closed the connection in the middle of its {what}"
+                    ) from None
                 raise SmtpFault(Fault.CLOSED, f"closed the connection without a {what}") from None
             except (ConnectionResetError, BrokenPipeError):
                 raise SmtpFault(Fault.RESET, f"reset the connection during its {what}") from None
@@ -164,7 +167,9 @@ class SmtpClient:
             self.transcript.append(f"S: {_shown(raw)}")
             match = _REPLY_LINE.match(raw)
             if not match or (code is not None and int(match.group(1)) != code):
-                raise SmtpFault(Fault.GARBAGE, f"answered with something that is not SMTP: {_shown(raw)[:80]!r}")
+                raise SmtpFault(
+                    Fault.GARBAGE, f"answered with something that is not SMTP: {_shown(raw)[:80]!r}"
+                )
             code = int(match.group(1))
             lines.append(match.group(3).decode("utf-8", "replace").strip())
             if match.group(2) == b" ":
@@ -205,10 +210,8 @@ class SmtpClient:
         if self._writer is None:
             return
         if not self._writer.is_closing():
-            try:
+            with contextlib.suppress(SmtpFault, OSError):
                 await self.command("QUIT")
-            except (SmtpFault, OSError):
-                pass
         self.abort()
 
     def abort(self) -> None:
