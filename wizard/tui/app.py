@@ -17,6 +17,7 @@ from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
 from wizard.model import Checklist, StepKind
 from wizard.plan import Plan
+from wizard.prompting.sessions import create_session, export
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.session import Session
 from wizard.tui.messages import (
@@ -271,17 +272,10 @@ class WizardApp(App[int]):
     @on(StartScreen.NewRequested)
     def start_new(self, event: StartScreen.NewRequested) -> None:
         """Create a session (as `spmail-wizard new` does) and open it."""
-        plan_data: dict[str, object] = {}
-        if event.plan is not None:
-            plan_data = event.plan.to_data()
-            plan_data.pop("schema", None)
-        base = str(plan_data.get("mail_host") or f"farm-{utc_now():%Y%m%d-%H%M}")
-        name = event.name or store.unique_name(base, self.home)
-        session = Session(name=name, plan_data=plan_data, checklist_version=self.checklist.version)
         try:
-            store.save(session, self.home)
+            name = create_session(self.checklist, event.name, event.plan, self.home).name
             self.open_session(name)
-        except StoreError as exc:
+        except (StoreError, ValueError) as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.notify(f"Session {name!r} created.", timeout=3)
@@ -338,12 +332,7 @@ class WizardApp(App[int]):
 
     def _write_export(self, choice: ExportChoice, plan: Plan, session: Session | None) -> None:
         try:
-            from wizard.runbook import write_export
-        except ImportError:
-            self.notify("The runbook export is not installed.", severity="error")
-            return
-        try:
-            written = write_export(choice.fmt, plan, self.checklist, session, choice.output)
+            written = export(choice.fmt, plan, self.checklist, session, choice.output)
         except (WizardError, OSError, ValueError) as exc:
             self.notify(str(exc), title="Export failed", severity="error", timeout=10)
             return

@@ -12,24 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from wizard.prompting.sessions import EXPORT_FORMATS, default_export_path
 from wizard.results import CheckResult
-
-EXPORT_FORMATS = (
-    ("md", "Markdown runbook"),
-    ("html", "HTML runbook"),
-    ("ps1", "PowerShell scripts, one per host (a folder)"),
-    ("plan", "Plan file (TOML)"),
-)
-"""Export formats with their labels, as ``spmail-wizard export --format`` takes them."""
-
-
-def default_export_path(name: str, fmt: str) -> str:
-    """The suggested output for a session or plan name and a format (relative to the working folder)."""
-    if fmt == "ps1":
-        return f"{name}-scripts"
-    if fmt == "plan":
-        return f"{name}.toml"
-    return f"{name}-runbook.{fmt}"
 
 
 class ConfirmDialog(ModalScreen[bool]):

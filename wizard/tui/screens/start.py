@@ -22,42 +22,19 @@ from textual.widgets import (
     TabPane,
 )
 
-from wizard import store, validate
-from wizard.errors import PlanError
+from wizard import store
 from wizard.model import Checklist
-from wizard.plan import Plan, load_plan_file
-from wizard.tui.screens.dialogs import EXPORT_FORMATS, default_export_path
+from wizard.plan import Plan
+from wizard.prompting.sessions import (
+    EXPORT_FORMATS,
+    default_export_path,
+    name_reason,
+    read_plan_path,
+    refusal,
+)
 
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""
-
-
-def read_plan_path(text: str) -> tuple[Plan | None, str]:
-    """Load the plan a path names, for a field validated as typed.
-
-    Returns:
-        The plan (or None) and a line to show: what the plan is, or why it is refused.
-    """
-    if not text.strip():
-        return None, ""
-    path = Path(text.strip()).expanduser()
-    if not path.exists():
-        return None, "✖ no such file"
-    if path.is_dir():
-        return None, "✖ is a folder; name the plan file (TOML)"
-    try:
-        plan = load_plan_file(path)
-    except PlanError as exc:
-        first = exc.problems[0].describe()
-        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-        return None, f"✖ {first}{more}"
-    nodes = len(plan.nodes)
-    return plan, f"✔ {plan.mode.upper()} plan for {plan.mail_host}, {nodes} node{'s' if nodes > 1 else ''}"
-
-
-def refusal(info: store.SessionInfo) -> str:
-    """A refused file's reason without its folder (the list already says where sessions live)."""
-    return info.error.removeprefix(f"{info.path}: ")
 
 
 class StartScreen(Screen[None]):
@@ -200,15 +177,8 @@ class StartScreen(Screen[None]):
         line.set_class(text.startswith("✖"), "-fail")
 
     def _name_reason(self, text: str) -> str:
-        if not text.strip():
-            return ""
-        try:
-            name = validate.session_name(text)
-        except ValueError as exc:
-            return f"✖ {exc}"
-        if store.exists(name):
-            return f"✖ a session named {name!r} exists; resume it or choose another name"
-        return ""
+        reason = name_reason(text)
+        return f"✖ {reason}" if reason else ""
 
     @on(Input.Changed, "#new-name")
     def _new_name_changed(self, event: Input.Changed) -> None:
