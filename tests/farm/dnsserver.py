@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, cast
 
 import dns.flags
 import dns.message
@@ -45,6 +45,7 @@ class Dnsmasq:
         zone: str,
         records: Sequence[tuple[str, str]] = (),
         cnames: Sequence[tuple[str, str]] = (),
+        mx: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.address = address
         self.port = port
@@ -53,6 +54,8 @@ class Dnsmasq:
         """(name, address) A records; a name listed twice gets both addresses."""
         self.cnames = list(cnames)
         """(alias, target) CNAME records; the target must be one of the records."""
+        self.mx = list(mx)
+        """(name, exchanger) MX records, preference 10."""
         self.process: subprocess.Popen[bytes] | None = None
 
     def command(self) -> list[str]:
@@ -83,6 +86,7 @@ class Dnsmasq:
             else:
                 args += [f"--address=/{name}/{address}" for address in addresses]
         args += [f"--cname={alias},{target}" for alias, target in self.cnames]
+        args += [f"--mx-host={name},{exchanger},10" for name, exchanger in self.mx]
         return args
 
     def start(self, wait: float = 5.0) -> None:
@@ -133,8 +137,7 @@ class _FaultyDns(asyncio.DatagramProtocol):
         self.queries = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.queries += 1

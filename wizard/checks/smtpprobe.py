@@ -158,7 +158,14 @@ class SmtpClient:
                     ) from None
                 raise SmtpFault(Fault.CLOSED, f"closed the connection without a {what}") from None
             except (ConnectionResetError, BrokenPipeError):
-                raise SmtpFault(Fault.RESET, f"reset the connection during its {what}") from None
+                partial = bytes(getattr(self._reader, "_buffer", b""))
+                if partial or lines:
+                    if partial:
+                        self.transcript.append(f"S: {_shown(partial)} (cut off)")
+                    raise SmtpFault(
+                        Fault.RESET, f"reset the connection in the middle of its {what}"
+                    ) from None
+                raise SmtpFault(Fault.RESET, f"reset the connection instead of sending a {what}") from None
             except ValueError:
                 # StreamReader raises ValueError when a separator lies beyond the limit.
                 raise SmtpFault(
