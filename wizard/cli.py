@@ -253,9 +253,7 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
     valid = [step.id for step in steps]
     unknown = [step_id for step_id in args.step if step_id not in valid]
     if unknown:
-        raise UsageError(
-            f"no step {unknown[0]!r} in {plan.mode} mode; the steps are {', '.join(valid)}"
-        )
+        raise UsageError(f"no step {unknown[0]!r} in {plan.mode} mode; the steps are {', '.join(valid)}")
     if args.step:
         steps = tuple(step for step in steps if step.id in args.step)
     # The contract has no flag for it: Exchange listens on 25, but a test rig may not.

@@ -96,6 +96,8 @@ def _follow(
     for _ in range(16):
         rrset = response.get_rrset(response.answer, current, dns.rdataclass.IN, rdtype)
         if rrset is not None:
+            if chain:
+                chain.append(current.to_text(omit_final_dot=True))
             return chain, sorted(rdata.to_text() for rdata in rrset)
         alias = response.get_rrset(response.answer, current, dns.rdataclass.IN, dns.rdatatype.CNAME)
         if alias is None:

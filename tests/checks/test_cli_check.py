@@ -1,0 +1,188 @@
+"""`spmail-wizard check` as the contract fixes it: exit codes, JSON, report, sessions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.farm.fixtures import FarmFactory
+from wizard import store
+from wizard.checkreport import Progress
+from wizard.cli import run
+from wizard.results import CheckResult, Status
+from wizard.session import Session
+
+
+def test_good_farm_exits_0_with_a_readable_report(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = farm("good", nodes=2).write_plan(tmp_path / "plan.toml")
+    code = run(["check", str(plan), "--timeout", "2"])
+    out, err = capsys.readouterr()
+    assert code == 0, out
+    assert "alias: Add the mail host as an Alias domain" in out
+    assert "\033[" not in out  # not a terminal: no colour
+    assert out.rstrip().splitlines()[-1].startswith("23 checks in")
+
+
+def test_failures_exit_1_with_the_hint_under_them(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = farm("open-relay", nodes=2).write_plan(tmp_path / "plan.toml")
+    assert run(["check", str(plan), "--step", "relay", "--timeout", "2"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    failing = next(i for i, line in enumerate(lines) if line.strip().startswith("FAIL"))
+    assert "open relay" in lines[failing]
+    assert lines[failing + 1].strip().startswith("-> Access > Relay")
+
+
+def test_json_is_exactly_the_contract_object(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = farm("misconfigured-node", nodes=2).write_plan(tmp_path / "plan.toml")
+    code = run(["check", str(plan), "--json", "--step", "alias", "--step", "fqdn", "--timeout", "2"])
+    out, _err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 1
+    assert set(report) == {"schema", "plan", "started_at", "duration_ms", "summary", "results"}
+    assert report["schema"] == 1
+    assert report["plan"] == {"mode": "nlb", "mail_host": "mossmail.foo.local"}
+    assert report["summary"] == {"pass": 3, "warn": 0, "fail": 2, "skip": 0, "error": 0}
+    assert [r["step"] for r in report["results"]] == ["fqdn", "fqdn", "alias", "alias", "alias"]
+    for entry in report["results"]:
+        assert set(entry) == {
+            "step",
+            "check",
+            "target",
+            "status",
+            "summary",
+            "hint",
+            "duration_ms",
+            "transcript",
+        }
+    failed = [r for r in report["results"] if r["status"] == "fail"]
+    assert {r["target"] for r in failed} == {"wfe2.foo.local"}
+
+
+@pytest.mark.parametrize("step", ["bogus", "nlb"])
+def test_unknown_step_or_other_mode_is_exit_2_naming_valid_ids(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str], step: str
+) -> None:
+    plan = farm("single").write_plan(tmp_path / "plan.toml")
+    assert run(["check", str(plan), "--step", step]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert f"no step {step!r} in single mode" in err and "mode, dns, connector" in err
+
+
+def _session_for(plan_data: dict[str, object]) -> Session:
+    data = {k: v for k, v in plan_data.items() if k != "schema"}
+    session = Session(name="farm-a", plan_data=data)
+    store.save(session)
+    return session
+
+
+def test_session_gets_each_steps_results(farm: FarmFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    running = farm("misconfigured-node", nodes=2)
+    _session_for(running.plan_data)
+    assert run(["check", "--session", "farm-a", "--step", "alias", "--step", "dns", "--timeout", "2"]) == 1
+    saved = store.load("farm-a")
+    alias = saved.progress_for("alias").results
+    assert [r.target for r in alias] == ["wfe1.foo.local", "wfe2.foo.local", "mossmail.foo.local"]
+    assert saved.progress_for("alias").worst == Status.FAIL
+    assert saved.progress_for("dns").worst == Status.PASS
+    assert not saved.progress_for("fqdn").results
+
+
+def test_locked_session_still_prints_and_says_so_in_one_line(farm: FarmFactory, tmp_path: Path) -> None:
+    running = farm("good", nodes=2)
+    _session_for(running.plan_data)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom wizard import store\nwith store.lock('farm-a'):\n"
+            "    print('held', flush=True)\n    time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wizard",
+                "check",
+                "--session",
+                "farm-a",
+                "--step",
+                "mode",
+                "--timeout",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=60,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 0, done.stderr
+    assert "PASS" in done.stdout
+    assert done.stderr.strip().count("\n") == 0
+    assert "results not saved" in done.stderr and "open in another spmail-wizard" in done.stderr
+    assert not store.load("farm-a").progress_for("mode").results
+
+
+class _Terminal:
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_draws_on_a_terminal_only() -> None:
+    terminal = _Terminal()
+    progress = Progress(2, terminal)  # type: ignore[arg-type]
+    progress.started("alias", "alias-accepted", "wfe1.foo.local")
+    progress.finished(CheckResult("alias", "alias-accepted", "wfe1.foo.local", Status.PASS, "ok"))
+    progress.clear()
+    assert any("alias alias-accepted on wfe1.foo.local" in text for text in terminal.written)
+    assert terminal.written[-1] == "\r\033[K"
+    quiet = Progress(2, open(os.devnull, "w"))  # noqa: SIM115
+    quiet.started("alias", "alias-accepted", "wfe1.foo.local")
+    assert not quiet.enabled
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wizard.checklist import load_default
+    from wizard.checkreport import format_report, wants_colour
+
+    terminal = _Terminal()
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_colour(terminal)  # type: ignore[arg-type]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_colour(terminal)  # type: ignore[arg-type]
+    step = load_default().step("relay")
+    result = CheckResult("relay", "relay-refused", "wfe1.foo.local", Status.FAIL, "open relay", "fix it")
+    coloured = format_report([result], [step], colour=True)
+    assert "\033[31mFAIL \033[0m wfe1.foo.local: open relay" in coloured
+    assert "-> fix it" in coloured
