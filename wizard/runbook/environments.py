@@ -6,7 +6,7 @@ from functools import cache
 
 import jinja2
 
-from wizard.runbook.filters import FILTERS
+from wizard.runbook.filters import FILTERS, html_value
 
 KINDS = ("md", "html", "ps1")
 """Output kinds; only HTML escapes values itself, the others use explicit filters."""
@@ -28,6 +28,7 @@ def environment(kind: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=html_value if kind == "html" else None,
     )
     env.filters.update(FILTERS)
     return env

@@ -24,9 +24,27 @@ _BACKTICK_RUN = re.compile(r"`+")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-def _clean(text: str) -> str:
-    """Replace control characters (NUL and the like) that no viewer shows and some parsers reject."""
-    return "".join(ch if ch in "\t\n" or unicodedata.category(ch) != "Cc" else "\ufffd" for ch in str(text))
+def _unsafe(ch: str) -> bool:
+    """Control characters, lone surrogates and noncharacters: no viewer shows them, HTML forbids them."""
+    code = ord(ch)
+    if ch in "\t\n":
+        return False
+    return unicodedata.category(ch) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def clean(value: object) -> str:
+    """Text with every character no document may hold replaced by U+FFFD."""
+    text = str(value)
+    if all(" " <= ch < "\x7f" or ch in "\t\n" for ch in text):
+        return text
+    return "".join("\ufffd" if _unsafe(ch) else ch for ch in text.replace("\r\n", "\n"))
+
+
+def html_value(value: object) -> object:
+    """Every value the HTML template prints passes here before it is escaped."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return clean(value)
 
 
 def md_text(value: object) -> str:
@@ -35,7 +53,7 @@ def md_text(value: object) -> str:
     Line breaks become spaces, so the value can never start a new block or
     end a table row.
     """
-    text = " ".join(_clean(str(value)).splitlines())
+    text = " ".join(clean(str(value)).splitlines())
     escaped = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in text)
     match = _MD_LINE_START.match(escaped)
     if match:
@@ -52,7 +70,7 @@ def md_cell(value: object) -> str:
 
 def md_quote(value: object) -> str:
     """Free text with several lines (an operator's note) as an escaped Markdown block quote."""
-    lines = _clean(str(value)).splitlines() or [""]
+    lines = clean(str(value)).splitlines() or [""]
     out = []
     for index, line in enumerate(lines):
         escaped = md_text(line)
@@ -63,7 +81,7 @@ def md_quote(value: object) -> str:
 
 def md_code(value: object) -> str:
     """A value as inline code; falls back to escaped text where a code span cannot hold it."""
-    text = _clean(str(value))
+    text = clean(str(value))
     if not text or "\n" in text or "|" in text or text != text.strip():
         return md_text(text)
     longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
@@ -74,7 +92,7 @@ def md_code(value: object) -> str:
 
 def md_fence(body: object, language: str = "") -> str:
     """A fenced code block whose fence is longer than any run of backticks in the body."""
-    text = _clean(str(body)).rstrip("\n")
+    text = clean(str(body)).rstrip("\n")
     longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{language}\n{text}\n{fence}"
@@ -82,12 +100,12 @@ def md_fence(body: object, language: str = "") -> str:
 
 def html_markdown(value: object) -> Markup:
     """The checklist's Markdown as HTML, with any raw HTML in it shown as text."""
-    return Markup(_MARKDOWN.render(_clean(str(value))).strip())
+    return Markup(_MARKDOWN.render(clean(str(value))).strip())
 
 
 def ps_comment(value: object, prefix: str = "# ") -> str:
     """Text as PowerShell line comments, one ``#`` per line, whatever line breaks it holds."""
-    lines = _clean(str(value)).splitlines() or [""]
+    lines = clean(str(value)).splitlines() or [""]
     return "\n".join((prefix + line).rstrip() for line in lines)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from wizard.model import Checklist, Host
 from wizard.plan import Node, Plan
 from wizard.render import RenderedGui, RenderedScript, render_step
-from wizard.runbook.view import mode_label, version_name
+from wizard.runbook.farm import mode_label, version_name
 from wizard.session import Session
 
 SHELL = "powershell"

@@ -11,10 +11,8 @@ from wizard.model import Checklist, Host, Step
 from wizard.plan import Node, Plan
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult, Status
+from wizard.runbook.farm import Hop, facts, mail_path, mode_label, version_name
 from wizard.session import Session, StepStatus
-
-VERSION_NAMES = {"se": "Subscription Edition"}
-"""Product versions whose plan value is not the name people use."""
 
 SIGN_OFF_ROLES = ("DNS team", "Exchange team", "SharePoint team", "Change manager")
 """Who signs the change, one line each."""
@@ -124,14 +122,6 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
-class Hop:
-    """One stage of the mail path."""
-
-    label: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Runbook:
     """Everything a runbook template shows, prepared."""
 
@@ -151,18 +141,6 @@ class Runbook:
     signoff_roles: tuple[str, ...]
     progress: str
     """``5 of 12 steps done or skipped``; empty from a plan."""
-
-
-def version_name(version: str) -> str:
-    """A product version as people write it."""
-    return VERSION_NAMES.get(version, version)
-
-
-def mode_label(plan: Plan) -> str:
-    """The mode in words."""
-    if plan.mode == "nlb":
-        return f"Load balanced (NLB) across {len(plan.nodes)} nodes"
-    return "Single server"
 
 
 def slug(text: str) -> str:
@@ -194,69 +172,6 @@ def _indication(worst: Status | None) -> str:
     if worst is None:
         return "check first"
     return "no-go" if worst.failed else "go"
-
-
-def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
-    """The farm's values at a glance, as label and value."""
-    rows = [
-        ("Mode", mode_label(plan)),
-        ("Mail host (e-mail server display address)", plan.mail_host),
-        ("DNS Host (A) record", f"{plan.record_name} in zone {plan.zone}, pointing to {plan.target_address}"),
-    ]
-    if plan.vip:
-        rows.append(("NLB cluster address (VIP)", plan.vip))
-    rows += [
-        ("Exchange servers (the only relay clients)", ", ".join(plan.exchange_servers)),
-        ("Connections limited to the Exchange servers", "yes" if plan.connection_control else "no"),
-        ("DNS servers asked", ", ".join(plan.dns_servers) or "the system resolver"),
-        ("SMTP port", str(plan.smtp_port)),
-        ("SharePoint", version_name(plan.sharepoint_version)),
-        ("Exchange", version_name(plan.exchange_version)),
-        ("Windows Server on the nodes", plan.windows_version or "not given"),
-    ]
-    if plan.test_recipient:
-        rows.append(("Test library address", plan.test_recipient))
-    if plan.outgoing_smtp_server:
-        rows.append(("Outgoing SMTP server", plan.outgoing_smtp_server))
-    return tuple(rows)
-
-
-def mail_path(plan: Plan) -> tuple[Hop, ...]:
-    """The way a message travels, from the sender to the library, with this farm's values."""
-    recipient = plan.test_recipient or f"library@{plan.mail_host}"
-    if plan.mode == "nlb":
-        entry = Hop(
-            "NLB cluster address (VIP)",
-            (f"{plan.vip}, TCP {plan.smtp_port}, shared by {len(plan.nodes)} nodes",),
-        )
-    else:
-        node = plan.nodes[0]
-        entry = Hop("Single SMTP server", (f"{node.name} at {node.address}, TCP {plan.smtp_port}",))
-    return (
-        Hop("Outlook", (f"a user sends mail to {recipient}",)),
-        Hop(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
-        Hop("Send Connector", (f"address space {plan.mail_host}", f"smart host {plan.mail_host}")),
-        Hop(
-            "DNS Host (A) record",
-            (f"{plan.mail_host} -> {plan.target_address} (zone {plan.zone})",),
-        ),
-        entry,
-        Hop(
-            "IIS SMTP service on each node",
-            tuple(
-                f"{node.name} at {node.address}:{plan.smtp_port}, FQDN and alias {plan.mail_host}"
-                for node in plan.nodes
-            ),
-        ),
-        Hop(
-            "Drop folder",
-            tuple(f"{node.name}: {node.drop_folder or 'its local Drop folder'}" for node in plan.nodes),
-        ),
-        Hop(
-            f"SharePoint {version_name(plan.sharepoint_version)} timer job",
-            ("reads each message file, files it in the mail-enabled library, deletes the file",),
-        ),
-    )
 
 
 def _progress(session: Session | None, step_id: str) -> tuple[str, datetime | None, str]:
