@@ -66,7 +66,7 @@ class SessionLog:
     lines: list[bytes] = field(default_factory=list)
 
 
-class _IisSmtp(SMTP):  # type: ignore[misc]
+class _IisSmtp(SMTP):
     """aiosmtpd's server with IIS's connection control and a record of every line received."""
 
     def __init__(self, node: IisNode, **kwargs: Any) -> None:
@@ -113,6 +113,12 @@ class _IisSmtp(SMTP):  # type: ignore[misc]
         super().connection_lost(error)
 
 
+def _peer(session: Session) -> str:
+    """The client's address (aiosmtpd keeps the whole peer tuple)."""
+    peer: Any = session.peer
+    return str(peer[0]) if isinstance(peer, tuple) else str(peer)
+
+
 class IisHandler:
     """The replies IIS 6 SMTP gives, worded after its documented dialogue."""
 
@@ -127,7 +133,7 @@ class IisHandler:
         name = self.node.setup.greeting_name
         keywords = ["TURN", "SIZE 2097152", "ETRN", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "8bitmime"]
         keywords += ["BINARYMIME", "CHUNKING", "VRFY"]
-        return [f"250-{name} Hello [{session.peer[0]}]"] + [f"250-{k}" for k in keywords] + ["250 OK"]
+        return [f"250-{name} Hello [{_peer(session)}]"] + [f"250-{k}" for k in keywords] + ["250 OK"]
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -140,7 +146,7 @@ class IisHandler:
     ) -> str:
         setup = self.node.setup
         domain = address.rpartition("@")[2]
-        peer = session.peer[0]
+        peer = _peer(session)
         if setup.is_local(domain) or setup.open_relay or peer in setup.relay_from:
             envelope.rcpt_tos.append(address)
             return f"250 2.1.5 {address}"

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from wizard.checks import delivery, dnscheck, manual, nlbcheck, smtpchecks
+from wizard.checks import delivery, dnscheck, manual, nlbcheck, outgoing, smtpchecks
 from wizard.checks.base import Sweep, Target, Verdict, run_guarded, vip_target
 from wizard.model import CHECK_TYPES, Step
 from wizard.plan import Plan
@@ -41,7 +41,7 @@ CHECKS: dict[str, CheckType] = {
         CheckType("alias-accepted", smtpchecks.greeting_targets, smtpchecks.run_alias),
         CheckType("central-admin-manual", manual.targets, manual.run_central_admin),
         CheckType("library-delivery", delivery.targets, delivery.run_library, follows_pickup=True),
-        CheckType("outgoing-smtp", smtpchecks.outgoing_targets, smtpchecks.run_outgoing, rounds=6),
+        CheckType("outgoing-smtp", outgoing.targets, outgoing.run_outgoing, rounds=6),
     )
 }
 assert set(CHECKS) == set(CHECK_TYPES), "every check type in the model needs an implementation"

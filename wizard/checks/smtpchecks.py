@@ -1,12 +1,10 @@
-"""Checks that read a node's SMTP conversation: greeting, FQDN, alias, relay, connection control, outgoing."""
+"""Checks that read a node's SMTP conversation: greeting, FQDN, alias, relay, connection control."""
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 
 from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
-from wizard.checks.dnslookup import DnsServer, ask_first, system_servers
 from wizard.checks.smtpprobe import Conversation, Fault, converse, probe_name
 from wizard.plan import Plan
 from wizard.results import Status
@@ -16,6 +14,7 @@ PROBE_LOCAL_PART = "spmail-wizard-probe"
 OUTSIDE_DOMAIN = "example.com"
 """A domain reserved for documentation (RFC 2606): relaying to it proves nothing leaves."""
 IIS_BANNER = "Microsoft ESMTP MAIL Service"
+"""Text of the stock IIS greeting; its absence means an unknown or customised server, not a fault."""
 
 
 def alias_probe(plan: Plan) -> str:
@@ -335,80 +334,3 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
 def connection_targets(plan: Plan) -> list[Target]:
     """Every node."""
     return node_targets(plan)
-
-
-def outgoing_targets(plan: Plan) -> list[Target]:
-    """The outgoing server when the plan names one, else the manual step (named by the mail host)."""
-    if plan.outgoing_smtp_server:
-        return [Target(plan.outgoing_smtp_server, "host", plan.outgoing_smtp_server)]
-    return [Target(plan.mail_host, "host")]
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _outgoing_page(plan: Plan) -> str:
-    if plan.sharepoint_version == "2007":
-        return "Central Administration > Operations > Topology and Services > Outgoing e-mail settings > Outbound SMTP server"
-    return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure outgoing e-mail settings > Outbound SMTP server"
-
-
-async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
-    """``outgoing-smtp``: the outbound server named in the plan greets on port 25."""
-    plan = sweep.plan
-    page = _outgoing_page(plan)
-    if not plan.outgoing_smtp_server:
-        return verdict(
-            Status.SKIP,
-            f"manual: outgoing mail is set apart from this design, at {page}",
-            "Give outgoing_smtp_server in the plan to have it checked; the IIS SMTP service on the nodes is not involved unless that field names it.",
-        )
-    server = plan.outgoing_smtp_server
-    address = server
-    lines: list[str] = []
-    if not _is_address(server):
-        servers = [DnsServer.parse(text) for text in plan.dns_servers] or system_servers()
-        async with sweep.limiter:
-            answer = await ask_first(servers, server, "A", timeout=sweep.timeout)
-        if answer is None or answer.outcome != "ok":
-            said = answer.describe() if answer else "no resolver"
-            return verdict(
-                Status.FAIL,
-                f"the outgoing server {server} does not resolve ({said})",
-                f"Check the name set at {page}.",
-                answer.lines if answer else (),
-            )
-        address = answer.values[0]
-        lines.extend(answer.lines)
-    async with sweep.limiter:
-        found = await converse(address, sweep.outgoing_port, timeout=sweep.timeout, helo=probe_name())
-    lines.extend(found.transcript)
-    label = (
-        f"{server} ({address}:{sweep.outgoing_port})"
-        if address != server
-        else f"{server}:{sweep.outgoing_port}"
-    )
-    if found.greeted:
-        assert found.greeting is not None
-        return verdict(
-            Status.PASS,
-            f"the outgoing server {label} greets with 220: {found.greeting.text[:100]}",
-            "",
-            lines,
-        )
-    problem = (
-        str(found.fault)
-        if found.fault
-        else f"answered {found.greeting.first if found.greeting else 'nothing'}"
-    )
-    return verdict(
-        Status.FAIL,
-        f"the outgoing server {label} {problem}",
-        f"SharePoint's alerts leave through this server; check that it runs and accepts this farm, and the name at {page}.",
-        lines,
-    )
