@@ -37,5 +37,7 @@ By hand::
     python -m tests.farm --state good --nodes 2 --plan-out /path/plan.toml
 
 starts a farm in the foreground, writes its plan, prints what runs where and
-the environment variable to set, and stops cleanly on Ctrl+C.
+the environment variables to set (``SPMAIL_WIZARD_UNC_ROOT`` for the Drop
+folders, ``SPMAIL_WIZARD_EXCHANGE_PORT`` for the connector test through the
+fake Exchange), and stops cleanly on Ctrl+C.
 """

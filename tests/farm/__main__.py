@@ -32,10 +32,8 @@ def main(argv: list[str] | None = None) -> int:
             farm.write_plan(args.plan_out)
             print(f"plan written to {args.plan_out}")
         print(f"export {UNC_ROOT_VARIABLE}={farm.unc_root}")
-        print(
-            f"then: spmail-wizard check {args.plan_out or 'PLAN'} --send-test   "
-            f"(the connector test needs exchange_port={farm.exchange_port})"
-        )
+        print(f"export SPMAIL_WIZARD_EXCHANGE_PORT={farm.exchange_port}")
+        print(f"then: spmail-wizard check {args.plan_out or 'PLAN'} --send-test")
         print("Ctrl+C stops the farm.", flush=True)
         try:
             while not stopping.wait(0.5):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
 from wizard.checks.smtpprobe import Conversation, Fault, converse, probe_name
@@ -13,6 +14,8 @@ PROBE_LOCAL_PART = "spmail-wizard-probe"
 """Local part of every probe address; IIS accepts any local part of a domain it serves."""
 OUTSIDE_DOMAIN = "example.com"
 """A domain reserved for documentation (RFC 2606): relaying to it proves nothing leaves."""
+_READY_AT = re.compile(r"\s+ready at\b.*$", re.IGNORECASE)
+"""The clock part of an IIS greeting, left out of summaries."""
 IIS_BANNER = "Microsoft ESMTP MAIL Service"
 """Text of the stock IIS greeting; its absence means an unknown or customised server, not a fault."""
 
@@ -129,7 +132,7 @@ async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
     )
     return verdict(
         Status.PASS,
-        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {found.greeting.text[:90].rstrip()}",
+        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {_READY_AT.sub('', found.greeting.text)[:100]}",
         "",
         found.transcript,
     )
