@@ -167,10 +167,10 @@ def _worst(results: Iterable[CheckResult]) -> Status | None:
     return None
 
 
-def _indication(worst: Status | None) -> str:
+def _indication(worst: Status | None, skipped: bool) -> str:
     """What the last checks suggest for the go/no-go decision."""
     if worst is None:
-        return "check first"
+        return "skipped: see the note" if skipped else "check first"
     return "no-go" if worst.failed else "go"
 
 
@@ -197,6 +197,9 @@ class _Builder:
         if self.session is None:
             return []
         return list(self.session.progress_for(step_id).results)
+
+    def skipped(self, step_id: str) -> bool:
+        return self.session is not None and self.session.progress_for(step_id).status == StepStatus.SKIPPED
 
     def anchor(self, base: str) -> str:
         candidate, counter = base, 2
@@ -240,13 +243,17 @@ class _Builder:
         return tuple(checks)
 
     def groups(self) -> tuple[HostGroup, ...]:
-        order: list[Host] = []
+        """Runs of consecutive steps done in the same place, so the runbook keeps the checklist's order."""
+        runs: list[tuple[Host, list[Step]]] = []
         for step in self.steps:
-            if step.host != Host.WORKSTATION and step.host not in order:
-                order.append(step.host)
+            if step.host == Host.WORKSTATION:
+                continue
+            if runs and runs[-1][0] == step.host:
+                runs[-1][1].append(step)
+            else:
+                runs.append((step.host, [step]))
         groups: list[HostGroup] = []
-        for host in order:
-            steps = [step for step in self.steps if step.host == host]
+        for host, steps in runs:
             if host == Host.NODE:
                 groups += self.node_groups(steps)
                 continue
@@ -325,7 +332,7 @@ class _Builder:
                     status=worst.value if worst else "none",
                     counts=", ".join(f"{n} {status.value}" for status, n in counts.items() if n),
                     progress=_progress(self.session, step.id)[0],
-                    indicated=_indication(worst),
+                    indicated=_indication(worst, self.skipped(step.id)),
                 )
             )
         return tuple(rows)
