@@ -55,12 +55,14 @@ class CheckRow(Vertical, can_focus=True):
         """The result, once it arrived."""
         self._frame = 0
         self._arrived = result
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._running_text(), classes="headline", markup=False)
         yield Static("", classes="hint", markup=False)
 
     def on_mount(self) -> None:
+        self._ready = True
         self.query_one(".hint").display = False
         if self._arrived is not None:
             self.show_result(self._arrived)
@@ -73,13 +75,17 @@ class CheckRow(Vertical, can_focus=True):
 
     def spin(self) -> None:
         """Advance the spinner one frame."""
-        if self.result is None:
+        if self.result is None and self._ready:
             self._frame += 1
             self.query_one(".headline", Static).update(self._running_text())
 
     def show_result(self, result: CheckResult) -> None:
-        """Fill the row in with a result."""
+        """Fill the row in with a result (once the row is mounted, if it is not yet)."""
         self.result = result
+        if not self._ready:
+            # A result can arrive in the same tick as its start, before the row is composed.
+            self._arrived = result
+            return
         self.remove_class("-running")
         for status in ("pass", "warn", "fail", "skip", "error"):
             self.set_class(result.status.value == status, f"-{status}")

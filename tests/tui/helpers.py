@@ -1,0 +1,50 @@
+"""Driving the wizard's screens in tests the way a person does: keys, not method calls."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+from textual.widgets._select import SelectOverlay
+
+from wizard.tui.app import WizardApp
+
+
+async def type_into(pilot: Pilot[int], selector: str, text: str) -> None:
+    """Focus a text field, clear it with keys, and type the text."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    if text:
+        await pilot.press(*text)
+    await pilot.pause()
+
+
+async def choose(pilot: Pilot[int], selector: str, label_start: str) -> None:
+    """Open a drop-down and pick the option whose label starts with the text, with keys."""
+    select = pilot.app.screen.query_one(selector, Select)
+    select.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = select.query_one(SelectOverlay)
+    for _ in range(20):
+        option = overlay.highlighted_option
+        if option is not None and str(option.prompt).startswith(label_start):
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait for every running worker and the screen updates that follow."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def current_step(app: WizardApp) -> str:
+    """The step the open session is on."""
+    assert app.session is not None
+    return app.session.current_step
