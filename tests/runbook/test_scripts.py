@@ -162,3 +162,13 @@ def test_rewriting_scripts_replaces_them(tmp_path: Path, nlb_plan: Plan, scripte
     again = write_export("ps1", nlb_plan, scripted, nlb_session(), folder)
     assert len(list(folder.iterdir())) == len(again)
     assert "from session mossmail-change" in again[0].read_text(encoding="utf-8-sig")
+
+
+def test_a_step_with_powershell_still_lists_its_click_path_and_other_scripts(
+    nlb_plan: Plan, scripted: Checklist
+) -> None:
+    dns = render_scripts(nlb_plan, scripted, generated_at=GENERATED_AT)["1-dns-server.ps1"]
+    after = dns.split("Add-DnsServerResourceRecordA", 1)[1]
+    assert "# The same in the console, and what to do by hand where the PowerShell" in after
+    assert "#   DNS Manager > Forward Lookup Zones > foo.local > New Host (A or AAAA)" in after
+    assert "# The runbook also shows a cmd script for this step." in after
