@@ -1,0 +1,233 @@
+"""What an operator notices in the full-screen wizard: confirmations, refusals, locks, responsiveness, colour."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tests.farm.farm import Farm
+from tests.farm.fixtures import FarmFactory
+from tests.tui.helpers import current_step, settle, type_into
+from wizard import store
+from wizard.model import Checklist
+from wizard.session import Session, StepStatus
+from wizard.tui import app as tui_app
+from wizard.tui.app import WizardApp
+from wizard.tui.screens.dialogs import ConfirmDialog
+from wizard.tui.screens.start import StartScreen
+from wizard.tui.screens.step import CheckOptions
+from wizard.tui.screens.summary import SummaryScreen
+from wizard.tui.widgets.check_panel import CheckRow
+
+SIZE = (100, 32)
+
+
+def _open_at(checklist: Checklist, running: Farm, step_id: str, *, timeout: float = 3.0) -> WizardApp:
+    data = running.plan_data
+    data.pop("schema")
+    session = Session(name="farm-b", plan_data=data)
+    session.go_to(checklist, step_id)
+    store.save(session)
+    app = WizardApp(
+        checklist,
+        options=CheckOptions(timeout=timeout, exchange_port=running.exchange_port, pickup_limit=10.0),
+    )
+    app.open_session("farm-b")
+    return app
+
+
+async def test_plain_check_never_sends_data_and_the_test_message_is_confirmed_first(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("good", nodes=2)
+    app = _open_at(checklist, running, "library_test")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not any("DATA" in node.commands() for node in running.nodes)
+
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not any(node.delivered for node in running.nodes), "cancelled: nothing sent"
+
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert sum(len(node.delivered) for node in running.nodes) == 1
+        assert app.session is not None
+        results = app.session.progress_for("library_test").results
+        assert [result.status.value for result in results] == ["pass"]
+        await pilot.press("ctrl+q")
+
+
+async def test_connection_control_stands_out_and_done_is_confirmed(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("connection-control", nodes=2)
+    app = _open_at(checklist, running, "connection_control")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = app.screen.query_one(".before")
+        assert warning.has_class("-danger")
+        assert "locked out" in str(warning.border_title)
+
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#no")
+        await settle(pilot)
+        assert app.session is not None
+        assert app.session.progress_for("connection_control").status is not StepStatus.DONE
+        assert current_step(app) == "connection_control"
+
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert app.session.progress_for("connection_control").status is StepStatus.DONE
+        assert current_step(app) == "fqdn"
+        await pilot.press("ctrl+q")
+
+
+async def test_a_session_open_elsewhere_is_refused_with_one_line(
+    checklist: Checklist, wizard_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.save(Session(name="held", plan_data={}))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from wizard import store\nwith store.lock('held'):\n"
+            "    print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert tui_app.run(checklist, "held") == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "open in another spmail-wizard" in err[0]
+
+        # From the start screen, the same refusal is a notification and the list stays.
+        app = WizardApp(checklist)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.screen.post_message(StartScreen.ResumeRequested("held"))
+            await settle(pilot)
+            assert isinstance(app.screen, StartScreen)
+            assert any("open in another spmail-wizard" in str(n.message) for n in app._notifications)
+    finally:
+        holder.communicate("")
+
+
+async def test_start_screen_lists_refused_files_and_checks_a_plan_path_as_typed(
+    checklist: Checklist, wizard_home: Path, tmp_path: Path
+) -> None:
+    store.save(Session(name="good-one", plan_data={"mode": "single", "mail_host": "sp.foo.local"}))
+    (wizard_home / "sessions" / "broken.json").write_text('{"format": "spmail-wiz', encoding="utf-8")
+    bad_plan = tmp_path / "bad.toml"
+    bad_plan.write_text('schema = 1\nmode = "nlb"\nmail_host = "not a host"\n', encoding="utf-8")
+    app = WizardApp(checklist)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#new-plan", str(tmp_path / "missing.toml"))
+        assert "no such file" in str(app.screen.query_one("#new-plan-reason", Static).content)
+        await type_into(pilot, "#new-plan", str(bad_plan))
+        reason = str(app.screen.query_one("#new-plan-reason", Static).content)
+        assert "line 3: mail_host:" in reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen), "a refused plan starts nothing"
+
+        table = app.screen.query_one("#sessions", DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert sorted(names) == ["broken", "good-one"]
+        refused = str(app.screen.query_one("#refused", Static).content)
+        assert "broken.json: refused: not a complete session file" in refused
+        assert str(wizard_home) not in refused
+
+
+@pytest.mark.timeout(180)
+async def test_screen_stays_responsive_while_many_checks_run(farm: FarmFactory, checklist: Checklist) -> None:
+    running = farm("silent", nodes=4)
+    app = _open_at(checklist, running, "dns", timeout=4.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Check all steps")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, SummaryScreen)
+        table = app.screen.query_one("#step-table", DataTable)
+        started = time.monotonic()
+        row_before = table.cursor_row
+        await pilot.press("down")
+        await pilot.pause()
+        answered_in = time.monotonic() - started
+        running_rows = [row for row in app.screen.query(CheckRow) if row.result is None]
+        assert table.cursor_row == row_before + 1
+        assert answered_in < 1.0, f"a key took {answered_in:.2f}s while checks ran"
+        assert len(running_rows) >= 20, "the checks run at once, each row with its spinner"
+        await settle(pilot)
+        rows = list(app.screen.query(CheckRow))
+        assert len(rows) >= 32
+        assert all(row.result is not None for row in rows)
+        assert app.session is not None
+        assert app.session.progress_for("fqdn").worst is not None
+        await pilot.press("ctrl+q")
+
+
+def _colours(svg: str) -> set[str]:
+    """Non-grey colours in a screenshot, leaving out the window frame the SVG draws around it."""
+    frame = {"ff5f57", "febc2e", "28c840", "c5c8c6"}
+    found = set(re.findall(r"#([0-9a-f]{6})", svg)) - frame
+    return {c for c in found if len({c[0:2], c[2:4], c[4:6]}) > 1}
+
+
+async def _start_screenshot(checklist: Checklist) -> tuple[WizardApp, str]:
+    app = WizardApp(checklist)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return app, app.export_screenshot()
+
+
+async def test_no_color_is_honoured(checklist: Checklist, monkeypatch: pytest.MonkeyPatch) -> None:
+    _app, in_colour = await _start_screenshot(checklist)
+    assert _colours(in_colour), "the start screen has colours normally"
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, plain = await _start_screenshot(checklist)
+    assert app.no_color
+    assert not _colours(plain), f"colours left with NO_COLOR: {sorted(_colours(plain))[:5]}"
+
+
+async def test_command_palette_jumps_to_a_step(farm: FarmFactory, checklist: Checklist) -> None:
+    running = farm("good", nodes=2)
+    app = _open_at(checklist, running, "dns")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to step 7")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert current_step(app) == "fqdn"
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert current_step(app) == "fqdn", "Ctrl+C does not quit in the middle of a step"
+        await pilot.press("ctrl+q")
