@@ -14,8 +14,9 @@ from wizard.results import CheckResult, Status
 
 log = logging.getLogger(__name__)
 
-MAX_IN_FLIGHT = 32
-"""Connections and queries a sweep keeps open at once; enough for an NLB cluster's 32 hosts."""
+MAX_IN_FLIGHT = 64
+"""Connections and queries a sweep keeps open at once: a full NLB cluster (32 hosts), its VIP and the
+DNS servers fit in one round, so even a silent farm costs one timeout."""
 
 TargetKind = Literal["node", "vip", "dns", "host"]
 
