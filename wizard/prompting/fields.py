@@ -128,7 +128,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "vip",
-        "Cluster address (VIP)",
+        "Cluster VIP",
         "The NLB cluster's virtual address; the mail host must resolve to it.",
         check=validate.ip_address,
         modes=("nlb",),
@@ -201,7 +201,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "outgoing_smtp_server",
-        "Outgoing SMTP server",
+        "Outgoing server",
         "The outbound server set in Central Administration, if known.",
         check=validate.host_or_address,
         required=False,

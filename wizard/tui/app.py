@@ -341,6 +341,11 @@ class WizardApp(App[int]):
         else:
             self.notify(f"Wrote {len(written)} files into {choice.output}", title="Exported", timeout=6)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return self.session is not None
+        return True
+
     # Commands ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

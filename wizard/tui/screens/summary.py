@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
@@ -16,6 +16,9 @@ from wizard.tui.messages import CheckFinished, ChecksFinished, CheckStarted, Mov
 from wizard.tui.screens.dialogs import TranscriptDialog
 from wizard.tui.screens.step import CheckOptions
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+
+TITLE_WIDTH = 34
+"""Room for a step's title in the table at 80 columns."""
 
 
 class SummaryScreen(Screen[None]):
@@ -42,7 +45,7 @@ class SummaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        with Vertical(id="summary"):
+        with VerticalScroll(id="summary"):
             yield Static("", id="summary-head", markup=False)
             yield Static("", id="open-items", markup=False)
             yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
@@ -57,6 +60,7 @@ class SummaryScreen(Screen[None]):
         self.sub_title = f"{self.session.name} · summary"
         table = self.query_one(DataTable)
         table.add_columns("#", "Step", "Status", "Last check", "Note")
+        table.focus(scroll_visible=False)
         self.update_progress()
         if self.check_all_on_open:
             self.action_check_all()
@@ -82,8 +86,9 @@ class SummaryScreen(Screen[None]):
         for step in session.steps(checklist):
             progress = session.progress_for(step.id)
             worst = progress.worst.value if progress.worst else "not run"
+            title = step.title if len(step.title) <= TITLE_WIDTH else step.title[: TITLE_WIDTH - 1] + "…"
             table.add_row(
-                str(numbers[step.id]), step.title, progress.status.label, worst, progress.note, key=step.id
+                str(numbers[step.id]), title, progress.status.label, worst, progress.note, key=step.id
             )
             all_results += progress.results
         if not self._checking:

@@ -42,7 +42,15 @@ class FormField(Vertical):
             self.text = text
             """The answer as typed (``yes``/``no`` for a flag, the value for a choice)."""
 
-    def __init__(self, question: Question, value: Any, problem_key: str, *, node_index: int | None = None):
+    def __init__(
+        self,
+        question: Question,
+        value: Any,
+        problem_key: str,
+        *,
+        node_index: int | None = None,
+        placeholder: str | None = None,
+    ):
         classes = "form-field" if question.asked_in("single") else "form-field nlb-only"
         super().__init__(classes=classes, id="f-" + problem_key.replace("[", "-").replace("].", "-"))
         self.question = question
@@ -53,6 +61,8 @@ class FormField(Vertical):
         """The node the answer belongs to, or None for a top-level answer."""
         self.text = fields.to_text(question, value)
         """The answer as typed."""
+        self.placeholder = question.placeholder if placeholder is None else placeholder
+        """The example shown while the field is empty."""
 
     def compose(self) -> ComposeResult:
         question = self.question
@@ -80,7 +90,7 @@ class FormField(Vertical):
             )
         return Input(
             self.text,
-            placeholder=question.placeholder,
+            placeholder=self.placeholder,
             validators=[ReasonValidator(question)],
             compact=True,
             tooltip=question.help,

@@ -36,6 +36,7 @@ class NodeGroup(Vertical):
                 self.node.get(question.key),
                 fields.node_key(self.index, question.key),
                 node_index=self.index,
+                placeholder=question.placeholder.replace("wfe1", f"wfe{self.index + 1}"),
             )
 
 
@@ -161,4 +162,5 @@ class PlanForm(Vertical):
             status.update("✖ " + "; ".join(p.describe() for p in others))
         else:
             count = len(self.problems)
-            status.update(f"{count} value{'s' if count > 1 else ''} still missing or refused.")
+            first = self.problems[0].describe()
+            status.update(f"{count} value{'s' if count > 1 else ''} to fix; first {first}")
