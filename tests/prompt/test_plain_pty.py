@@ -1,0 +1,111 @@
+"""`spmail-wizard new --plain` in a real pseudo-terminal, with real questionary prompts."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.farm.fixtures import FarmFactory
+
+MENU = "what now?"
+KEPT = [
+    "DNS zone",
+    "How many SMTP servers",
+    "Node 1 name",
+    "Node 1 address",
+    "Node 1 drop folder",
+    "Node 2 name",
+    "Node 2 address",
+    "Node 2 drop folder",
+    "Cluster VIP",
+    "Exchange servers",
+    "DNS servers",
+    "SMTP port",
+    "Connection control",
+    "SharePoint version",
+    "Exchange version",
+    "Windows version",
+    "Test recipient",
+    "Outgoing server",
+]
+"""The questions after the mail host, in the order they are asked (NLB, two nodes)."""
+
+
+def _spawn(args: list[str], home: Path) -> pexpect.spawn:
+    env = dict(os.environ, SPMAIL_WIZARD_HOME=str(home), TERM="xterm", COLUMNS="100", LINES="40")
+    env.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
+        cwd=str(Path(__file__).parent.parent.parent),
+    )
+
+
+def _menu(child: pexpect.spawn, label: str) -> None:
+    child.expect(re.escape(MENU))
+    child.expect(r"(\w)\) " + re.escape(label))
+    child.send(child.match.group(1))
+    child.send("\r")
+
+
+@pytest.mark.timeout(120)
+def test_plain_session_in_a_terminal_checks_validates_quits_and_resumes(
+    farm: FarmFactory, wizard_home: Path, tmp_path: Path
+) -> None:
+    running = farm("good", nodes=2)
+    plan_file = running.write_plan(tmp_path / "farm.toml")
+    child = _spawn(["new", "--plain", "--plan", str(plan_file), "--name", "pty-one"], wizard_home)
+    try:
+        child.expect("Step 1 of 12: Choose single server or load balanced")
+
+        # Change the mail host to something invalid: the reason shows, nothing is taken.
+        _menu(child, "Change the farm's values")
+        child.expect(r"Mode .*\?|Mode")
+        child.send("\r")
+        child.expect("Mail host")
+        child.send(" x")
+        child.send("\r")
+        child.expect("contains ' '; a host name holds only letters")
+        child.send("\x7f\x7f")
+        child.send("\r")
+        # Keep every other answer as it is, one question at a time.
+        for question in KEPT:
+            child.expect(re.escape(question))
+            child.send("\r")
+        child.expect("These values make a complete plan.")
+        child.expect(re.escape(MENU))
+        child.expect(r"(\w)\) Run the live checks")
+        child.send(child.match.group(1))
+        child.send("\r")
+        child.expect("Checked: ")
+        transcript = child.before or ""
+        assert "PASS  wfe1.foo.local:" in transcript
+        assert "PASS  mossmail.foo.local:" in transcript
+
+        _menu(child, "Mark done and go on")
+        child.expect("Done: Choose single server")
+        child.expect("Step 2 of 12: Create the Host")
+        _menu(child, "Save and quit")
+        child.expect("Saved. Resume with")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+    child = _spawn(["resume", "pty-one", "--plain"], wizard_home)
+    try:
+        child.expect("Step 2 of 12: Create the Host")
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 130
