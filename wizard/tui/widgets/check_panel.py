@@ -54,18 +54,17 @@ class CheckRow(Vertical, can_focus=True):
         self.result: CheckResult | None = None
         """The result, once it arrived."""
         self._frame = 0
-        self._arrived = result
-        self._ready = False
+        # Built here rather than queried later: a row can be filled in (or removed)
+        # before its children are mounted.
+        self._headline = Static(self._running_text(), classes="headline", markup=False)
+        self._hint = Static("", classes="hint", markup=False)
+        self._hint.display = False
+        if result is not None:
+            self.show_result(result)
 
     def compose(self) -> ComposeResult:
-        yield Static(self._running_text(), classes="headline", markup=False)
-        yield Static("", classes="hint", markup=False)
-
-    def on_mount(self) -> None:
-        self._ready = True
-        self.query_one(".hint").display = False
-        if self._arrived is not None:
-            self.show_result(self._arrived)
+        yield self._headline
+        yield self._hint
 
     def _prefix(self) -> str:
         return f"[{self.step_id}] " if self.show_step else ""
@@ -75,24 +74,19 @@ class CheckRow(Vertical, can_focus=True):
 
     def spin(self) -> None:
         """Advance the spinner one frame."""
-        if self.result is None and self._ready:
+        if self.result is None:
             self._frame += 1
-            self.query_one(".headline", Static).update(self._running_text())
+            self._headline.update(self._running_text())
 
     def show_result(self, result: CheckResult) -> None:
         """Fill the row in with a result (once the row is mounted, if it is not yet)."""
         self.result = result
-        if not self._ready:
-            # A result can arrive in the same tick as its start, before the row is composed.
-            self._arrived = result
-            return
         self.remove_class("-running")
         for status in ("pass", "warn", "fail", "skip", "error"):
             self.set_class(result.status.value == status, f"-{status}")
-        self.query_one(".headline", Static).update(Content(self._prefix() + result.headline))
-        hint = self.query_one(".hint", Static)
-        hint.update(Content(f"  ↳ {result.hint}" if result.hint else ""))
-        hint.display = bool(result.hint)
+        self._headline.update(Content(self._prefix() + result.headline))
+        self._hint.update(Content(f"  ↳ {result.hint}" if result.hint else ""))
+        self._hint.display = bool(result.hint)
 
     def action_show_transcript(self) -> None:
         """Ask for the transcript of this row's result."""

@@ -74,7 +74,8 @@ class FormField(Vertical):
     def _control(self) -> Widget:
         question = self.question
         if question.kind is FieldKind.FLAG:
-            return Checkbox("on", value=self.text == "yes", compact=True, tooltip=question.help)
+            on = self.text == "yes"
+            return Checkbox("on" if on else "off", value=on, compact=True, tooltip=question.help)
         if question.kind is FieldKind.CHOICE:
             values = [value for value, _label in question.choices]
             current = self.text if self.text in values else Select.NULL
@@ -132,4 +133,6 @@ class FormField(Vertical):
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        # The box's mark looks alike either way without colour; the word says it.
+        event.checkbox.label = "on" if event.value else "off"
         self._edited("yes" if event.value else "no")
