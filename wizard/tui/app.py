@@ -372,6 +372,11 @@ class WizardApp(App[int]):
         if self._plan_ready(self._need_session()):
             self.show_summary(check_all=True)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside a text field: save, release the session and leave as interrupted."""
+        self.close_session()
+        self.exit(130)
+
     async def action_quit(self) -> None:
         """Save, release the session and leave."""
         self.close_session()
