@@ -1,14 +1,26 @@
-"""Fixtures shared by every test: an isolated data folder, the checklist, sample plans."""
+"""Fixtures shared by every test: loopback-only traffic, an isolated data folder, the checklist."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import loopback_guard
 from wizard.checklist import load_default
 from wizard.model import Checklist
+
+ROOT = Path(__file__).parent.parent
+GUARD_SITE = Path(__file__).parent / "guard_site"
+
+# Nothing a test runs may reach past 127.0.0.0/8: in this process, and in every
+# Python process it starts (they inherit PYTHONPATH, which loads sitecustomize).
+loopback_guard.install()
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(GUARD_SITE), str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+)
 
 pytest_plugins = ["tests.farm.fixtures"]
 
