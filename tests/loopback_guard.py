@@ -20,8 +20,8 @@ class OutsideTrafficError(AssertionError):
 
 
 def _check(address: Any) -> None:
-    if not isinstance(address, tuple) or address == socket.AF_UNIX:
-        return
+    if not isinstance(address, tuple):
+        return  # a Unix socket path
     host = str(address[0])
     if host in ("localhost", ""):
         return
@@ -36,23 +36,23 @@ def _check(address: Any) -> None:
         raise OutsideTrafficError(f"tests may only send traffic inside 127.0.0.0/8, not to {host}")
 
 
-def _connect(self: socket.socket, address: Any) -> None:
+def _connect(self: Any, address: Any) -> None:
     _check(address)
     _ORIGINAL_CONNECT(self, address)
 
 
-def _connect_ex(self: socket.socket, address: Any) -> int:
+def _connect_ex(self: Any, address: Any) -> int:
     _check(address)
     return _ORIGINAL_CONNECT_EX(self, address)
 
 
-def _sendto(self: socket.socket, data: Any, *args: Any) -> int:
+def _sendto(self: Any, data: Any, *args: Any) -> int:
     _check(args[-1])
-    return _ORIGINAL_SENDTO(self, data, *args)  # type: ignore[arg-type]
+    return _ORIGINAL_SENDTO(self, data, *args)
 
 
 def install() -> None:
     """Patch the socket class so outside traffic raises before a packet leaves."""
     socket.socket.connect = _connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
-    socket.socket.sendto = _sendto  # type: ignore[method-assign,assignment]
+    socket.socket.sendto = _sendto  # type: ignore[method-assign]
