@@ -19,9 +19,9 @@ from wizard.model import Checklist
 from wizard.session import Session, StepStatus
 from wizard.tui import app as tui_app
 from wizard.tui.app import WizardApp
+from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.start import StartScreen
-from wizard.tui.screens.step import CheckOptions
 from wizard.tui.screens.summary import SummaryScreen
 from wizard.tui.widgets.check_panel import CheckRow
 

@@ -17,8 +17,8 @@ from wizard.model import Checklist
 from wizard.plan import parse_plan
 from wizard.session import Session, StepStatus
 from wizard.tui.app import WizardApp
+from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.guidance import ActionStepScreen, InputStepScreen
-from wizard.tui.screens.step import CheckOptions
 from wizard.tui.screens.summary import SummaryScreen
 from wizard.tui.widgets.check_panel import CheckRow
 from wizard.tui.widgets.form_field import FormField

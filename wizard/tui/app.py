@@ -28,10 +28,11 @@ from wizard.tui.messages import (
     NoteChanged,
     SettleRequested,
 )
+from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.dialogs import ExportChoice, ExportDialog
 from wizard.tui.screens.guidance import ActionStepScreen, InputStepScreen
 from wizard.tui.screens.start import StartScreen
-from wizard.tui.screens.step import CheckOptions, StepScreen
+from wizard.tui.screens.step import StepScreen
 from wizard.tui.screens.summary import SummaryScreen
 
 PROG = "spmail-wizard"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from wizard.model import Checklist, Step
@@ -16,33 +13,17 @@ from wizard.plan import Plan
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
 from wizard.tui.messages import (
-    CheckFinished,
-    ChecksFinished,
-    CheckStarted,
     MoveRequested,
     NoteChanged,
     SettleRequested,
 )
-from wizard.tui.screens.dialogs import ConfirmDialog, TranscriptDialog
-from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+from wizard.tui.screens.checking import CheckingScreen, CheckOptions
+from wizard.tui.screens.dialogs import ConfirmDialog
+from wizard.tui.widgets.check_panel import CheckPanel
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
 
 SEND_TEST_CHECKS = frozenset({"connector-send-test", "library-delivery"})
 """Check types that can send a real message when the operator asks for it."""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    """How the live checks run from the TUI."""
-
-    timeout: float = 5.0
-    """Seconds per probe."""
-    exchange_port: int = 25
-    """SMTP port of the Exchange servers, for the connector's test message."""
-    outgoing_port: int = 25
-    """SMTP port of the outgoing server named in the plan."""
-    pickup_limit: float = 120.0
-    """Seconds a test message is followed through the Drop folder."""
 
 
 def results_caption(results: list[CheckResult], when: str) -> str:
@@ -54,7 +35,7 @@ def results_caption(results: list[CheckResult], when: str) -> str:
     return f"Last check {when}: " + ", ".join(parts) + ". Enter on a row shows its transcript."
 
 
-class StepScreen(Screen[None]):
+class StepScreen(CheckingScreen):
     """A step of the session: subclasses fill in the middle for their step kind."""
 
     BINDINGS = [
@@ -123,13 +104,9 @@ class StepScreen(Screen[None]):
         self.query_one("#step-title", Static).update(
             f"Step {number} of {len(entries)} · {progress.status.label} · {self.step.title}"
         )
-        if not self._checking:
+        if not self.checking:
             when = progress.checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if progress.checked_at else ""
             self.query_one(CheckPanel).show_results(results_caption(progress.results, when), progress.results)
-
-    @property
-    def _checking(self) -> bool:
-        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
 
     def reveal_problems(self) -> None:
         """Show every problem in the farm's values (only the form has any)."""
@@ -176,44 +153,7 @@ class StepScreen(Screen[None]):
             return
         what = "Sending a test message and checking…" if send_test else "Checking…"
         self.query_one(CheckPanel).begin(what)
-        self._run_checks(send_test)
-
-    @work(exclusive=True, group="checks", exit_on_error=False)
-    async def _run_checks(self, send_test: bool) -> None:
-        from wizard.checks import run_checks
-
-        plan = self.session.plan()
-        step_ids = (self.step.id,)
-        results = await run_checks(
-            plan,
-            [self.step],
-            timeout=self.options.timeout,
-            send_test=send_test,
-            exchange_port=self.options.exchange_port,
-            outgoing_port=self.options.outgoing_port,
-            pickup_limit=self.options.pickup_limit,
-            on_start=self._started,
-            on_result=self._finished,
-        )
-        self.post_message(ChecksFinished(step_ids, list(results)))
-
-    def _started(self, step_id: str, check: str, target: str) -> None:
-        self.post_message(CheckStarted(step_id, check, target))
-
-    def _finished(self, result: CheckResult) -> None:
-        self.post_message(CheckFinished(result))
-
-    @on(CheckStarted)
-    def _show_start(self, event: CheckStarted) -> None:
-        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
-
-    @on(CheckFinished)
-    def _show_result(self, event: CheckFinished) -> None:
-        self.query_one(CheckPanel).finish(event.result)
-
-    @on(CheckRow.TranscriptRequested)
-    def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
-        self.app.push_screen(TranscriptDialog(event.result))
+        self.run_step_checks([self.step], send_test)
 
     def action_done(self) -> None:
         """Mark the step done (the App moves on)."""

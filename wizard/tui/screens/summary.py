@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from wizard.model import Checklist
-from wizard.results import CheckResult
 from wizard.session import Session
-from wizard.tui.messages import CheckFinished, ChecksFinished, CheckStarted, MoveRequested
-from wizard.tui.screens.dialogs import TranscriptDialog
-from wizard.tui.screens.step import CheckOptions
-from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+from wizard.tui.messages import MoveRequested
+from wizard.tui.screens.checking import CheckingScreen, CheckOptions
+from wizard.tui.widgets.check_panel import CheckPanel
 
 TITLE_WIDTH = 34
 """Room for a step's title in the table at 80 columns."""
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(CheckingScreen):
     """All steps at a glance; check them all, export, or go back to one."""
 
     BINDINGS = [
@@ -91,13 +88,9 @@ class SummaryScreen(Screen[None]):
                 str(numbers[step.id]), title, progress.status.label, worst, progress.note, key=step.id
             )
             all_results += progress.results
-        if not self._checking:
+        if not self.checking:
             caption = "Results of the last check of each step:" if all_results else "No step checked yet."
             self.query_one(CheckPanel).show_results(caption, all_results)
-
-    @property
-    def _checking(self) -> bool:
-        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
 
     def action_check_all(self) -> None:
         """Run every step's live checks at once."""
@@ -105,42 +98,7 @@ class SummaryScreen(Screen[None]):
             self.notify("The farm's values are incomplete; finish them on step 1 first.", severity="error")
             return
         self.query_one(CheckPanel).begin("Checking every step…")
-        self._run_all_checks()
-
-    @work(exclusive=True, group="checks", exit_on_error=False)
-    async def _run_all_checks(self) -> None:
-        from wizard.checks import run_checks
-
-        steps = list(self.session.steps(self.checklist))
-        results = await run_checks(
-            self.session.plan(),
-            steps,
-            timeout=self.options.timeout,
-            exchange_port=self.options.exchange_port,
-            outgoing_port=self.options.outgoing_port,
-            pickup_limit=self.options.pickup_limit,
-            on_start=self._started,
-            on_result=self._finished,
-        )
-        self.post_message(ChecksFinished(tuple(step.id for step in steps), list(results)))
-
-    def _started(self, step_id: str, check: str, target: str) -> None:
-        self.post_message(CheckStarted(step_id, check, target))
-
-    def _finished(self, result: CheckResult) -> None:
-        self.post_message(CheckFinished(result))
-
-    @on(CheckStarted)
-    def _show_start(self, event: CheckStarted) -> None:
-        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
-
-    @on(CheckFinished)
-    def _show_result(self, event: CheckFinished) -> None:
-        self.query_one(CheckPanel).finish(event.result)
-
-    @on(CheckRow.TranscriptRequested)
-    def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
-        self.app.push_screen(TranscriptDialog(event.result))
+        self.run_step_checks(list(self.session.steps(self.checklist)))
 
     @on(DataTable.RowSelected)
     def _jump(self, event: DataTable.RowSelected) -> None:

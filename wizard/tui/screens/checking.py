@@ -1,0 +1,84 @@
+"""A screen that runs live checks in a worker and shows each row as its result arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.screen import Screen
+
+from wizard.model import Step
+from wizard.results import CheckResult
+from wizard.session import Session
+from wizard.tui.messages import CheckFinished, ChecksFinished, CheckStarted
+from wizard.tui.screens.dialogs import TranscriptDialog
+from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """How the live checks run from the TUI."""
+
+    timeout: float = 5.0
+    """Seconds per probe."""
+    exchange_port: int = 25
+    """SMTP port of the Exchange servers, for the connector's test message."""
+    outgoing_port: int = 25
+    """SMTP port of the outgoing server named in the plan."""
+    pickup_limit: float = 120.0
+    """Seconds a test message is followed through the Drop folder."""
+
+
+class CheckingScreen(Screen[None]):
+    """Base of the screens with a check panel: the worker and the row updates live here.
+
+    Leaving the screen cancels the worker, so no result arrives for a screen
+    that is gone; the App records the finished run in the session.
+    """
+
+    session: Session
+    """The session whose plan is checked."""
+    options: CheckOptions
+    """How checks run."""
+
+    @property
+    def checking(self) -> bool:
+        """True while a check run of this screen is under way."""
+        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
+
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def run_step_checks(self, steps: Sequence[Step], send_test: bool = False) -> None:
+        """Run the steps' checks at once; rows fill in through messages."""
+        from wizard.checks import run_checks
+
+        results = await run_checks(
+            self.session.plan(),
+            steps,
+            timeout=self.options.timeout,
+            send_test=send_test,
+            exchange_port=self.options.exchange_port,
+            outgoing_port=self.options.outgoing_port,
+            pickup_limit=self.options.pickup_limit,
+            on_start=self._started,
+            on_result=self._finished,
+        )
+        self.post_message(ChecksFinished(tuple(step.id for step in steps), list(results)))
+
+    def _started(self, step_id: str, check: str, target: str) -> None:
+        self.post_message(CheckStarted(step_id, check, target))
+
+    def _finished(self, result: CheckResult) -> None:
+        self.post_message(CheckFinished(result))
+
+    @on(CheckStarted)
+    def _show_start(self, event: CheckStarted) -> None:
+        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
+
+    @on(CheckFinished)
+    def _show_result(self, event: CheckFinished) -> None:
+        self.query_one(CheckPanel).finish(event.result)
+
+    @on(CheckRow.TranscriptRequested)
+    def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
+        self.app.push_screen(TranscriptDialog(event.result))
