@@ -213,22 +213,10 @@ def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
     if not infos:
         print(f"No saved sessions in {store.sessions_dir()}.")
         return ExitCode.OK
-    rows = [("NAME", "MODE", "MAIL HOST", "PROGRESS", "STEP", "LAST CHANGE")]
-    for info in infos:
-        if info.error:
-            rows.append((info.name, "-", "-", "-", "-", "refused: see below"))
-            continue
-        changed = info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if info.updated_at else ""
-        rows.append(
-            (
-                info.name,
-                info.mode,
-                info.mail_host or "(not set)",
-                f"{info.settled}/{info.total}",
-                info.current_step,
-                changed,
-            )
-        )
+    rows = [
+        ("NAME", "MODE", "MAIL HOST", "PROGRESS", "STEP", "LAST CHANGE"),
+        *(info.cells() for info in infos),
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

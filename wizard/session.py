@@ -173,6 +173,20 @@ class Session:
             self.current_step = ids[0]
         return checklist.step(self.current_step)
 
+    def enter(self, checklist: Checklist) -> Step:
+        """The step to show now, marked in progress.
+
+        While the farm's values are incomplete no later step can be done, so
+        the operator is brought back to the first step.
+        """
+        step = self.current(checklist)
+        first = self.step_ids(checklist)[0]
+        if step.id != first and self.plan_or_none() is None:
+            self.go_to(checklist, first)
+            step = self.current(checklist)
+        self.start(step.id)
+        return step
+
     def go_to(self, checklist: Checklist, step_id: str) -> None:
         """Make a step current.
 

@@ -282,6 +282,20 @@ class SessionInfo:
     error: str = ""
     """Why the file was refused; empty for a good session."""
 
+    def cells(self) -> tuple[str, str, str, str, str, str]:
+        """The line as people read it: name, mode, mail host, progress, step, last change (local time)."""
+        if self.error:
+            return (self.name, "-", "-", "refused", "-", "-")
+        changed = self.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if self.updated_at else ""
+        return (
+            self.name,
+            self.mode,
+            self.mail_host or "(not set)",
+            f"{self.settled}/{self.total}",
+            self.current_step,
+            changed,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The line as JSON data."""
         return {

@@ -89,3 +89,14 @@ def test_failed_results_stay_open_items(checklist: Checklist) -> None:
     assert session.progress_for("alias").status is StepStatus.DONE
     assert [(step.id, why) for step, why in session.open_items(checklist)] == [("alias", "last check fail")]
     assert not session.is_complete(checklist)
+
+
+def test_enter_returns_to_the_values_while_they_are_incomplete(checklist: Checklist) -> None:
+    session = Session(name="s", plan_data={"mode": "nlb", "mail_host": "mossmail.foo.local"})
+    session.current_step = "alias"
+    assert session.enter(checklist).id == "mode"
+    assert session.progress_for("mode").status is StepStatus.IN_PROGRESS
+    complete = session_for("nlb.toml")
+    complete.current_step = "alias"
+    assert complete.enter(checklist).id == "alias"
+    assert complete.progress_for("alias").status is StepStatus.IN_PROGRESS

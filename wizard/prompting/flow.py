@@ -85,12 +85,7 @@ class PromptFlow:
         session = self.session
         self.asker.say(f"Session {session.name}. Answers are saved after every change.")
         while True:
-            step = session.current(self.checklist)
-            first = session.step_ids(self.checklist)[0]
-            if step.id != first and session.plan_or_none() is None:
-                session.go_to(self.checklist, first)
-                step = session.current(self.checklist)
-            session.start(step.id)
+            step = session.enter(self.checklist)
             self.save()
             if step.kind is StepKind.INPUT and session.plan_or_none() is None:
                 self.ask_values()

@@ -122,12 +122,7 @@ class WizardApp(App[int]):
     def show_step(self) -> None:
         """Show the session's current step (the first one while the farm's values are incomplete)."""
         session = self._need_session()
-        step = session.current(self.checklist)
-        first = session.step_ids(self.checklist)[0]
-        if step.id != first and session.plan_or_none() is None:
-            session.go_to(self.checklist, first)
-            step = session.current(self.checklist)
-        session.start(step.id)
+        step = session.enter(self.checklist)
         self._save()
         screen_class = InputStepScreen if step.kind is StepKind.INPUT else ActionStepScreen
         self._show(screen_class(step, session, self.checklist, self.options))

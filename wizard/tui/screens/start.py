@@ -146,19 +146,7 @@ class StartScreen(Screen[None]):
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for info in self._infos:
-            if info.error:
-                table.add_row(info.name, "—", "—", "refused", "—", "—", key=info.name)
-                continue
-            changed = info.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if info.updated_at else ""
-            table.add_row(
-                info.name,
-                info.mode,
-                info.mail_host or "(not set)",
-                f"{info.settled}/{info.total}",
-                info.current_step,
-                changed,
-                key=info.name,
-            )
+            table.add_row(*info.cells(), key=info.name)
         refused = [f"✖ {info.path.name}: {refusal(info)}" for info in self._infos if info.error]
         note = self.query_one("#refused", Static)
         if not self._infos:
