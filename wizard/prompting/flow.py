@@ -12,6 +12,7 @@ from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
 from wizard.prompting import fields
 from wizard.prompting.asker import Asker
+from wizard.prompting.plaintext import plain_text
 from wizard.prompting.sessions import EXPORT_FORMATS, default_export_path, export
 from wizard.render import render_step
 from wizard.results import CheckResult, summarize
@@ -209,12 +210,12 @@ class PromptFlow:
         rendered = render_step(step, plan)
         if rendered.before:
             heading = "WARNING, read first" if step.id == LOCKOUT_STEP else "Before you start"
-            say(f"{heading}: {rendered.before}")
+            say(f"{heading}:\n{plain_text(rendered.before)}")
         if rendered.why:
-            say(f"Why: {rendered.why}")
+            say(f"Why:\n{plain_text(rendered.why)}")
         for gui in rendered.gui:
             say(f"Click path{' (' + gui.label + ')' if gui.label else ''}:")
-            say(gui.text)
+            say(plain_text(gui.text))
         for script in rendered.scripts:
             details = ", ".join(part for part in (script.shell, script.label, script.source) if part)
             say(f"Script ({details}), between the lines:")
@@ -222,7 +223,7 @@ class PromptFlow:
             say(script.text)
             say("----- end script -----")
         for pitfall in rendered.pitfalls:
-            say(f"Pitfall: {pitfall}")
+            say(f"Pitfall: {plain_text(pitfall)}")
         for title, text in (
             ("What is checked", rendered.verify),
             ("Expected", rendered.expected),
@@ -230,7 +231,7 @@ class PromptFlow:
             ("Undo", rendered.undo),
         ):
             if text:
-                say(f"{title}: {text}")
+                say(f"{title}:\n{plain_text(text)}")
         if progress.results:
             say("Last check:")
             for line in result_lines(progress.results):
