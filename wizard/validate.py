@@ -151,6 +151,8 @@ def windows_path(value: str) -> str:
         if bad is not None:
             raise ValueError(f"contains {bad!r}; a Drop folder path may not hold quotes or symbols")
         raise ValueError(r"is not a Windows path such as C:\Inetpub\mailroot\Drop or \\wfe1\c$\...")
+    if ".." in text.split("\\"):
+        raise ValueError("may not step up with '..'; give the folder's full path")
     return text
 
 

@@ -152,6 +152,13 @@ CASES: list[tuple[str, str, Any, str | None, str]] = [
         "may not hold quotes",
     ),
     ("drop folder relative", "nodes.0.drop_folder", "Drop", "nodes[0].drop_folder", "not a Windows path"),
+    (
+        "drop folder stepping up",
+        "nodes.0.drop_folder",
+        r"\\wfe1\c$\..\..\x",
+        "nodes[0].drop_folder",
+        "may not step up",
+    ),
     ("outgoing server name", "outgoing_smtp_server", "exch01.foo.local", None, ""),
     ("outgoing server bad", "outgoing_smtp_server", "exch 01", "outgoing_smtp_server", "neither an address"),
     ("nodes not a list", "nodes", "wfe1", "nodes", "must be a list"),

@@ -379,17 +379,18 @@ class WizardApp(App[int]):
         self.exit(0)
 
 
-def run(checklist: Checklist, session_name: str | None) -> int:
+def run(checklist: Checklist, session_name: str | None, *, exchange_port: int = 25) -> int:
     """Run the full-screen wizard.
 
     Args:
         checklist: the steps.
         session_name: a saved session to open at its step, or None for the start screen.
+        exchange_port: SMTP port of the Exchange servers, for the connector's test message.
 
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
-    app = WizardApp(checklist)
+    app = WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port))
     if session_name is not None:
         try:
             app.open_session(session_name)
