@@ -15,7 +15,11 @@ def targets(plan: Plan) -> list[Target]:
 def incoming_page(plan: Plan) -> str:
     """Where the incoming e-mail settings are, for the plan's SharePoint version."""
     if plan.sharepoint_version == "2007":
-        return "Central Administration > Operations > Topology and Services > Incoming e-mail settings"
+        # The 2007 link text is remembered, not confirmed; say so rather than quote it as fact.
+        return (
+            "Central Administration > Operations > Topology and Services > "
+            "Incoming e-mail settings (link text may differ)"
+        )
     return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure incoming e-mail settings"
 
 
@@ -23,8 +27,8 @@ async def run_central_admin(sweep: Sweep, target: Target) -> Verdict:
     """A skip that says exactly what to look at, and (2010 and later) how to read it in PowerShell."""
     plan = sweep.plan
     summary = (
-        f"manual: at {incoming_page(plan)}, 'Enable sites on this server to receive e-mail' should be Yes "
-        f"and the E-mail server display address should read {plan.mail_host}"
+        f"manual: at {incoming_page(plan)}, incoming e-mail should be enabled (the Enable Incoming "
+        f"E-Mail section) and the E-mail server display address should read {plan.mail_host}"
     )
     if plan.sharepoint_version == "2007":
         hint = "Open the page and compare; WSS 3.0 has no cmdlet that reads these settings."
