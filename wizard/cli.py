@@ -165,28 +165,19 @@ def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
 
 
 def _cmd_new(args: argparse.Namespace) -> ExitCode:
-    from wizard import store
+    from wizard import jobs, store
 
     if not _interactive_ok("new"):
         return ExitCode.USAGE
-    plan_data: dict[str, object] = {}
-    if args.plan:
-        plan_data = load_plan_file(args.plan).to_data()
-        plan_data.pop("schema", None)
-    if args.name:
-        name = validate.session_name(args.name)
-        if store.exists(name):
-            raise UsageError(
-                f"a session named {name!r} exists; `{PROG} resume {name}` or choose another name"
-            )
-    else:
-        base = str(plan_data.get("mail_host") or f"farm-{utc_now():%Y%m%d-%H%M}")
-        name = store.unique_name(base)
+    plan = load_plan_file(args.plan) if args.plan else None
+    if args.name and store.exists(validate.session_name(args.name)):
+        raise UsageError(
+            f"a session named {args.name!r} exists; `{PROG} resume {args.name}` or choose another name"
+        )
     checklist = _load_checklist()
-    session = Session(name=name, plan_data=plan_data, checklist_version=checklist.version)
-    path = store.save(session)
-    print(f"Session {name!r} saved to {path}", file=sys.stderr)
-    return _open_front_end(name, args.plain)
+    session = jobs.create_session(checklist, args.name or "", plan)
+    print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
+    return _open_front_end(session.name, args.plain)
 
 
 def _cmd_resume(args: argparse.Namespace) -> ExitCode:

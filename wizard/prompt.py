@@ -7,10 +7,10 @@ from pathlib import Path
 
 from wizard import store
 from wizard.errors import StoreError
+from wizard.jobs import create_session, name_reason, read_plan_path, refusal
 from wizard.model import Checklist
 from wizard.prompting.asker import Asker, QuestionaryAsker
 from wizard.prompting.flow import PromptFlow
-from wizard.prompting.sessions import create_session, name_reason, read_plan_path, refusal
 
 PROG = "spmail-wizard"
 

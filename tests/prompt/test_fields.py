@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from wizard.prompting import fields
+from wizard import questions as fields
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,14 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+from wizard import questions as fields
 from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.jobs import EXPORT_FORMATS, default_export_path, export
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
-from wizard.prompting import fields
 from wizard.prompting.asker import Asker
 from wizard.prompting.plaintext import plain_text
-from wizard.prompting.sessions import EXPORT_FORMATS, default_export_path, export
 from wizard.render import render_step
 from wizard.results import CheckResult, summarize
 from wizard.session import Session

@@ -15,9 +15,9 @@ from textual.worker import Worker, WorkerState
 
 from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.jobs import create_session, export
 from wizard.model import Checklist, StepKind
 from wizard.plan import Plan
-from wizard.prompting.sessions import create_session, export
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.session import Session
 from wizard.tui.messages import (

@@ -23,15 +23,15 @@ from textual.widgets import (
 )
 
 from wizard import store
-from wizard.model import Checklist
-from wizard.plan import Plan
-from wizard.prompting.sessions import (
+from wizard.jobs import (
     EXPORT_FORMATS,
     default_export_path,
     name_reason,
     read_plan_path,
     refusal,
 )
+from wizard.model import Checklist
+from wizard.plan import Plan
 
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""

@@ -1,4 +1,4 @@
-"""Starting and exporting sessions the same way in both front ends (no Textual here)."""
+"""The jobs both front ends share: start a session, name it, read a plan path, export (no Textual here)."""
 
 from __future__ import annotations
 
