@@ -23,7 +23,14 @@ NOT_TUI = [
     "wizard.checkreport",
     "wizard.prompt",
 ]
-NOT_NETWORK = ["wizard.plan", "wizard.checklist", "wizard.render", "wizard.session", "wizard.store", "wizard.cli"]
+NOT_NETWORK = [
+    "wizard.plan",
+    "wizard.checklist",
+    "wizard.render",
+    "wizard.session",
+    "wizard.store",
+    "wizard.cli",
+]
 
 
 def loaded_after_import(module: str, candidates: tuple[str, ...]) -> list[str]:
