@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 # The real-server tests need dnsmasq (a DNS server) and tmux; install them when missing.
 missing=()
-command -v dnsmasq >/dev/null 2>&1 || missing+=(dnsmasq-base)
+{ command -v dnsmasq || [ -x /usr/sbin/dnsmasq ]; } >/dev/null 2>&1 || missing+=(dnsmasq-base)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo_cmd=""
