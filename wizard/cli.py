@@ -20,6 +20,7 @@ from wizard.session import Session
 
 PROG = "spmail-wizard"
 EXPORT_FORMATS = ("md", "html", "ps1", "plan")
+EXCHANGE_PORT_VARIABLE = "SPMAIL_WIZARD_EXCHANGE_PORT"
 
 
 class ExitCode(IntEnum):
@@ -149,7 +150,13 @@ def _exchange_port() -> int:
 
     The contract has no flag for it: Exchange listens on 25, but a test rig may not.
     """
-    return validate.port(os.environ.get("SPMAIL_WIZARD_EXCHANGE_PORT", "25"))
+    text = os.environ.get(EXCHANGE_PORT_VARIABLE, "").strip()
+    if not text:
+        return 25
+    try:
+        return validate.port(text)
+    except ValueError as exc:
+        raise UsageError(f"{EXCHANGE_PORT_VARIABLE}: {exc}") from None
 
 
 def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:

@@ -146,3 +146,25 @@ def test_export_plan_round_trip(wizard_home: Path, tmp_path: Path) -> None:
     again = run("export", str(first), "--format", "plan", home=wizard_home)
     assert again.returncode == 0
     assert again.stdout == first.read_text()
+
+
+def test_exchange_port_setting_is_checked(wizard_home: Path) -> None:
+    env_run = os.environ | {"SPMAIL_WIZARD_HOME": str(wizard_home), "SPMAIL_WIZARD_EXCHANGE_PORT": "smtp"}
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "check", str(DATA / "nlb.toml"), "--step", "central_admin"],
+        capture_output=True,
+        text=True,
+        env=env_run,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert one_line_error(result) == "spmail-wizard: SPMAIL_WIZARD_EXCHANGE_PORT: 'smtp' is not a port number"
+    env_run["SPMAIL_WIZARD_EXCHANGE_PORT"] = ""
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "check", str(DATA / "nlb.toml"), "--step", "central_admin"],
+        capture_output=True,
+        text=True,
+        env=env_run,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
