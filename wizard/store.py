@@ -346,11 +346,9 @@ class OpenSession:
         self.session = session
         self.home = home
         self._lock = lock(session.name, home)
-        self._held = False
 
     def __enter__(self) -> OpenSession:
         self._lock.__enter__()
-        self._held = True
         # A save cut short by a crash leaves its temporary file; with the lock
         # held, no save of this session can be under way, so they are stale.
         path = session_path(self.session.name, self.home)
@@ -360,7 +358,6 @@ class OpenSession:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._held = False
         self._lock.__exit__(None, None, None)
 
     def save(self) -> Path:

@@ -94,9 +94,6 @@ class SmtpClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
-    def _remaining(self) -> float:
-        return max(0.0, self.deadline - asyncio.get_running_loop().time())
-
     async def connect(self) -> Reply:
         """Open the connection and read the greeting.
 

@@ -96,6 +96,17 @@ class ExportChoice:
     """The file (or folder, for ps1) to write."""
 
 
+def export_format_select() -> Select[str]:
+    """The export format choice, Markdown first, as the dialog and the start screen offer it."""
+    return Select(
+        [(label, fmt) for fmt, label in EXPORT_FORMATS],
+        value="md",
+        allow_blank=False,
+        compact=True,
+        id="export-format",
+    )
+
+
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Pick the format and the path of an export."""
 
@@ -112,13 +123,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Label("Export a runbook", classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")
-                yield Select(
-                    [(label, fmt) for fmt, label in EXPORT_FORMATS],
-                    value="md",
-                    allow_blank=False,
-                    compact=True,
-                    id="export-format",
-                )
+                yield export_format_select()
             with Horizontal(classes="field-row"):
                 yield Label("Write to", classes="field-label")
                 yield Input(self._suggested, compact=True, id="export-path")

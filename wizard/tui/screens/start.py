@@ -24,7 +24,6 @@ from textual.widgets import (
 
 from wizard import store
 from wizard.jobs import (
-    EXPORT_FORMATS,
     default_export_path,
     name_reason,
     read_plan_path,
@@ -32,6 +31,7 @@ from wizard.jobs import (
 )
 from wizard.model import Checklist
 from wizard.plan import Plan
+from wizard.tui.screens.dialogs import export_format_select
 
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""
@@ -119,13 +119,7 @@ class StartScreen(Screen[None]):
             yield Static("", classes="reason", id="export-plan-reason", markup=False)
             with Horizontal(classes="field-row"):
                 yield Label("Format", classes="field-label")
-                yield Select(
-                    [(label, fmt) for fmt, label in EXPORT_FORMATS],
-                    value="md",
-                    allow_blank=False,
-                    compact=True,
-                    id="export-format",
-                )
+                yield export_format_select()
             with Horizontal(classes="field-row"):
                 yield Label("Write to", classes="field-label")
                 yield Input(compact=True, id="export-output")
