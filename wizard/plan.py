@@ -61,6 +61,9 @@ WindowsPath = Annotated[
     Field(description=r"Windows folder: C:\... or \\server\share\..."),
 ]
 Port = Annotated[int, Field(ge=1, le=65535, description="TCP port")]
+ChangeText = Annotated[
+    str, AfterValidator(validate.change_text), Field(description="one line of text, at most 200 characters")
+]
 
 
 class Node(BaseModel):
@@ -74,6 +77,21 @@ class Node(BaseModel):
     """The server's dedicated address (not the VIP)."""
     drop_folder: WindowsPath | None = None
     """The Drop folder as this machine can read it; enables arrival checks."""
+
+
+class Change(BaseModel):
+    """The change record the runbook is signed under; every key optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    id: ChangeText | None = None
+    """The change record's number (``CHG0012345``)."""
+    window: ChangeText | None = None
+    """When the change may be carried out, as free text."""
+    implementer: ChangeText | None = None
+    """Who carries it out."""
+    approvers: list[ChangeText] = Field(default_factory=list, max_length=20)
+    """Who approves it (a board, people)."""
 
 
 class Plan(BaseModel):
@@ -116,6 +134,9 @@ class Plan(BaseModel):
         None, description="outbound SMTP server set in Central Administration, if known"
     )
     nodes: list[Node] = Field(min_length=1)
+    change: Change | None = Field(
+        None, description="optional change record: id, window, implementer, approvers"
+    )
 
     @property
     def zone(self) -> str:
@@ -146,6 +167,7 @@ _TYPE_REASONS = {
     "dict_type": "must be a table",
     "missing": "is required",
     "too_short": "must not be empty",
+    "too_long": "has too many entries",
 }
 
 
@@ -180,6 +202,10 @@ def _reason(error: Mapping[str, Any], fields: list[str]) -> str:
 
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
+
+
+_SUBTABLES: dict[str, type[BaseModel]] = {"nodes": Node, "change": Change}
+"""Tables inside a plan, whose unknown keys are named against their own fields."""
 
 
 def _cross_problems(plan: Plan) -> list[Problem]:
@@ -249,7 +275,7 @@ def parse_plan(data: Mapping[str, Any], *, source_text: str | None = None, file:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            fields = _field_names(Node if len(loc) >= 2 and loc[0] == "nodes" else Plan)
+            fields = _field_names(_SUBTABLES.get(str(loc[0]), Plan) if len(loc) >= 2 else Plan)
             key = _key_path(loc)
             line = locate_key(source_text, loc) if source_text else None
             problems.append(Problem(key, _reason(error, fields), line))

@@ -42,6 +42,10 @@ def locate_key(text: str | None, loc: tuple[int | str, ...]) -> int | None:
             continue
         if match := _TABLE.match(line):
             section = match.group(1)
+            if section == top and array_index is None:
+                header_line = number
+                if not rest:
+                    return number
             continue
         key_match = _KEY.match(line)
         if not key_match:
@@ -51,8 +55,7 @@ def locate_key(text: str | None, loc: tuple[int | str, ...]) -> int | None:
             top_key_line = number
         elif (
             section == top
-            and array_index is not None
-            and count.get(section) == array_index
+            and (array_index is None or count.get(section) == array_index)
             and rest
             and key == rest[0]
         ):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
@@ -153,6 +154,23 @@ def windows_path(value: str) -> str:
         raise ValueError(r"is not a Windows path such as C:\Inetpub\mailroot\Drop or \\wfe1\c$\...")
     if ".." in text.split("\\"):
         raise ValueError("may not step up with '..'; give the folder's full path")
+    return text
+
+
+MAX_CHANGE_TEXT = 200
+"""Longest change-record value (id, window, a name): one line in the runbook's header."""
+
+
+def change_text(value: str) -> str:
+    """One line of free text for the change record: printable, no line breaks or control characters."""
+    text = value.strip()
+    if not text:
+        raise ValueError("must not be empty; leave the key out instead")
+    if len(text) > MAX_CHANGE_TEXT:
+        raise ValueError(f"is longer than {MAX_CHANGE_TEXT} characters")
+    bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")), None)
+    if bad is not None:
+        raise ValueError(f"contains the control character U+{ord(bad):04X}; write it on one plain line")
     return text
 
 

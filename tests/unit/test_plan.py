@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from wizard import validate
 from wizard.errors import PlanError
 from wizard.plan import load_plan_file, load_plan_text, parse_plan, plan_json_schema
+from wizard.planfile import dump_plan
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -230,6 +231,7 @@ def test_file_errors_name_file_key_and_line(tmp_path: Path) -> None:
             "test_recipient",
             "outgoing_smtp_server",
             "nodes",
+            "change",
         ]
     )
     assert lines[1] == f"{plan_file}:22: nodes[1].address: '10.0.0.312' is not an IPv4 or IPv6 address"
@@ -243,6 +245,46 @@ def test_cross_field_errors_point_at_the_line(tmp_path: Path) -> None:
         str(caught.value)
         == "farm.toml:21: nodes[1].address: 10.0.0.12 is the VIP; give the node's own address"
     )
+
+
+CHANGE = """
+[change]
+id = "CHG0012345"
+window = "2026-12-05 22:00/02:00"
+implementer = "J. Admin"
+approvers = ["CAB", "Head of IT"]
+"""
+
+
+def test_the_change_record_is_read_kept_and_written_back(tmp_path: Path) -> None:
+    text = (DATA / "nlb.toml").read_text().replace("\n[[nodes]]", CHANGE + "\n[[nodes]]", 1)
+    plan = load_plan_text(text)
+    assert plan.change is not None
+    assert (plan.change.id, plan.change.window, plan.change.implementer) == (
+        "CHG0012345",
+        "2026-12-05 22:00/02:00",
+        "J. Admin",
+    )
+    assert plan.change.approvers == ["CAB", "Head of IT"]
+    assert load_plan_text(dump_plan(plan.to_data())) == plan
+    assert load_plan_file(DATA / "nlb.toml").change is None
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('colour = "x"', "change.colour: unknown key; the keys here are id, window, implementer, approvers"),
+        ('id = "CHG\\u202e1"', "change.id: contains the control character U+202E"),
+        ('id = ""', "change.id: must not be empty"),
+        (f'window = "{"x" * 201}"', "change.window: is longer than 200 characters"),
+        ("approvers = 3", "change.approvers: must be a list"),
+    ],
+)
+def test_a_bad_change_record_names_key_and_line(line: str, message: str) -> None:
+    text = (DATA / "nlb.toml").read_text().replace("\n[[nodes]]", f"\n[change]\n{line}\n\n[[nodes]]", 1)
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text, file="farm.toml")
+    assert str(caught.value).startswith(f"farm.toml:15: {message}"), str(caught.value)
 
 
 def test_toml_syntax_error_names_the_line() -> None:
