@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+# Only what parsing the command line needs is imported here: `--version` and
+# `--help` must answer before pydantic, jinja2, textual or dnspython load, and
+# each command imports what it uses inside its handler.
 import argparse
-import json
 import os
 import sys
-from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from wizard import __version__, validate
+from wizard import __version__
 from wizard.errors import PlanError, StoreError, WizardError
-from wizard.model import Checklist
-from wizard.plan import Plan, load_plan_file, plan_json_schema
-from wizard.results import utc_now
-from wizard.session import Session
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from wizard.model import Checklist
+    from wizard.plan import Plan
+    from wizard.session import Session
 
 PROG = "spmail-wizard"
 EXPORT_FORMATS = ("md", "html", "ps1", "plan")
@@ -131,6 +135,8 @@ def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
                 f"session {session.name!r} has no complete plan yet ({exc}); finish the mode step first"
             ) from None
     if args.plan:
+        from wizard.plan import load_plan_file
+
         return load_plan_file(args.plan), None
     raise UsageError("name a plan file or --session NAME")
 
@@ -153,6 +159,8 @@ def _exchange_port() -> int:
     text = os.environ.get(EXCHANGE_PORT_VARIABLE, "").strip()
     if not text:
         return 25
+    from wizard import validate
+
     try:
         return validate.port(text)
     except ValueError as exc:
@@ -172,7 +180,8 @@ def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
 
 
 def _cmd_new(args: argparse.Namespace) -> ExitCode:
-    from wizard import jobs, store
+    from wizard import jobs, store, validate
+    from wizard.plan import load_plan_file
 
     if not _interactive_ok("new"):
         return ExitCode.USAGE
@@ -204,6 +213,8 @@ def _cmd_resume(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
+    import json
+
     from wizard import store
 
     infos = store.list_sessions(_load_checklist())
@@ -228,11 +239,13 @@ def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
 
 def _cmd_check(args: argparse.Namespace) -> ExitCode:
     import asyncio
+    import json
     import time
 
     from wizard import checkreport, store
     from wizard.checks import run_checks
     from wizard.errors import SessionLockedError
+    from wizard.results import utc_now
 
     if not args.timeout > 0 or args.timeout > 300:
         raise UsageError("--timeout takes seconds between 0 and 300")
@@ -322,6 +335,10 @@ def _write_text(text: str, output: Path | None) -> None:
 
 
 def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
+    import json
+
+    from wizard.plan import plan_json_schema
+
     print(json.dumps(plan_json_schema(), indent=2))
     return ExitCode.OK
 

@@ -47,3 +47,22 @@ def test_module_does_not_load_textual(module: str) -> None:
 @pytest.mark.parametrize("module", NOT_NETWORK)
 def test_module_does_not_load_network_libraries(module: str) -> None:
     assert loaded_after_import(module, ("dns", "smtplib", "questionary")) == []
+
+
+HEAVY = ("pydantic", "jinja2", "textual", "dns", "rich", "questionary")
+
+
+def test_version_loads_no_heavy_library() -> None:
+    """`--version` answers from the command line module alone, so it stays instant."""
+    code = (
+        "import sys\n"
+        "from wizard.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("spmail-wizard ")
+    assert result.stderr.strip() == ""
