@@ -8,9 +8,10 @@ import html5lib
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.runbook.conftest import GENERATED_AT, nlb_session, single_session
+from tests.runbook.conftest import GENERATED_AT, nlb_session, plan_data, progress, result, single_session
 from wizard.model import Checklist
-from wizard.plan import Plan
+from wizard.plan import Plan, parse_plan
+from wizard.results import Status
 from wizard.runbook import render_html, render_markdown
 from wizard.runbook.filters import md_code, md_fence, md_quote, md_text, ps_comment
 from wizard.session import StepStatus
@@ -63,67 +64,160 @@ def test_markdown_code_fences_name_their_language(checklist: Checklist, nlb_plan
     assert fences[0].info == "text"
 
 
+def _section(markdown: str, heading: str) -> str:
+    """The text under a heading, up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    body = markdown.split(f"\n{heading}\n", 1)[1]
+    stop = re.search(rf"^#{{1,{len(level)}}} ", body, flags=re.M)
+    return body[: stop.start()] if stop else body
+
+
+def _plan_with(nodes: int, change: dict[str, object] | None = None) -> Plan:
+    data = plan_data("nlb.toml") | {"schema": 1}
+    data["nodes"] = [{"name": f"wfe{i + 1}.foo.local", "address": f"10.0.1.{i + 1}"} for i in range(nodes)]
+    if change is not None:
+        data["change"] = change
+    return parse_plan(data)
+
+
 def test_a_plan_runbook_says_nothing_is_checked_yet(checklist: Checklist, nlb_plan: Plan) -> None:
     markdown = render_markdown(nlb_plan, checklist, generated_at=GENERATED_AT)
-    assert "| From plan | nothing checked yet" in markdown
+    assert "| Evidence | none yet (from the plan) |" in markdown
     assert "Progress" not in markdown
-    assert markdown.count("Not yet checked.") == len(checklist.for_mode("nlb")) - 1 + 5  # node steps twice
-    assert "| `wfe1.foo.local` | 10.0.0.11:25 | not yet checked | | |" in markdown
-    assert "| `mossmail.foo.local` | the VIP 10.0.0.50:25 | not yet checked | | |" in markdown
-    assert "Checks through" not in markdown
+    assert "Nothing has been checked yet: this document was prepared from the plan alone." in markdown
+    steps = checklist.for_mode("nlb")
+    assert markdown.count("Evidence: **not checked yet**.") == len(steps)
+    assert "| `wfe1.foo.local` | 10.0.0.11:25 | not yet checked | | | | |" in markdown
+    assert "| `mossmail.foo.local` | the VIP 10.0.0.50:25 | not yet checked | | | | |" in markdown
+    precheck = _section(markdown, "## Pre-checks")
+    assert "**not checked yet**, not checked yet:" in precheck
+    assert "   - `wfe2.foo.local`: not yet checked" in precheck
 
 
 def test_session_runbook_shows_evidence_notes_and_decisions(checklist: Checklist, nlb_plan: Plan) -> None:
     markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
-    assert "| From session | `mossmail-change` (5 of 12 steps done or skipped) |" in markdown
+    assert "| Evidence | session mossmail-change: 5 of 12 steps done or skipped |" in markdown
     assert (
-        "| **FAIL** | 2026-11-27 10:20:00 UTC | `wfe2.foo.local` | RCPT to \\<probe@example.com> accepted "
-        "(250 2.1.5): open relay | On wfe2, Access > Relay: allow only the Exchange servers |"
+        "| `wfe2.foo.local` | 10.0.0.12:25 | **FAIL** | 2026-11-27 10:20:00 UTC | this workstation | "
+        "RCPT to \\<probe@example.com> accepted (250 2.1.5): open relay | "
+        "On wfe2, Access > Relay: allow only the Exchange servers |"
     ) in markdown
     assert (
         "> wfe2 still has \\*all except\\* the list set;\\\n> fix planned after lunch \\| see ticket #77"
         in markdown
     )
     assert "Progress: **skipped** (2026-11-27 10:21:00 UTC)" in markdown
-    # The relay result for wfe2 is under wfe2 only; the check through the VIP has its own section.
-    wfe1 = markdown.split("## SMTP node wfe1.foo.local")[1].split("## SMTP node wfe2.foo.local")[0]
-    assert "| **FAIL** |" not in wfe1 and "`wfe2.foo.local` | RCPT" not in wfe1
-    assert "## Checks through mossmail.foo.local" in markdown
-    go = markdown.split("## Go / no-go")[1]
-    assert "| FAIL | 1 pass, 1 fail | in progress | no-go | ☐ Go ☐ No-go |" in go
-    assert "| not yet checked |   | skipped | skipped: see the note |" in go
-    assert "| WARN | 1 warn | done | go |" in go
-    signoff = markdown.split("## Sign-off")[1]
-    for role in ("DNS team", "Exchange team", "SharePoint team", "Change manager"):
-        assert f"| {role} | | | |" in signoff
+    go = _section(markdown, "## Go / no-go")
+    assert "| **failing** (1 fail, 1 pass) | in progress | no-go | ☐ Go ☐ No-go |" in go
+    assert "| **skipped: not proven live** | skipped | skipped: see the note |" in go
+    assert "| **proven live, with warnings** (1 warn) | done | go, after reading the warnings |" in go
+    standing = _section(markdown, "## Risk and impact")
+    assert (
+        "**Standing at the time of writing:** Failing now: step 5 (Allow relay only for the Exchange "
+        "servers), step 8 (Add the mail host as an Alias domain); 4 of 12 steps proven live; "
+        "6 neither proven nor done."
+    ) in standing
+    signoff = _section(markdown, "## Sign-off")
+    for role in ("Implementer", "Approver", "DNS team (lead)", "Exchange team (lead)", "Change manager"):
+        assert f"| {role} |   | ☐ Go ☐ No-go | | |" in signoff
 
 
-def test_steps_are_grouped_by_where_they_are_done_in_checklist_order(
-    checklist: Checklist, nlb_plan: Plan
-) -> None:
-    markdown = render_markdown(nlb_plan, checklist, generated_at=GENERATED_AT)
-    groups = re.findall(r"^## (.+)$", markdown, flags=re.M)
-    assert groups[:3] == ["The farm at a glance", "Mail path", "Pre-checks"]
-    assert groups[-2:] == ["Go / no-go", "Sign-off"]
-    places = groups[3:-2]
-    assert places[:5] == [
-        "DNS server",
-        "NLB Manager (any cluster node)",
-        "Exchange server",
-        "SMTP node wfe1.foo.local",
-        "SMTP node wfe2.foo.local",
+def test_the_first_page_is_what_a_board_reads_in_order(checklist: Checklist, nlb_plan: Plan) -> None:
+    markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
+    headings = re.findall(r"^## (.+)$", markdown, flags=re.M)
+    assert headings == [
+        "Purpose",
+        "Scope",
+        "Risk and impact",
+        "Pre-checks",
+        "Go / no-go",
+        "Back-out plan",
+        "Sign-off",
+        "The farm at a glance",
+        "Mail path",
+        "Procedure",
     ]
-    numbers = [int(n) for n in re.findall(r"^### Step (\d+)\.", markdown, flags=re.M)]
-    wfe = markdown.split("## SMTP node wfe1.foo.local")[1].split("## SMTP node wfe2.foo.local")[0]
-    assert [int(n) for n in re.findall(r"^### Step (\d+)\.", wfe, flags=re.M)] == [5, 6, 7, 8, 9]
-    assert numbers[:4] == [1, 2, 3, 4]
+    scope = _section(markdown, "## Scope")
+    assert "| Exchange team | Exchange server | Exchange 10.0.0.20 | [4](#step-connector) |" in scope
+    assert "| SharePoint team | Each SMTP node | wfe1.foo.local, wfe2.foo.local | [5](#step-relay), " in scope
+    backout = _section(markdown, "## Back-out plan")
+    assert backout.index("Step 12.") < backout.index("Step 8.") < backout.index("Step 1.")
+    assert "disable the Send Connector (step 4)" in backout
+    assert "(SharePoint team): Delivery > Advanced... > Fully-qualified domain name: set it back" in backout
+
+
+def test_the_change_record_heads_the_document_and_the_sign_off(checklist: Checklist) -> None:
+    change = {"id": "CHG0012345", "window": "2026-12-05 22:00/02:00", "implementer": "J. Admin"}
+    plan = _plan_with(2, change | {"approvers": ["CAB", "Head of IT"]})
+    markdown = render_markdown(plan, checklist, generated_at=GENERATED_AT)
+    assert markdown.startswith("# Change CHG0012345: Incoming e-mail for mossmail.foo.local\n")
+    assert "| Window | 2026-12-05 22:00/02:00 |" in markdown
+    assert "| Approvers | CAB, Head of IT |" in markdown
+    signoff = _section(markdown, "## Sign-off")
+    assert "| Implementer | J. Admin |" in signoff
+    assert "| Approver | CAB |" in signoff and "| Approver | Head of IT |" in signoff
+    page = render_html(plan, checklist, generated_at=GENERATED_AT)
+    assert "<title>Change CHG0012345: Incoming e-mail for mossmail.foo.local</title>" in page
+    without = render_markdown(_plan_with(2), checklist, generated_at=GENERATED_AT)
+    assert "| Change | not given (add a \\[change\\] table to the plan) |" in without
+
+
+def test_contents_list_each_section_once_and_every_link_lands(checklist: Checklist, nlb_plan: Plan) -> None:
+    markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
+    contents = markdown.split("**Contents**", 1)[1].split("<a id=", 1)[0]
+    titles = re.findall(r"\[([^\]]+)\]\(#", contents)
+    assert len(titles) == len(set(titles)) == 17
+    anchors = re.findall(r'<a id="([a-z0-9-]+)"></a>', markdown)
+    assert len(anchors) == len(set(anchors))
+    for target in re.findall(r"\]\(#([a-z0-9-]+)\)", markdown):
+        assert target in anchors, target
+    page = render_html(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
+    nav = page.split("<nav>", 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r">([^<]+)</a>", nav) == titles
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert all(target in ids for target in re.findall(r'href="#([^"]+)"', page))
+
+
+def test_the_procedure_is_written_once_whatever_the_node_count(checklist: Checklist) -> None:
+    plan = _plan_with(32)
+    markdown = render_markdown(plan, checklist, generated_at=GENERATED_AT)
+    steps = checklist.for_mode("nlb")
+    for number, step in enumerate(steps, start=1):
+        assert markdown.count(f"#### Step {number}. ") == 1, step.id
+    node_steps = [step for step in steps if step.host.value == "node"]
+    for node in plan.nodes:
+        # Once in the node table, once per node step's evidence table, once among the pre-check targets.
+        assert markdown.count(f"| `{node.name}` |") == 1 + len(node_steps) + 1, node.name
+    assert "32 SMTP nodes, wfe1.foo.local to wfe32.foo.local (listed in the procedure)" in markdown
+
+
+def test_proof_is_never_overstated(checklist: Checklist, nlb_plan: Plan) -> None:
+    session = nlb_session()
+    session.mark_done("central_admin")
+    session.progress["restart"] = progress(
+        StepStatus.DONE, [result("restart", "wfe1.foo.local", Status.SKIP, "connection control", 40)], done=41
+    )
+    session.progress["outgoing"] = progress(
+        StepStatus.IN_PROGRESS, [result("outgoing", "mossmail.foo.local", Status.SKIP, "not given", 42)]
+    )
+    markdown = render_markdown(nlb_plan, checklist, session, generated_at=GENERATED_AT)
+    go = _section(markdown, "## Go / no-go")
+    row = {line.split(" | ")[0].strip("| "): line for line in go.splitlines() if line.startswith("| ")}
+    assert "| **done by hand: not proven live** | done | decide on the implementer's note |" in row["10"]
+    assert "| **done by hand: not proven live** (1 skip) | done |" in row["9"]
+    assert "| **not proven live: checks skipped** (1 skip) | in progress | check first |" in row["12"]
+    assert "| **proven live** (2 pass) | done | go |" in row["7"]
+    assert "| **SKIP (not proven)** |" in _section(
+        markdown, "#### Step 9. Set SMTP to start automatically and restart it"
+    )
 
 
 def test_single_mode_has_no_cluster(checklist: Checklist, single_plan: Plan) -> None:
     markdown = render_markdown(single_plan, checklist, generated_at=GENERATED_AT)
-    assert "NLB" not in markdown.split("## Pre-checks")[0]
+    assert "NLB" not in markdown.split("## Procedure")[0].split("## The farm at a glance")[0]
     assert "Single SMTP server\n    sp01.contoso.local at 192.0.2.21, TCP 25" in markdown
-    assert "## SMTP node sp01.contoso.local" in markdown
+    assert "### Each SMTP node (SharePoint team)\n\nthe server sp01.contoso.local\n" in markdown
 
 
 @pytest.mark.parametrize("with_session", [True, False])
@@ -138,6 +232,17 @@ def test_html_parses_strictly(which: str, with_session: bool, checklist: Checkli
     assert "<script" not in page and "<link" not in page and "src=" not in page  # one file, nothing fetched
 
 
+def test_markdown_renders_cleanly(checklist: Checklist, nlb_plan: Plan) -> None:
+    markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
+    tokens = GFM.parse(markdown)
+    assert not [t for t in tokens if t.type == "html_block"]
+    raw = [c.content for t in tokens for c in t.children or [] if c.type == "html_inline"]
+    assert raw and all(re.fullmatch(r'<a id="[a-z0-9-]+">|</a>', piece) for piece in raw), raw
+    page = _html_tree("<!DOCTYPE html><title>x</title>" + GFM.render(markdown))
+    assert len(list(page.iter("table"))) == len(_tables(markdown))  # type: ignore[attr-defined]
+    assert "|" not in "".join("".join(h.itertext()) for h in page.iter("h4"))  # type: ignore[attr-defined]
+
+
 def test_html_escapes_what_the_operator_typed(checklist: Checklist, nlb_plan: Plan) -> None:
     session = nlb_session()
     session.set_note("dns", '<b onclick="x()">bold</b> & <!-- hidden -->')
@@ -146,23 +251,27 @@ def test_html_escapes_what_the_operator_typed(checklist: Checklist, nlb_plan: Pl
     assert "<b onclick" not in page
 
 
-def test_html_prints_on_white_with_a_page_per_host(checklist: Checklist, nlb_plan: Plan) -> None:
+def test_html_prints_on_white_on_a4_and_letter(checklist: Checklist, nlb_plan: Plan) -> None:
     page = render_html(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
     style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert re.search(r"@page \{ margin: [^}]*\}", style)
+    assert "size:" not in style.split("@page", 1)[1].split("}", 1)[0], "the printer's paper size decides"
     printed = style.split("@media print", 1)[1]
-    assert ".host-group, #go-no-go, #sign-off { break-before: page; }" in printed
+    assert "#farm, .host-group { break-before: page; }" in printed
+    assert "thead { display: table-header-group; }" in printed
     for colour in re.findall(r"background:\s*#([0-9a-fA-F]{3,6})\b", style):
         full = "".join(ch * 2 for ch in colour) if len(colour) == 3 else colour
         red, green, blue = (int(full[i : i + 2], 16) for i in (0, 2, 4))
         assert min(red, green, blue) >= 0xD0, f"{colour} is too dark to print"
-    assert page.count('<section class="host-group"') == 9
+    assert page.count('<section class="host-group"') == len({s.host for s in checklist.for_mode("nlb")})
 
 
 def test_html_marks_status_with_classes(checklist: Checklist, nlb_plan: Plan) -> None:
     page = render_html(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
     for status in ("pass", "warn", "fail", "error"):
         assert f'<span class="badge status-{status}">{status.upper()}</span>' in page
-    assert '<td class="not-checked">not yet checked</td>' not in page  # every pre-check target was checked
+    assert '<span class="badge status-fail">failing</span>' in page
+    assert '<td class="not-checked" colspan="4">not yet checked</td>' in page  # restart was never checked
     assert '<p class="not-checked">Not yet checked.</p>' in page
 
 
@@ -170,8 +279,8 @@ def test_skipped_and_done_steps_are_labelled(checklist: Checklist, single_plan: 
     session = single_session()
     assert session.progress["outgoing"].status == StepStatus.SKIPPED
     page = render_html(single_plan, checklist, session, generated_at=GENERATED_AT)
-    assert '<p class="progress">Progress: skipped (2026-11-27 10:16:00 UTC)</p>' in page
-    assert '<p class="progress">Progress: done (2026-11-27 10:15:00 UTC)</p>' in page
+    assert "Progress: skipped (2026-11-27 10:16:00 UTC)</p>" in page
+    assert "Progress: done (2026-11-27 10:15:00 UTC)</p>" in page
 
 
 def test_markdown_filters_escape_what_viewers_would_read_as_markup() -> None:

@@ -22,7 +22,7 @@ NLB_PLAN = str(PLANS / "nlb.toml")
 def test_markdown_and_html_go_to_stdout_without_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["export", NLB_PLAN, "--format", "md"]) == ExitCode.OK
     out, err = capsys.readouterr()
-    assert out.startswith("# Incoming e-mail runbook: mossmail.foo.local\n")
+    assert out.startswith("# Incoming e-mail for mossmail.foo.local\n")
     assert err == ""
     assert run(["export", NLB_PLAN, "--format", "html"]) == ExitCode.OK
     assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
@@ -32,7 +32,7 @@ def test_a_session_export_carries_its_results(capsys: pytest.CaptureFixture[str]
     store.save(nlb_session())
     assert run(["export", "--session", "mossmail-change", "--format", "md"]) == ExitCode.OK
     out = capsys.readouterr().out
-    assert "| From session | `mossmail-change`" in out
+    assert "| Evidence | session mossmail-change: " in out
     assert "open relay" in out
 
 

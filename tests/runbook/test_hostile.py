@@ -76,7 +76,7 @@ ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "ol",
     "ul", "li", "a", "strong", "em", "span", "div", "br", "hr", "blockquote",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"lang", "charset", "name", "content", "class", "id", "href", "scope"}
+ALLOWED_ATTRIBUTES = {"lang", "charset", "name", "content", "class", "id", "href", "scope", "colspan"}
 
 ANCHOR = re.compile(r'<a id="[a-z0-9_-]+">')
 """The only raw HTML the Markdown runbook writes: an anchor per step and group."""

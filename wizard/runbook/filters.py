@@ -103,6 +103,11 @@ def html_markdown(value: object) -> Markup:
     return Markup(_MARKDOWN.render(clean(str(value))).strip())
 
 
+def html_markdown_inline(value: object) -> Markup:
+    """One line of the checklist's Markdown as inline HTML (no paragraph around it)."""
+    return Markup(_MARKDOWN.renderInline(clean(str(value))).strip())
+
+
 def ps_comment(value: object, prefix: str = "# ") -> str:
     """Text as PowerShell line comments, one ``#`` per line, whatever line breaks it holds."""
     lines = clean(str(value)).splitlines() or [""]
@@ -125,6 +130,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md_code": md_code,
     "md_fence": md_fence,
     "markdown": html_markdown,
+    "markdown_inline": html_markdown_inline,
     "ps_comment": ps_comment,
     "when": when,
 }

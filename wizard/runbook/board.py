@@ -1,0 +1,299 @@
+"""The decision page: what a change board reads to decide, built from the plan, the steps and the evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from wizard.model import Host, Step
+from wizard.plan import Plan
+from wizard.runbook.evidence import Evidence, Proof, counts
+from wizard.runbook.farm import version_name
+from wizard.session import Session
+
+if TYPE_CHECKING:
+    from wizard.runbook.view import StepEntry
+
+NOT_GIVEN = "not given"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRow:
+    """One team's part of the change."""
+
+    team: str
+    place: str
+    """Where they work (``Each SMTP node``)."""
+    hosts: str
+    """Which hosts, in words."""
+    steps: tuple[tuple[int, str, str], ...]
+    """Number, anchor and title of each of their steps."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreCheckLine:
+    """A pre-check in one line: how many targets answered as they should, and which did not."""
+
+    number: int
+    anchor: str
+    title: str
+    proof: Proof
+    tally: str
+    """``3 of 3 targets pass`` or ``not checked yet``."""
+    exceptions: tuple[Evidence | str, ...]
+    """Every target that did not pass: its evidence, or its name when never checked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A line of the go/no-go table."""
+
+    number: int
+    anchor: str
+    title: str
+    team: str
+    proof: Proof
+    counts: str
+    """How many results per status (``1 fail, 1 pass``)."""
+    progress: str
+    """Done, skipped, ...; empty from a plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackoutLine:
+    """One step's undo, in a sentence."""
+
+    number: int
+    anchor: str
+    title: str
+    team: str
+    brief: str
+    """The undo's first sentence (checklist Markdown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The decision page."""
+
+    title: str
+    change: tuple[tuple[str, str], ...]
+    """Change id, window, implementer, approvers: label and value."""
+    purpose: str
+    scope: tuple[ScopeRow, ...]
+    risks: tuple[str, ...]
+    standing: str
+    """The evidence at the time of writing, in one sentence."""
+    prechecks: tuple[PreCheckLine, ...]
+    criteria: tuple[str, ...]
+    verdicts: tuple[Verdict, ...]
+    backout_first: str
+    """The quickest way to stop incoming mail."""
+    backout: tuple[BackoutLine, ...]
+    signoff: tuple[tuple[str, str], ...]
+    """Role and name (empty: to fill in by hand)."""
+    sections: tuple[tuple[str, str], ...]
+    """Anchor and title of each part of the page, in order."""
+
+
+# A sentence ends at a full stop that is not part of an ellipsis ("Advanced...")
+# and is followed by the end or by a capital letter.
+_SENTENCE_END = re.compile(r"(?<!\.)[.!?](?=$|\s+[A-Z])")
+
+
+def first_sentence(markdown: str) -> str:
+    """The first sentence of a text's first paragraph, not cut inside a code span."""
+    paragraph = " ".join(markdown.strip().split("\n\n", 1)[0].split())
+    in_code = False
+    for index, char in enumerate(paragraph):
+        if char == "`":
+            in_code = not in_code
+        elif not in_code and _SENTENCE_END.match(paragraph, index):
+            return paragraph[: index + 1]
+    return paragraph
+
+
+def _hosts(plan: Plan, host: Host) -> str:
+    if host == Host.WORKSTATION:
+        return "the implementer's workstation (read-only checks)"
+    if host == Host.DNS:
+        return f"zone {plan.zone} on " + (", ".join(plan.dns_servers) or "the domain's DNS servers")
+    if host == Host.NLB:
+        return f"the NLB cluster {plan.vip}"
+    if host == Host.EXCHANGE:
+        return "Exchange " + ", ".join(plan.exchange_servers)
+    if host == Host.NODE:
+        names = [node.name for node in plan.nodes]
+        if len(names) <= 4:
+            return ", ".join(names)
+        return f"{len(names)} SMTP nodes, {names[0]} to {names[-1]} (listed in the procedure)"
+    if host == Host.CENTRAL_ADMIN:
+        return f"SharePoint {version_name(plan.sharepoint_version)} Central Administration"
+    return plan.test_recipient or "one document library"
+
+
+def _purpose(plan: Plan) -> str:
+    if plan.mode == "nlb":
+        entry = f"the IIS SMTP service of {len(plan.nodes)} servers behind the NLB address {plan.vip}"
+    else:
+        entry = f"the IIS SMTP service of {plan.nodes[0].name}"
+    return (
+        f"Let people e-mail documents to SharePoint {version_name(plan.sharepoint_version)} libraries "
+        f"at addresses @{plan.mail_host}: Exchange {version_name(plan.exchange_version)} sends that mail to "
+        f"{entry}, which drops it where SharePoint's timer job files it in the library."
+    )
+
+
+def _risks(plan: Plan, numbers: Mapping[str, int]) -> tuple[str, ...]:
+    def at(step_id: str) -> str:
+        return f" (step {numbers[step_id]})" if step_id in numbers else ""
+
+    risks = [
+        f"Users: only mail to {plan.mail_host} takes the new route, and only once the Send Connector exists"
+        f"{at('connector')}; every other address is routed as before.",
+        f"Service: restarting the SMTP service on a node{at('restart')} breaks only that node's SMTP "
+        "sessions for seconds; Exchange queues and retries.",
+        f"Security: a node that accepts mail for other domains is an open relay{at('relay')}; a FAIL on "
+        "that step is a no-go.",
+    ]
+    if plan.mode == "nlb":
+        risks.append(
+            f"Load balancing: a node without the alias or the FQDN{at('alias')} takes about 1 in "
+            f"{len(plan.nodes)} messages and refuses or queues them; the evidence names each node."
+        )
+    if plan.connection_control:
+        risks.append(
+            f"Connection control{at('connection_control')} turns this workstation away: later checks from "
+            "here are refused, so they run before it is switched on, or from an Exchange server."
+        )
+    risks.append(
+        f"Content: the library test{at('library_test')} adds one test item; back-out deletes it. "
+        "No other SharePoint content changes."
+    )
+    return tuple(risks)
+
+
+def _standing(entries: Sequence[StepEntry], session: Session | None) -> str:
+    if session is None:
+        return "Nothing has been checked yet: this document was prepared from the plan alone."
+    failing = [f"step {e.number} ({e.step.title})" for e in entries if e.proof.css == "fail"]
+    proven = sum(1 for e in entries if e.proof.indicated.startswith("go"))
+    by_hand = sum(1 for e in entries if e.proof.label.startswith("done by hand"))
+    open_steps = len(entries) - proven - by_hand - len(failing)
+    parts = [f"{proven} of {len(entries)} steps proven live"]
+    if by_hand:
+        parts.append(f"{by_hand} done by hand, not proven live")
+    if open_steps:
+        parts.append(f"{open_steps} neither proven nor done")
+    if failing:
+        parts.insert(0, "Failing now: " + ", ".join(failing))
+    return "; ".join(parts) + "."
+
+
+def _precheck(entry: StepEntry) -> PreCheckLine:
+    checked = [row for row in entry.rows if row.evidence is not None]
+    passed = [row for row in checked if row.evidence is not None and row.evidence.status == "pass"]
+    exceptions: list[Evidence | str] = []
+    for row in entry.rows:
+        if row.evidence is None:
+            exceptions.append(row.target)
+        elif row.evidence.status != "pass":
+            exceptions.append(row.evidence)
+    tally = f"{len(passed)} of {len(entry.rows)} targets pass" if checked else "not checked yet"
+    return PreCheckLine(entry.number, entry.anchor, entry.step.title, entry.proof, tally, tuple(exceptions))
+
+
+def build_board(
+    plan: Plan,
+    steps: Sequence[Step],
+    entries: Mapping[str, StepEntry],
+    session: Session | None,
+    progress: str,
+) -> Board:
+    """The decision page for a plan and what the session has proven."""
+    numbers = {step.id: entries[step.id].number for step in steps}
+    ordered = [entries[step.id] for step in steps]
+    change = plan.change
+    title = f"Incoming e-mail for {plan.mail_host}"
+    if change is not None and change.id:
+        title = f"Change {change.id}: {title}"
+    change_rows = (
+        ("Change", change.id if change and change.id else f"{NOT_GIVEN} (add a [change] table to the plan)"),
+        ("Window", change.window if change and change.window else NOT_GIVEN),
+        ("Implementer", change.implementer if change and change.implementer else NOT_GIVEN),
+        ("Approvers", ", ".join(change.approvers) if change and change.approvers else NOT_GIVEN),
+        ("Evidence", f"session {session.name}: {progress}" if session else "none yet (from the plan)"),
+    )
+    places: list[Host] = []
+    for step in steps:
+        if step.host not in places:
+            places.append(step.host)
+    scope = tuple(
+        ScopeRow(
+            entries[step_ids[0]].team,
+            host.label,
+            _hosts(plan, host),
+            tuple((e.number, e.anchor, e.step.title) for e in ordered if e.step.host == host),
+        )
+        for host in places
+        for step_ids in [[step.id for step in steps if step.host == host]]
+    )
+    teams = list(dict.fromkeys(row.team for row in scope))
+    prechecks = tuple(_precheck(e) for e in ordered if e.step.host == Host.WORKSTATION)
+    verdicts = tuple(
+        Verdict(
+            e.number,
+            e.anchor,
+            e.step.title,
+            e.team,
+            e.proof,
+            counts(session.progress_for(e.step.id).results) if session else "",
+            e.progress,
+        )
+        for e in ordered
+    )
+    criteria = (
+        "Go: no step is failing, and every step is proven live, or done by hand with a note that says how "
+        "it was verified.",
+        "No-go: any FAIL or ERROR, above all an open relay; or a node that does not accept mail for "
+        f"{plan.mail_host}.",
+        "A skipped step or a skipped check proves nothing: it needs the implementer's reason in its note.",
+    )
+    connector = numbers.get("connector")
+    backout_first = (
+        f"To stop the new mail route at once, disable the Send Connector (step {connector}) on Exchange: "
+        f"mail for {plan.mail_host} then waits in Exchange's queue and nothing else is affected."
+    )
+    backout = tuple(
+        BackoutLine(e.number, e.anchor, e.step.title, e.team, first_sentence(e.guide.undo))
+        for e in reversed(ordered)
+    )
+    signoff: list[tuple[str, str]] = [("Implementer", (change.implementer or "") if change else "")]
+    signoff += [("Approver", name) for name in (change.approvers if change else [])] or [("Approver", "")]
+    signoff += [(f"{team} (lead)", "") for team in teams if team != "Implementer"]
+    signoff.append(("Change manager", ""))
+    sections = (
+        ("purpose", "Purpose"),
+        ("scope", "Scope"),
+        ("risk", "Risk and impact"),
+        ("pre-checks", "Pre-checks"),
+        ("go-no-go", "Go / no-go"),
+        ("back-out", "Back-out plan"),
+        ("sign-off", "Sign-off"),
+    )
+    return Board(
+        title=title,
+        change=change_rows,
+        purpose=_purpose(plan),
+        scope=scope,
+        risks=_risks(plan, numbers),
+        standing=_standing(ordered, session),
+        prechecks=prechecks,
+        criteria=criteria,
+        verdicts=verdicts,
+        backout_first=backout_first,
+        backout=backout,
+        signoff=tuple(signoff),
+        sections=sections,
+    )

@@ -1,0 +1,103 @@
+"""Evidence as the runbook states it: one result per row, and how much proof a step has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from wizard.results import CheckResult, Status
+from wizard.session import StepProgress, StepStatus
+
+THIS_MACHINE = "this workstation"
+"""The origin shown for a check run where the runbook was prepared."""
+
+_SEVERITY = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One live check result as the runbook shows it."""
+
+    status: str
+    """``pass``, ``warn``, ``fail``, ``skip`` or ``error`` (also a CSS class)."""
+    label: str
+    """The status as printed: ``PASS``; a skip says it proves nothing."""
+    target: str
+    """What was checked: a node, the mail host, ``dns:ADDR``."""
+    summary: str
+    """What the check found."""
+    hint: str
+    """What to do about it; empty when nothing needs doing."""
+    checked_at: datetime
+    """When the check ended."""
+    origin: str
+    """Where the check ran from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """How much a step is proven: the one rule behind the go/no-go table and each step's heading."""
+
+    label: str
+    """In words: ``proven live``, ``not proven live: done by hand``, ..."""
+    css: str
+    """A status class: ``pass``, ``warn``, ``fail``, ``skip`` or ``none``."""
+    indicated: str
+    """What the evidence suggests for the decision: ``go``, ``no-go``, ``check first``, ..."""
+
+
+def evidence(result: CheckResult) -> Evidence:
+    """A result as a runbook row."""
+    origin = getattr(result, "origin", None)
+    return Evidence(
+        status=result.status.value,
+        label="SKIP (not proven)" if result.status == Status.SKIP else result.status.value.upper(),
+        target=result.target,
+        summary=result.summary,
+        hint=result.hint,
+        checked_at=result.checked_at,
+        origin=origin if isinstance(origin, str) and origin else THIS_MACHINE,
+    )
+
+
+def worst(results: Iterable[CheckResult]) -> Status | None:
+    """The most serious status among results, or None when there are none."""
+    present = {result.status for result in results}
+    return next((status for status in _SEVERITY if status in present), None)
+
+
+def counts(results: Sequence[CheckResult]) -> str:
+    """How many results per status, most serious first (``3 pass, 1 fail`` is written ``1 fail, 3 pass``)."""
+    parts = []
+    for status in _SEVERITY:
+        found = sum(1 for result in results if result.status == status)
+        if found:
+            parts.append(f"{found} {status.value}")
+    return ", ".join(parts)
+
+
+def proof(progress: StepProgress | None) -> Proof:
+    """How much the evidence proves a step; never more than it shows.
+
+    A pass proves; a skip and a step marked done by hand do not, and say so.
+    """
+    results = progress.results if progress else []
+    status = progress.status if progress else StepStatus.NOT_STARTED
+    found = worst(results)
+    if found is not None and found.failed:
+        return Proof("failing", "fail", "no-go")
+    real = [result for result in results if result.status != Status.SKIP]
+    if found == Status.WARN:
+        return Proof("proven live, with warnings", "warn", "go, after reading the warnings")
+    if real and len(real) < len(results):
+        return Proof("partly proven live: some checks skipped", "warn", "check first")
+    if real:
+        return Proof("proven live", "pass", "go")
+    if status == StepStatus.SKIPPED:
+        return Proof("skipped: not proven live", "skip", "skipped: see the note")
+    if status == StepStatus.DONE:
+        return Proof("done by hand: not proven live", "none", "decide on the implementer's note")
+    if results:
+        return Proof("not proven live: checks skipped", "skip", "check first")
+    return Proof("not checked yet", "none", "check first")
