@@ -1,7 +1,7 @@
 """Wall time of a full sweep against loopback farms of 1, 4, 16 and 32 nodes, listening and silent.
 
 Run from the repository root: ``python -m benchmarks.sweep [--timeout 2] [--repeat 3]``.
-Each farm runs in a thread of its own (see ``tests/farm``); nothing leaves 127.0.0.0/8.
+Each farm runs in a thread of its own (see ``wizard/farm``); nothing leaves 127.0.0.0/8.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ import os
 import statistics
 import time
 
-from tests.farm.farm import Farm
 from wizard.checklist import load_default
 from wizard.checks import run_checks
 from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
+from wizard.farm import Farm
 
 SIZES = (1, 4, 16, 32)
 
 
 def measure(nodes: int, state: str, timeout: float, repeat: int) -> tuple[float, int]:
     """Median wall time in seconds of a sweep of every step of the farm's mode, and the result count."""
-    farm_state = "single" if nodes == 1 and state == "good" else state
-    with Farm(farm_state, nodes) as farm:  # type: ignore[arg-type]
+    with Farm(state, nodes) as farm:  # type: ignore[arg-type]
         os.environ[UNC_ROOT_VARIABLE] = str(farm.unc_root)
         plan = farm.plan
         steps = load_default().for_mode(plan.mode)
@@ -47,10 +46,10 @@ def main() -> None:
     print(f"full sweep, every step of the mode, timeout {args.timeout:g} s, median of {args.repeat}")
     print(f"{'nodes':>5}  {'listening':>12}  {'silent':>12}  {'results':>7}")
     for nodes in SIZES:
-        listening = rows[nodes, "good"] = measure(nodes, "good", args.timeout, args.repeat)
+        listening = rows[nodes, "complete"] = measure(nodes, "complete", args.timeout, args.repeat)
         silent = rows[nodes, "silent"] = measure(nodes, "silent", args.timeout, 1)
         print(f"{nodes:>5}  {listening[0] * 1000:>9.0f} ms  {silent[0] * 1000:>9.0f} ms  {listening[1]:>7}")
-    for state, label in (("good", "listening"), ("silent", "silent")):
+    for state, label in (("complete", "listening"), ("silent", "silent")):
         ratio = rows[16, state][0] / rows[1, state][0]
         print(f"16 nodes / 1 node, {label}: {ratio:.2f}")
 

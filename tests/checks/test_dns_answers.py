@@ -8,8 +8,8 @@ import pytest
 
 from tests.checks.helpers import one, pick, steps
 from tests.farm.dnsserver import Dnsmasq
-from tests.farm.loop import random_port, random_prefix
 from wizard.checks import dnslookup, run_checks
+from wizard.farm.loop import random_port, random_prefix
 from wizard.plan import Plan, parse_plan
 from wizard.results import Status
 

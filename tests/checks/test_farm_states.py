@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from tests.checks.helpers import one, pick, statuses, steps
-from tests.farm.farm import MAIL_HOST
 from tests.farm.fixtures import FarmFactory
 from wizard.checks import run_checks
+from wizard.farm import MAIL_HOST
 from wizard.plan import parse_plan
 from wizard.results import CheckResult, Status
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from tests.checks.helpers import one, single_plan, steps
-from tests.farm.loop import random_port, random_prefix
 from wizard.checks import run_checks
+from wizard.farm.loop import random_port, random_prefix
 from wizard.results import Status
 
 TIMEOUT = 1.0

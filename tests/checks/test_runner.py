@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.checks.helpers import steps
-from tests.farm.farm import MAIL_HOST
 from tests.farm.fixtures import FarmFactory
 from wizard import checks
 from wizard.checks.base import Sweep, Target, Verdict
+from wizard.farm import MAIL_HOST
 from wizard.results import CheckResult, Status
 
 

@@ -1,4 +1,4 @@
-"""DNS for the farm: a real dnsmasq serving the test zone, and a misbehaving server for faults."""
+"""A real dnsmasq serving a test zone (a second DNS server beside the farm's own), and a misbehaving one for faults."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pytest fixtures that start farms and single misbehaving servers, and always stop them."""
+"""Pytest fixtures that start practice farms and single misbehaving servers, and always stop them."""
 
 from __future__ import annotations
 
@@ -10,20 +10,34 @@ from typing import Any
 import pytest
 
 from tests.farm.dnsserver import DnsFault, start_faulty_dns
-from tests.farm.farm import Farm
 from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
-from tests.farm.loop import LoopThread, random_port, random_prefix
 from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
+from wizard.farm import Farm
+from wizard.farm.loop import LoopThread, random_port, random_prefix
 
 FarmFactory = Callable[..., Farm]
+LEGACY_STATES = {
+    "good": "complete",
+    "unconfigured": "fresh",
+    "misconfigured-node": "partial",
+    "dns-elsewhere": "wrong-dns",
+    "connection-control": "conn-control",
+}
+"""Earlier names of the states, still accepted so older tests read as they were written."""
 
 
 @pytest.fixture
 def farm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FarmFactory]:
-    """A factory: ``farm(state="good", nodes=2, **options)`` starts a farm, stopped after the test."""
+    """A factory: ``farm(state="complete", nodes=2, **options)`` starts a farm, stopped after the test.
+
+    ``farm("single")`` is a complete farm of one node in single mode.
+    """
     started: list[Farm] = []
 
-    def start(state: str = "good", nodes: int = 2, **options: Any) -> Farm:
+    def start(state: str = "complete", nodes: int = 2, **options: Any) -> Farm:
+        if state == "single":
+            state, nodes, options["mode"] = "complete", 1, "single"
+        state = LEGACY_STATES.get(state, state)
         running = Farm(state, nodes, root=tmp_path / f"farm{len(started)}", **options)  # type: ignore[arg-type]
         started.append(running)
         running.start()

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.farm.farm import Farm
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import current_step, settle, type_into
 from wizard import store
+from wizard.farm import Farm
 from wizard.model import Checklist
 from wizard.session import Session, StepStatus
 from wizard.tui import app as tui_app

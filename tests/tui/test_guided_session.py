@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
-from tests.farm.farm import Farm
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import choose, current_step, settle, type_into
 from wizard import store
+from wizard.farm import Farm
 from wizard.model import Checklist
 from wizard.plan import parse_plan
 from wizard.session import Session, StepStatus

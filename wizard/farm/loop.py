@@ -1,4 +1,4 @@
-"""An event loop in a thread of its own, so the farm serves whichever loop (or none) the test runs."""
+"""An event loop in a thread of its own, so the farm serves whichever loop (or none) its user runs."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class LoopThread:
 
 
 def random_prefix() -> str:
-    """A random ``127.a.b`` prefix, so that farms of parallel test runs do not meet."""
+    """A random ``127.a.b`` prefix, so that farms running side by side do not meet."""
     return f"127.{random.randint(16, 250)}.{random.randint(1, 250)}"
 
 

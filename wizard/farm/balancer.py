@@ -1,4 +1,9 @@
-"""A TCP round-robin balancer standing in for NLB: it keeps the client's source address, as NLB does."""
+"""A TCP round-robin balancer standing in for NLB: it keeps the client's source address, as NLB does.
+
+On loopback any 127.x address may be bound, so the balancer opens its
+connection to the node from the client's own address: the node sees the real
+client, and relay and connection control by address work through the VIP.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +27,15 @@ class Balancer:
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
+    @property
+    def listening(self) -> bool:
+        """Whether the VIP accepts connections now."""
+        return self._server is not None
+
     async def start(self) -> None:
         """Listen on the VIP."""
-        self._server = await asyncio.start_server(self._accept, self.vip, self.port)
+        if self._server is None:
+            self._server = await asyncio.start_server(self._accept, self.vip, self.port)
 
     async def stop(self) -> None:
         """Stop listening and drop every open connection."""

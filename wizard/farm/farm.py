@@ -1,0 +1,283 @@
+"""A whole practice farm on loopback: IIS-like nodes, NLB balancer, DNS, Exchange and timer job, in a named state."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import tempfile
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from wizard.farm import planwrite
+from wizard.farm.balancer import Balancer
+from wizard.farm.dnszone import ZoneServer
+from wizard.farm.exchange import PracticeExchange
+from wizard.farm.loop import LoopThread, random_port, random_prefix
+from wizard.farm.node import IIS_VERSION, IisNode, NodeSetup
+from wizard.farm.states import STATES, State, adjust_node, configured
+from wizard.farm.timerjob import TimerJob
+from wizard.plan import MAX_NLB_NODES, Plan, parse_plan
+
+MAIL_HOST = "mossmail.foo.local"
+ZONE = "foo.local"
+EXCHANGE_NAME = f"exch01.{ZONE}"
+TEST_RECIPIENT = f"docs@{MAIL_HOST}"
+START_ATTEMPTS = 8
+"""Fresh addresses and ports tried when another program holds the chosen ones."""
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Addresses:
+    """Where everything of one farm listens: one random 127.a.b.0/24 each."""
+
+    prefix: str
+
+    def node(self, index: int) -> str:
+        return f"{self.prefix}.{11 + index}"
+
+    @property
+    def vip(self) -> str:
+        return f"{self.prefix}.200"
+
+    @property
+    def dns(self) -> str:
+        return f"{self.prefix}.5"
+
+    @property
+    def exchange(self) -> str:
+        return f"{self.prefix}.60"
+
+    @property
+    def elsewhere(self) -> str:
+        """An address in the farm's range where nothing listens."""
+        return f"{self.prefix}.99"
+
+
+class Farm:
+    """A farm in one of :data:`STATES`; start it, read :attr:`plan_data`, stop it.
+
+    Every server listens on the same unprivileged port (:attr:`port`), each on
+    its own address, so the plan needs no port per role and nothing needs
+    root. Settings of a running node can be changed through
+    ``farm.nodes[i].setup`` (they apply from the next session); changes that
+    start or stop a server go through :meth:`run` so they happen on the
+    farm's own loop.
+    """
+
+    def __init__(
+        self,
+        state: State = "complete",
+        nodes: int = 2,
+        *,
+        mode: Literal["single", "nlb"] | None = None,
+        root: Path | None = None,
+        identical: bool = False,
+        pickup_delay: float | None = 0.5,
+        block_style: Literal["close", "554"] = "close",
+    ) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown farm state {state!r}; choose one of {', '.join(STATES)}")
+        mode = mode or ("single" if nodes == 1 else "nlb")
+        if mode == "single" and nodes != 1:
+            raise ValueError(f"single mode has exactly one node, not {nodes}")
+        if mode == "nlb" and not 2 <= nodes <= MAX_NLB_NODES:
+            raise ValueError(f"an NLB farm has 2 to {MAX_NLB_NODES} nodes, not {nodes}")
+        self.state = state
+        self.count = nodes
+        self.mode = mode
+        self.identical = identical
+        self.pickup_delay = pickup_delay
+        self.block_style = block_style
+        self._own_root = root is None
+        self.root = Path(tempfile.mkdtemp(prefix="spmail-farm-")) if root is None else root
+        self.addresses = Addresses(random_prefix())
+        self.port = random_port()
+        self.nodes: list[IisNode] = []
+        self.balancer: Balancer | None = None
+        self.dns: ZoneServer | None = None
+        self.exchange: PracticeExchange | None = None
+        self.timer: TimerJob | None = None
+        self._loop: LoopThread | None = None
+
+    # Layout ---------------------------------------------------------------------
+
+    @property
+    def dns_port(self) -> int:
+        """The DNS server's port (UDP and TCP)."""
+        return self.port
+
+    @property
+    def exchange_port(self) -> int:
+        """The Exchange server's SMTP port."""
+        return self.port
+
+    @property
+    def unc_root(self) -> Path:
+        """The folder under which each node's shares are found as ``wfeN/mailroot/...``."""
+        return self.root
+
+    def drop_dir(self, index: int) -> Path:
+        """Node ``index``'s Drop folder on this machine."""
+        return self.root / f"wfe{index + 1}" / "mailroot" / "Drop"
+
+    def _node_setups(self) -> list[NodeSetup]:
+        setups = []
+        for index in range(self.count):
+            drop = self.drop_dir(index)
+            drop.mkdir(parents=True, exist_ok=True)
+            setup = NodeSetup(
+                name=f"wfe{index + 1}.{ZONE}",
+                address=self.addresses.node(index),
+                fqdn=MAIL_HOST,
+                version=IIS_VERSION if self.identical else f"6.0.3790.{3959 + index}",
+                alias_domains={MAIL_HOST},
+                relay_from={self.addresses.exchange},
+                drop_dir=drop,
+                queue_dir=drop.parent / "Queue",
+                block_style=self.block_style,
+            )
+            adjust_node(self.state, setup, last=index == self.count - 1, exchange=self.addresses.exchange)
+            setups.append(setup)
+        return setups
+
+    @property
+    def mail_host_target(self) -> str:
+        """Where the mail host's A record should point: the VIP, or the single node."""
+        return self.addresses.node(0) if self.mode == "single" else self.addresses.vip
+
+    def _records(self) -> dict[str, list[str]]:
+        records = {f"wfe{i + 1}.{ZONE}": [self.addresses.node(i)] for i in range(self.count)}
+        records[EXCHANGE_NAME] = [self.addresses.exchange]
+        if configured(self.state):
+            wrong = self.state == "wrong-dns"
+            records[MAIL_HOST] = [self.addresses.elsewhere if wrong else self.mail_host_target]
+        return records
+
+    @property
+    def plan_data(self) -> dict[str, Any]:
+        """The plan for this farm, as data :func:`wizard.plan.parse_plan` accepts."""
+        return planwrite.plan_data(self)
+
+    @property
+    def plan(self) -> Plan:
+        """The plan, validated."""
+        return parse_plan(self.plan_data)
+
+    def write_plan(self, path: Path) -> Path:
+        """Write the plan as a TOML file."""
+        return planwrite.write_plan(self, path)
+
+    # Life cycle -----------------------------------------------------------------
+
+    def start(self) -> Farm:
+        """Start every server; an address or port already taken is retried elsewhere."""
+        self._loop = LoopThread(f"farm-{self.addresses.prefix}")
+        for attempt in range(START_ATTEMPTS):
+            try:
+                self._loop.call(self._start_servers())
+                return self
+            except OSError as exc:
+                self._loop.call(self._stop_servers())
+                if exc.errno != errno.EADDRINUSE or attempt == START_ATTEMPTS - 1:
+                    self.stop()
+                    raise
+                self.addresses, self.port = Addresses(random_prefix()), random_port()
+        return self
+
+    async def _start_servers(self) -> None:
+        self.dns = ZoneServer(self.addresses.dns, self.port, ZONE, self._records())
+        await self.dns.start()
+        self.nodes = [IisNode(setup, self.port) for setup in self._node_setups()]
+        for node in self.nodes:
+            await node.start()
+        if self.mode == "nlb":
+            self.balancer = Balancer(
+                self.addresses.vip, self.port, [(n.setup.address, self.port) for n in self.nodes]
+            )
+            if configured(self.state):
+                await self.balancer.start()
+        self.exchange = PracticeExchange(
+            self.addresses.exchange,
+            self.port,
+            name=EXCHANGE_NAME,
+            address_space=MAIL_HOST,
+            dns_server=(self.addresses.dns, self.port),
+            smart_host_port=self.port,
+        )
+        self.exchange.connector = configured(self.state)
+        await self.exchange.start()
+        self.timer = TimerJob([node.setup.drop_dir for node in self.nodes if node.setup.drop_dir], 0.0)
+        if self.pickup_delay is not None:
+            self.timer.delay = self.pickup_delay
+            if self.state != "timer-stopped":
+                self.timer.start()
+
+    async def _stop_servers(self) -> None:
+        if self.timer is not None:
+            await self.timer.stop()
+        for node in self.nodes:
+            await node.stop()
+        for server in (self.balancer, self.exchange, self.dns):
+            if server is not None:
+                await server.stop()
+        self.balancer = self.exchange = self.dns = None
+
+    def run(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Run a change on the farm's own loop and wait for it."""
+        if self._loop is None:
+            raise RuntimeError("the farm is not running")
+        return self._loop.call(work())
+
+    def stop_node(self, index: int) -> None:
+        """Stop one node's SMTP service (its address then refuses connections)."""
+        self.run(self.nodes[index].stop)
+
+    def start_node(self, index: int) -> None:
+        """Start one node's SMTP service again, with its current settings."""
+        node = self.nodes[index]
+        node.setup.behaviour = "normal"
+        self.run(node.start)
+
+    def stop(self) -> None:
+        """Stop everything and free every address; safe to call twice."""
+        if self._loop is not None:
+            try:
+                self._loop.call(self._stop_servers())
+            finally:
+                self._loop.stop()
+                self._loop = None
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> Farm:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def describe(self) -> list[str]:
+        """What runs where, one line each."""
+        lines = [f"practice farm: state {self.state}, {self.mode} mode, every server on port {self.port}"]
+        for node in self.nodes:
+            s = node.setup
+            state = s.behaviour if node.listening else "stopped"
+            lines.append(
+                f"  node {s.name} at {s.address} ({state}; greets as {s.greeting_name}; "
+                f"aliases {', '.join(sorted(s.alias_domains)) or 'none'}; Drop {s.drop_dir})"
+            )
+        if self.balancer is not None:
+            status = "round robin, client address kept" if self.balancer.listening else "not set up"
+            lines.append(f"  NLB VIP {self.addresses.vip} ({status})")
+        if self.dns is not None:
+            target = ", ".join(self.dns.records.get(MAIL_HOST, [])) or "no record"
+            lines.append(f"  DNS for {ZONE} at {self.addresses.dns} (UDP and TCP): {MAIL_HOST} -> {target}")
+        if self.exchange is not None:
+            connector = f"Send Connector to {MAIL_HOST}" if self.exchange.connector else "no Send Connector"
+            lines.append(f"  Exchange {EXCHANGE_NAME} at {self.addresses.exchange} ({connector})")
+        if self.timer is not None:
+            timer = f"takes each .eml after {self.timer.delay:g} s" if self.timer.running else "stopped"
+            lines.append(f"  timer job: {timer}")
+        return lines
