@@ -31,8 +31,26 @@ def ps_list(values: Iterable[object]) -> str:
     return "@(" + ", ".join(ps_quote(v) for v in values) + ")"
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, remembering its verdict per type and attribute name.
+
+    The verdict depends only on those two (the attribute's name and whether the
+    object is a function, method, type, frame ...), and a template that lists
+    32 nodes asks the same question 32 times.
+    """
+
+    _verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,

@@ -6,18 +6,21 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Inline Markdown punctuation that GitHub or VS Code would read as markup
 # anywhere in a line; `$` because GitHub renders text between two of them as math.
-_MD_INLINE = set("\\`*_[]<|~&$")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<|~&$])")
 # Markers that only mean something at the start of a line: headings, block
 # quotes, bullets, setext underlines and thematic breaks, ordered lists.
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+=](?=\s|$|[-=])|\d{1,9}[.)](?=\s|$))")
 _BACKTICK_RUN = re.compile(r"`+")
+# Printable ASCII, tabs and line feeds: text that needs no cleaning (most of it).
+_PLAIN = re.compile(r"[\t\n\x20-\x7e]*")
 
 # Raw HTML in the checklist's Markdown is shown as text, never passed through:
 # the runbook's HTML must hold only what the template itself writes.
@@ -35,16 +38,21 @@ def _unsafe(ch: str) -> bool:
 def clean(value: object) -> str:
     """Text with every character no document may hold replaced by U+FFFD."""
     text = str(value)
-    if all(" " <= ch < "\x7f" or ch in "\t\n" for ch in text):
+    if _PLAIN.fullmatch(text):
         return text
     return "".join("\ufffd" if _unsafe(ch) else ch for ch in text.replace("\r\n", "\n"))
 
 
 def html_value(value: object) -> object:
-    """Every value the HTML template prints passes here before it is escaped."""
+    """Every value the HTML template prints passes here: cleaned, then escaped for HTML."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return clean(value)
+    return _html_escape(value)
+
+
+@lru_cache(maxsize=8192)
+def _html_escape(value: str) -> Markup:
+    return escape(clean(value))
 
 
 def md_text(value: object) -> str:
@@ -53,8 +61,15 @@ def md_text(value: object) -> str:
     Line breaks become spaces, so the value can never start a new block or
     end a table row.
     """
-    text = " ".join(clean(str(value)).splitlines())
-    escaped = "".join("\\" + ch if ch in _MD_INLINE else ch for ch in text)
+    return _md_escape(str(value))
+
+
+# A runbook repeats the same few values (times, origins, summaries) in every
+# row of its evidence tables; escaping each once keeps a big farm's export fast.
+@lru_cache(maxsize=8192)
+def _md_escape(value: str) -> str:
+    text = " ".join(clean(value).splitlines())
+    escaped = _MD_INLINE.sub(r"\\\1", text)
     match = _MD_LINE_START.match(escaped)
     if match:
         lead, marker = match.group(1), match.group(2)
@@ -66,6 +81,21 @@ def md_text(value: object) -> str:
 def md_cell(value: object) -> str:
     """Escape text for a Markdown table cell; an empty value keeps the cell visible."""
     return md_text(value) or " "
+
+
+def md_evidence_row(row: Any) -> str:
+    """One target's row of a step's evidence table: target, planned place, status, time, origin, summary, hint.
+
+    One function per row rather than a filter per cell: a 32-node farm has
+    hundreds of these rows, and the template's per-cell calls would cost more
+    than the text itself.
+    """
+    item = row.evidence
+    head = f"| {md_code(row.target)} | {md_cell(row.planned)} |"
+    if item is None:
+        return head + " not yet checked | | | | |"
+    cells = (when(item.checked_at), item.origin, item.summary, item.hint)
+    return f"{head} **{md_cell(item.label)}** | " + " | ".join(md_cell(cell) for cell in cells) + " |"
 
 
 def md_quote(value: object) -> str:
@@ -114,6 +144,7 @@ def ps_comment(value: object, prefix: str = "# ") -> str:
     return "\n".join((prefix + line).rstrip() for line in lines)
 
 
+@lru_cache(maxsize=1024)
 def when(moment: datetime | None) -> str:
     """A moment as the runbook shows it, in the time zone it was recorded in."""
     if moment is None:
@@ -123,11 +154,19 @@ def when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
 
 
+def forget_values() -> None:
+    """Empty the caches of escaped values, so a measurement starts as a fresh process would."""
+    _md_escape.cache_clear()
+    _html_escape.cache_clear()
+    when.cache_clear()
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": md_text,
     "md_cell": md_cell,
     "md_quote": md_quote,
     "md_code": md_code,
+    "md_evidence_row": md_evidence_row,
     "md_fence": md_fence,
     "markdown": html_markdown,
     "markdown_inline": html_markdown_inline,
