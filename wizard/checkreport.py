@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from wizard.evidence import Drift
 from wizard.model import Step
 from wizard.plan import Plan
 from wizard.results import CheckResult, Status, summarize
@@ -43,9 +44,16 @@ def format_report(
     *,
     colour: bool = False,
     duration_ms: int | None = None,
+    drift: Drift | None = None,
 ) -> str:
-    """Results grouped under their step's title, a hint under each failure, counts at the end."""
+    """Results grouped under their step's title, a hint under each failure, counts at the end.
+
+    What changed since the session's previous run comes first: a node that
+    passed before and fails now is the report's first line.
+    """
     lines: list[str] = []
+    if drift is not None and drift.changes:
+        lines += [*drift.lines(), ""]
     for step in steps:
         mine = [r for r in results if r.step == step.id]
         if not mine:
@@ -67,22 +75,25 @@ def format_report(
 
 
 def report_json(
-    plan: Plan, results: Sequence[CheckResult], started_at: datetime, duration_ms: int
+    plan: Plan,
+    results: Sequence[CheckResult],
+    started_at: datetime,
+    duration_ms: int,
+    *,
+    drift: Drift | None = None,
 ) -> dict[str, Any]:
-    """The contract's ``check --json`` object."""
-    entries = []
-    for result in results:
-        entry = result.to_json()
-        entry.pop("checked_at", None)
-        entries.append(entry)
-    return {
+    """The contract's ``check --json`` object; with a session, ``drift`` lists what changed since its last run."""
+    report: dict[str, Any] = {
         "schema": 1,
         "plan": {"mode": plan.mode, "mail_host": plan.mail_host},
         "started_at": started_at.isoformat(),
         "duration_ms": duration_ms,
         "summary": summarize(list(results)),
-        "results": entries,
+        "results": [result.to_json() for result in results],
     }
+    if drift is not None:
+        report["drift"] = drift.to_json()
+    return report
 
 
 class Progress:

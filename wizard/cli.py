@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from wizard.model import Checklist
     from wizard.plan import Plan
     from wizard.session import Session
+    from wizard.store import OpenSession
 
 PROG = "spmail-wizard"
 EXPORT_FORMATS = ("md", "html", "ps1", "plan")
@@ -120,6 +121,15 @@ def _load_checklist() -> Checklist:
     return load_default()
 
 
+def _session_plan(session: Session) -> Plan:
+    try:
+        return session.plan()
+    except PlanError as exc:
+        raise StoreError(
+            f"session {session.name!r} has no complete plan yet ({exc}); finish the mode step first"
+        ) from None
+
+
 def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
     """The plan named on the command line, from a file or a saved session."""
     if args.plan and args.session:
@@ -128,12 +138,7 @@ def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
         from wizard import store
 
         session = store.load(args.session)
-        try:
-            return session.plan(), session
-        except PlanError as exc:
-            raise StoreError(
-                f"session {session.name!r} has no complete plan yet ({exc}); finish the mode step first"
-            ) from None
+        return _session_plan(session), session
     if args.plan:
         from wizard.plan import load_plan_file
 
@@ -238,18 +243,34 @@ def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_check(args: argparse.Namespace) -> ExitCode:
+    if not args.timeout > 0 or args.timeout > 300:
+        raise UsageError("--timeout takes seconds between 0 and 300")
+    if args.plan and args.session:
+        raise UsageError("give either a plan file or --session NAME, not both")
+    if args.plan:
+        from wizard.plan import load_plan_file
+
+        return _run_check(args, load_plan_file(args.plan), None)
+    if not args.session:
+        raise UsageError("name a plan file or --session NAME")
+    from wizard import store
+
+    # The lock is held from before the session is read until its results are
+    # saved: a session open elsewhere is refused before any probe runs, and two
+    # runs cannot both read the old results and lose one another's.
+    with store.OpenSession(args.session) as opened:
+        return _run_check(args, _session_plan(opened.session), opened)
+
+
+def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None) -> ExitCode:
     import asyncio
     import json
     import time
 
-    from wizard import checkreport, store
+    from wizard import checkreport
     from wizard.checks import run_checks
-    from wizard.errors import SessionLockedError
     from wizard.results import utc_now
 
-    if not args.timeout > 0 or args.timeout > 300:
-        raise UsageError("--timeout takes seconds between 0 and 300")
-    plan, session = _plan_and_session(args)
     steps = _load_checklist().for_mode(plan.mode)
     valid = [step.id for step in steps]
     unknown = [step_id for step_id in args.step if step_id not in valid]
@@ -281,21 +302,18 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
     finally:
         progress.clear()
     duration_ms = int((time.monotonic() - clock) * 1000)
-    if session is not None:
-        try:
-            with store.lock(session.name):
-                fresh = store.load(session.name)
-                for step in steps:
-                    fresh.record_results(step.id, [r for r in results if r.step == step.id])
-                store.save(fresh)
-        except SessionLockedError as exc:
-            _err(f"results not saved: {exc}")
+    drift = None
+    if opened is not None:
+        drift = opened.session.record_run(results, steps=[step.id for step in steps], at=started_at)
+        opened.save()
     if args.json:
-        report = checkreport.report_json(plan, results, started_at, duration_ms)
+        report = checkreport.report_json(plan, results, started_at, duration_ms, drift=drift)
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         colour = checkreport.wants_colour(sys.stdout)
-        sys.stdout.write(checkreport.format_report(results, steps, colour=colour, duration_ms=duration_ms))
+        sys.stdout.write(
+            checkreport.format_report(results, steps, colour=colour, duration_ms=duration_ms, drift=drift)
+        )
     failed = any(result.status.failed for result in results)
     return ExitCode.FAILED if failed else ExitCode.OK
 

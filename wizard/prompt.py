@@ -87,7 +87,7 @@ def run(
         if name is None:
             return 0
         try:
-            opened = store.OpenSession(store.load(name, home), home)
+            opened = store.OpenSession(name, home)
             opened.__enter__()
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)

@@ -48,17 +48,24 @@ class CheckResult:
     """How long the check took."""
     transcript: tuple[str, ...] = ()
     """The protocol conversation (``S: 220 ...``, ``C: EHLO ...``) or DNS answers."""
-    checked_at: datetime = field(default_factory=utc_now)
-    """When the check ended."""
+    observed_at: datetime = field(default_factory=utc_now)
+    """When the check ended (on the origin's clock)."""
+    origin: str | None = None
+    """The host the check ran from; None for this machine."""
 
     @property
     def headline(self) -> str:
         """Status and summary as one line, the same in every front end."""
         return f"{self.status.value.upper():5} {self.target}: {self.summary}"
 
+    @property
+    def key(self) -> tuple[str, str, str, str | None]:
+        """What this result is evidence about: step, check, target and where it was seen from."""
+        return (self.step, self.check, self.target, self.origin)
+
     def to_json(self) -> dict[str, Any]:
-        """The result as the contract's JSON object (plus ``checked_at``)."""
-        return {
+        """The result as the contract's JSON object; ``origin`` only when not this machine."""
+        data: dict[str, Any] = {
             "step": self.step,
             "check": self.check,
             "target": self.target,
@@ -67,8 +74,11 @@ class CheckResult:
             "hint": self.hint,
             "duration_ms": self.duration_ms,
             "transcript": list(self.transcript),
-            "checked_at": self.checked_at.isoformat(),
+            "observed_at": self.observed_at.isoformat(),
         }
+        if self.origin is not None:
+            data["origin"] = self.origin
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckResult:
@@ -77,6 +87,8 @@ class CheckResult:
         Raises:
             KeyError, ValueError, TypeError: the data is not a saved result.
         """
+        if not isinstance(data, dict):
+            raise TypeError("a result must be an object")
         transcript = data.get("transcript", [])
         if not isinstance(transcript, list) or not all(isinstance(x, str) for x in transcript):
             raise TypeError("transcript must be a list of strings")
@@ -86,9 +98,15 @@ class CheckResult:
         duration = data.get("duration_ms", 0)
         if not isinstance(duration, int) or isinstance(duration, bool):
             raise TypeError("duration_ms must be an integer")
-        checked_at = datetime.fromisoformat(data["checked_at"])
-        if checked_at.tzinfo is None:
-            raise ValueError("checked_at has no time zone")
+        observed = data["observed_at"]
+        if not isinstance(observed, str):
+            raise TypeError("observed_at must be an ISO 8601 string")
+        observed_at = datetime.fromisoformat(observed)
+        if observed_at.tzinfo is None:
+            raise ValueError("observed_at has no time zone")
+        origin = data.get("origin")
+        if origin is not None and not isinstance(origin, str):
+            raise TypeError("origin must be a string")
         return cls(
             step=data["step"],
             check=data["check"],
@@ -98,7 +116,8 @@ class CheckResult:
             hint=data.get("hint", ""),
             duration_ms=duration,
             transcript=tuple(transcript),
-            checked_at=checked_at,
+            observed_at=observed_at,
+            origin=origin,
         )
 
 

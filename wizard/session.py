@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from wizard.errors import PlanError
+from wizard.evidence import Change, Drift, merge, sort_changes
 from wizard.model import Checklist, Step
 from wizard.plan import Plan, parse_plan
 from wizard.results import CheckResult, Status, utc_now
@@ -43,7 +45,7 @@ class StepProgress:
     done_at: datetime | None = None
     """When the step was marked done or skipped."""
     results: list[CheckResult] = field(default_factory=list)
-    """The last check results for the step."""
+    """The step's evidence: per check, target and origin, the newest real result (see ``record_run``)."""
     checked_at: datetime | None = None
     """When the step was last checked."""
 
@@ -265,13 +267,43 @@ class Session:
         """Replace a step's note."""
         self._touch(step_id).note = note
 
-    def record_results(self, step_id: str, results: list[CheckResult]) -> None:
-        """Keep a step's latest check results; an untouched step is now in progress."""
-        entry = self._touch(step_id)
-        entry.results = list(results)
-        entry.checked_at = max((r.checked_at for r in results), default=utc_now())
-        if entry.status == StepStatus.NOT_STARTED:
-            entry.status = StepStatus.IN_PROGRESS
+    def record_run(
+        self,
+        results: Sequence[CheckResult],
+        *,
+        steps: Iterable[str] = (),
+        at: datetime | None = None,
+    ) -> Drift:
+        """Record one run of checks: the only way results enter a session.
+
+        Per step, check, target and origin the newest real result is kept; a
+        skip never replaces an earlier pass, warn, fail or error (see
+        :mod:`wizard.evidence`). Every step that was run, or has results in
+        the run, counts as checked at ``at``; an untouched one is now in progress.
+
+        Args:
+            results: the run's results, any steps.
+            steps: ids of the steps that were run, also those that gave no result.
+            at: when the run happened (default: its newest result, or now).
+
+        Returns:
+            What changed since the previous run, regressions first.
+        """
+        when = at or max((r.observed_at for r in results), default=utc_now())
+        by_step: dict[str, list[CheckResult]] = {step_id: [] for step_id in steps}
+        for result in results:
+            by_step.setdefault(result.step, []).append(result)
+        changes: list[Change] = []
+        kept: list[CheckResult] = []
+        for step_id, run in by_step.items():
+            entry = self._touch(step_id)
+            entry.results, step_changes, step_kept = merge(entry.results, run)
+            changes += step_changes
+            kept += step_kept
+            entry.checked_at = when
+            if entry.status == StepStatus.NOT_STARTED:
+                entry.status = StepStatus.IN_PROGRESS
+        return Drift(changes=sort_changes(changes), kept=tuple(kept))
 
     # Summaries -----------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from wizard.session import Session, StepProgress
 
 FORMAT = "spmail-wizard-session"
 """Marker that tells our files from anything else named *.json."""
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the session file layout; older files are migrated on load."""
 HOME_ENV = "SPMAIL_WIZARD_HOME"
 MAX_SESSION_BYTES = 8 * 1024 * 1024
@@ -99,8 +99,19 @@ def from_json(data: Any) -> Session:
     )
 
 
+def _results_observed_at(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 called a result's time ``checked_at``; the contract calls it ``observed_at``."""
+    progress = data.get("progress")
+    for entry in progress.values() if isinstance(progress, dict) else ():
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for result in results if isinstance(results, list) else ():
+            if isinstance(result, dict) and "checked_at" in result:
+                result["observed_at"] = result.pop("checked_at")
+    return data | {"schema_version": 2}
+
+
 # Migrations: _MIGRATIONS[n] turns a version-n document into version n+1.
-_MIGRATIONS: dict[int, Any] = {}
+_MIGRATIONS: dict[int, Any] = {1: _results_observed_at}
 
 
 def _migrate(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -145,10 +156,17 @@ def read_file(path: Path) -> Session:
         raise StoreError(f"{path}: refused: not an spmail-wizard session file; the file was left as it is")
     data = _migrate(data, path)
     try:
-        return from_json(data)
+        session = from_json(data)
     except (KeyError, TypeError, ValueError) as exc:
         detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
         raise StoreError(f"{path}: refused: damaged session ({detail}); the file was left as it is") from None
+    # A session is its file: a copy (`cp prod.json backup.json`) is the session
+    # "backup", saved back to backup.json, never over the file it was copied from.
+    try:
+        session.name = validate.session_name(path.stem)
+    except ValueError as exc:
+        raise StoreError(f"{path}: refused: the file name is not a session name ({exc})") from None
+    return session
 
 
 def write_bytes_atomic(path: Path, payload: bytes, *, private: bool = True) -> None:
@@ -340,21 +358,46 @@ def list_sessions(checklist: Checklist, home: Path | None = None) -> list[Sessio
 
 
 class OpenSession:
-    """A session held open by one front end: locked, and saved after every change."""
+    """A session held open by one front end or command: the one owner of its saving.
 
-    def __init__(self, session: Session, home: Path | None = None):
-        self.session = session
+    Used as a ``with`` block: entering takes the session's lock, clears temporary
+    files left by a crashed save, then loads the session, so what is read is
+    what no other process can change until the block ends.
+
+    Raises (on entering):
+        SessionLockedError: another process has the session open.
+        StoreError: no such session, or its file is refused.
+    """
+
+    def __init__(self, name: str, home: Path | None = None):
+        try:
+            self.path = session_path(name, home)
+        except ValueError as exc:
+            raise StoreError(f"session name {exc}") from None
+        self.name = name
         self.home = home
-        self._lock = lock(session.name, home)
+        self._lock = lock(name, home)
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The loaded session (only inside the ``with`` block)."""
+        if self._session is None:
+            raise RuntimeError("the session is not open")
+        return self._session
 
     def __enter__(self) -> OpenSession:
         self._lock.__enter__()
-        # A save cut short by a crash leaves its temporary file; with the lock
-        # held, no save of this session can be under way, so they are stale.
-        path = session_path(self.session.name, self.home)
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        try:
+            # A save cut short by a crash leaves its temporary file; with the lock
+            # held, no save of this session can be under way, so they are stale.
+            for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            self._session = load(self.name, self.home)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -55,7 +56,9 @@ def test_json_is_exactly_the_contract_object(
     assert report["summary"] == {"pass": 3, "warn": 0, "fail": 2, "skip": 0, "error": 0}
     assert [r["step"] for r in report["results"]] == ["fqdn", "fqdn", "alias", "alias", "alias"]
     for entry in report["results"]:
+        assert "origin" not in entry  # checked from this machine
         assert set(entry) == {
+            "observed_at",
             "step",
             "check",
             "target",
@@ -100,9 +103,24 @@ def test_session_gets_each_steps_results(farm: FarmFactory, capsys: pytest.Captu
     assert not saved.progress_for("fqdn").results
 
 
-def test_locked_session_still_prints_and_says_so_in_one_line(farm: FarmFactory, tmp_path: Path) -> None:
-    running = farm("good", nodes=2)
-    _session_for(running.plan_data)
+def test_locked_session_is_refused_before_any_probe(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    _session_for(
+        {
+            "mode": "single",
+            "mail_host": "sp01.foo.local",
+            "exchange_servers": ["127.0.0.9"],
+            "smtp_port": port,
+            "sharepoint_version": "2016",
+            "exchange_version": "2016",
+            "nodes": [{"name": "sp01.foo.local", "address": "127.0.0.1"}],
+        }
+    )
+    before = store.session_path("farm-a").read_bytes()
     holder = subprocess.Popen(
         [
             sys.executable,
@@ -137,11 +155,14 @@ def test_locked_session_still_prints_and_says_so_in_one_line(farm: FarmFactory, 
     finally:
         holder.kill()
         holder.wait()
-    assert done.returncode == 0, done.stderr
-    assert "PASS" in done.stdout
-    assert done.stderr.strip().count("\n") == 0
-    assert "results not saved" in done.stderr and "open in another spmail-wizard" in done.stderr
-    assert not store.load("farm-a").progress_for("mode").results
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "open in another spmail-wizard" in done.stderr
+    with pytest.raises(BlockingIOError):
+        listener.accept()  # nobody knocked: no probe ran
+    listener.close()
+    assert store.session_path("farm-a").read_bytes() == before
 
 
 class _Terminal:
@@ -186,3 +207,45 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -
     coloured = format_report([result], [step], colour=True)
     assert "\033[31mFAIL \033[0m wfe1.foo.local: open relay" in coloured
     assert "-> fix it" in coloured
+
+
+def test_a_node_that_passed_before_and_fails_now_is_the_first_line(
+    farm: FarmFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running = farm("misconfigured-node", nodes=2)
+    session = _session_for(running.plan_data)
+    earlier = CheckResult("alias", "alias-accepted", "wfe2.foo.local", Status.PASS, "accepted")
+    session.record_run([earlier])
+    store.save(session)
+    assert run(["check", "--session", "farm-a", "--step", "alias", "--timeout", "2"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("REGRESSED alias alias-accepted on wfe2.foo.local: was pass")
+    assert run(["check", "--session", "farm-a", "--step", "alias", "--timeout", "2", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    # The second run finds what the first saved (the VIP may reach either node, so it is left out).
+    assert [c for c in report["drift"] if c["target"] != "mossmail.foo.local"] == []
+
+
+def test_check_all_keeps_a_proven_connector(farm: FarmFactory) -> None:
+    running = farm("good", nodes=2)
+    session = _session_for(running.plan_data)
+    proof = CheckResult(
+        "connector", "connector-send-test", "mossmail.foo.local", Status.PASS, "picked up 5.0 s later"
+    )
+    session.record_run([proof])
+    store.save(session)
+    assert run(["check", "--session", "farm-a", "--step", "connector", "--timeout", "2"]) == 0
+    assert store.load("farm-a").progress_for("connector").results == [proof]
+
+
+def test_a_copied_session_is_saved_to_its_own_file(farm: FarmFactory) -> None:
+    running = farm("good", nodes=2)
+    _session_for(running.plan_data)
+    original = store.session_path("farm-a")
+    copy = original.with_name("backup.json")
+    copy.write_bytes(original.read_bytes())
+    before = original.read_bytes()
+    assert run(["check", "--session", "backup", "--step", "alias", "--timeout", "2"]) == 0
+    assert original.read_bytes() == before
+    assert store.load("backup").name == "backup"
+    assert store.load("backup").progress_for("alias").worst == Status.PASS

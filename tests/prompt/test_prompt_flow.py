@@ -134,7 +134,7 @@ def test_plain_mode_refuses_a_locked_session(
     from wizard.session import Session
 
     store.save(Session(name="held", plan_data={}))
-    with store.OpenSession(store.load("held")):
+    with store.OpenSession("held"):
         code = prompt.run(checklist, "held", asker=ScriptedAsker([]))
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()

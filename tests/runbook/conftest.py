@@ -40,7 +40,7 @@ def result(
         summary=summary,
         hint=hint,
         duration_ms=12,
-        checked_at=at(minutes),
+        observed_at=at(minutes),
     )
 
 
@@ -48,7 +48,7 @@ def progress(
     status: StepStatus, results: list[CheckResult] | None = None, note: str = "", done: int | None = None
 ) -> StepProgress:
     """Step progress with fixed times."""
-    checked = max((r.checked_at for r in results), default=None) if results else None
+    checked = max((r.observed_at for r in results), default=None) if results else None
     return StepProgress(
         status=status,
         note=note,

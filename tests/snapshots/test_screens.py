@@ -48,7 +48,7 @@ def _result(step: str, check: str, target: str, status: Status, summary: str, hi
         hint=hint,
         duration_ms=12,
         transcript=("S: 220 wfe1.foo.local Microsoft ESMTP MAIL Service ready", "C: EHLO probe", "C: QUIT"),
-        checked_at=MOMENT,
+        observed_at=MOMENT,
     )
 
 

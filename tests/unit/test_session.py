@@ -85,7 +85,7 @@ def test_failed_results_stay_open_items(checklist: Checklist) -> None:
         session.mark_done(step_id)
     assert session.is_complete(checklist)
     failing = CheckResult("alias", "alias-accepted", "sp01.contoso.local", Status.FAIL, "refused (550 5.7.1)")
-    session.record_results("alias", [failing])
+    session.record_run([failing])
     assert session.progress_for("alias").status is StepStatus.DONE
     assert [(step.id, why) for step, why in session.open_items(checklist)] == [("alias", "last check fail")]
     assert not session.is_complete(checklist)

@@ -32,8 +32,7 @@ def make_session(name: str = "farm") -> Session:
     session = Session(name=name, plan_data=plan)
     session.mark_done("mode", note="CHG-1042, agreed with the DNS team")
     session.skip("connection_control", note="not wanted")
-    session.record_results(
-        "alias",
+    session.record_run(
         [
             CheckResult(
                 step="alias",
@@ -44,7 +43,7 @@ def make_session(name: str = "farm") -> Session:
                 hint="Add the alias domain on wfe2, then restart SMTP",
                 duration_ms=14,
                 transcript=("S: 220 wfe2.foo.local Microsoft ESMTP MAIL Service ready", "C: QUIT"),
-                checked_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+                observed_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
             )
         ],
     )
@@ -210,7 +209,7 @@ HOLDER = textwrap.dedent(
     from wizard.session import Session
     session = Session(name="held", plan_data={})
     store.save(session)
-    with store.OpenSession(session):
+    with store.OpenSession("held"):
         print("holding", flush=True)
         time.sleep(60)
     """
@@ -224,7 +223,7 @@ def test_second_process_is_refused_and_lock_dies_with_its_holder(wizard_home: Pa
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "holding"
         before = store.session_path("held").read_bytes()
-        with pytest.raises(SessionLockedError) as caught, store.OpenSession(store.load("held")):
+        with pytest.raises(SessionLockedError) as caught, store.OpenSession("held"):
             pass
         assert str(caught.value) == "session 'held' is open in another spmail-wizard; close it there first"
         assert store.session_path("held").read_bytes() == before
@@ -233,7 +232,7 @@ def test_second_process_is_refused_and_lock_dies_with_its_holder(wizard_home: Pa
         holder.wait()
         if holder.stdout:
             holder.stdout.close()
-    with store.OpenSession(store.load("held")) as opened:
+    with store.OpenSession("held") as opened:
         opened.session.set_note("dns", "mine now")
         opened.save()
     assert store.load("held").progress["dns"].note == "mine now"

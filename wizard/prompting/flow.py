@@ -9,6 +9,7 @@ from pathlib import Path
 from wizard import questions as fields
 from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.evidence import Drift
 from wizard.jobs import EXPORT_FORMATS, default_export_path, export
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
@@ -66,6 +67,8 @@ class PromptFlow:
         """SMTP port of the Exchange servers, for the connector's test message."""
         self.outgoing_port = outgoing_port
         """SMTP port of the outgoing server."""
+        self.last_drift = Drift()
+        """What the latest run of checks changed in the session."""
 
     @property
     def session(self) -> Session:
@@ -387,10 +390,7 @@ class PromptFlow:
                 on_result=arrived,
             )
         )
-        for step in steps:
-            own = [result for result in results if result.step == step.id]
-            if own or len(steps) == 1:
-                session.record_results(step.id, own)
+        self.last_drift = session.record_run(results, steps=[step.id for step in steps])
         self.save()
         counts = summarize(results)
         say(

@@ -56,7 +56,7 @@ def evidence(result: CheckResult) -> Evidence:
         target=result.target,
         summary=result.summary,
         hint=result.hint,
-        checked_at=result.checked_at,
+        checked_at=result.observed_at,
         origin=origin if isinstance(origin, str) and origin else THIS_MACHINE,
     )
 

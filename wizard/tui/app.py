@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.evidence import Drift
 from wizard.jobs import create_session, export
 from wizard.model import Checklist, StepKind
 from wizard.plan import Plan
@@ -59,6 +60,8 @@ class WizardApp(App[int]):
         self.options = options or CheckOptions()
         """How checks run."""
         self._opened: store.OpenSession | None = None
+        self.last_drift = Drift()
+        """What the latest run of checks changed in the session."""
 
     # The open session -------------------------------------------------------------
 
@@ -73,7 +76,7 @@ class WizardApp(App[int]):
         Raises:
             StoreError: no such session, a refused file, or open in another process.
         """
-        opened = store.OpenSession(store.load(name, self.home), self.home)
+        opened = store.OpenSession(name, self.home)
         opened.__enter__()
         self.close_session()
         self._opened = opened
@@ -218,10 +221,7 @@ class WizardApp(App[int]):
     def record_results(self, event: ChecksFinished) -> None:
         """Keep the results with their steps and save."""
         session = self._need_session()
-        for step_id in event.step_ids:
-            own = [result for result in event.results if result.step == step_id]
-            if own or len(event.step_ids) == 1:
-                session.record_results(step_id, own)
+        self.last_drift = session.record_run(event.results, steps=event.step_ids)
         counts = summarize(event.results)
         told = ", ".join(f"{count} {status}" for status, count in counts.items() if count) or "no results"
         failed = counts["fail"] + counts["error"]
@@ -256,9 +256,9 @@ class WizardApp(App[int]):
             target=session.mail_host or "-",
             status=Status.ERROR,
             summary=f"the checks stopped: {reason}",
-            checked_at=utc_now(),
+            observed_at=utc_now(),
         )
-        session.record_results(screen.step.id, [failure])
+        session.record_run([failure])
         self._save()
         if screen is self.screen:
             self._refresh_screen()
