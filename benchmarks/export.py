@@ -68,7 +68,7 @@ def swept_session(plan: Plan, checklist: Checklist) -> Session:
                 target,
                 Status.PASS,
                 f"{target} answered as expected: 250 2.1.5 probe@mossmail.foo.local",
-                checked_at=moment + timedelta(seconds=number),
+                observed_at=moment + timedelta(seconds=number),
             )
             for target in targets
         ]
