@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from wizard.store import OpenSession
 
 PROG = "spmail-wizard"
-EXPORT_FORMATS = ("md", "html", "ps1", "plan")
+EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe")
 EXCHANGE_PORT_VARIABLE = "SPMAIL_WIZARD_EXCHANGE_PORT"
 
 
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="PATH",
-        help="file (folder for ps1); default: stdout, or for ps1 the folder "
-        "NAME-scripts here, NAME being the session or the mail host",
+        help="file (folder for ps1 and probe); default: stdout, or for ps1 the folder "
+        "NAME-scripts here (probe: NAME-probe-kit), NAME being the session or the mail host",
     )
 
     commands.add_parser("schema", help="print the plan file's JSON Schema")
@@ -333,7 +333,7 @@ def _cmd_export(args: argparse.Namespace) -> ExitCode:
         _write_text(render(plan, checklist, session), None)
         return ExitCode.OK
     written = runbook.write_export(args.format, plan, checklist, session, args.output)
-    if args.format == "ps1":
+    if args.format in ("ps1", "probe"):
         folder = written[0].parent if written else args.output
         print(f"Wrote {len(written)} scripts to {folder}", file=sys.stderr)
     else:

@@ -17,6 +17,7 @@ EXPORT_FORMATS = (
     ("html", "HTML runbook"),
     ("ps1", "PowerShell scripts, one per host (a folder)"),
     ("plan", "Plan file (TOML)"),
+    ("probe", "Probe kit: read-only checks to run on Exchange and each node (a folder)"),
 )
 """Export formats with their labels, as ``spmail-wizard export --format`` takes them."""
 
@@ -25,6 +26,8 @@ def default_export_path(name: str, fmt: str) -> str:
     """The suggested output for a session or plan name and a format (relative to the working folder)."""
     if fmt == "ps1":
         return f"{name}-scripts"
+    if fmt == "probe":
+        return f"{name}-probe-kit"
     if fmt == "plan":
         return f"{name}-plan.toml"
     return f"{name}-runbook.{fmt}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -41,6 +42,8 @@ def walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
 def syntax_problems(parser: tree_sitter.Parser, script: str) -> list[str]:
     """ERROR and MISSING nodes of a script, each with its line; empty when it parses."""
     tree = parse(parser, script)
+    if not tree.root_node.has_error:  # covers ERROR and MISSING nodes, without a walk in Python
+        return []
     problems = []
     for node in walk(tree.root_node):
         if node.type == "ERROR" or node.is_missing:
@@ -74,14 +77,24 @@ def _here_string_sound(text: str) -> bool:
     return not any(len(line) >= 2 and line[0] in PS_QUOTES and line[1] == "@" for line in lines)
 
 
+@functools.cache
+def _inert_query(language: tree_sitter.Language) -> tree_sitter.Query:
+    return tree_sitter.Query(language, " ".join(f"({kind}) @inert" for kind in INERT_NODES))
+
+
+def _inert_nodes(parser: tree_sitter.Parser, tree: tree_sitter.Tree) -> list[tree_sitter.Node]:
+    """Comments and single-quoted strings, found by a query (a walk in Python is slow on long scripts)."""
+    assert parser.language is not None
+    captures = tree_sitter.QueryCursor(_inert_query(parser.language)).captures(tree.root_node)
+    return sorted(captures.get("inert", []), key=lambda node: node.start_byte)
+
+
 def inert_spans(parser: tree_sitter.Parser, script: str) -> tuple[list[tuple[int, int]], list[str]]:
     """Byte spans of comments and single-quoted strings, and any literal PowerShell would end early."""
     data = script.encode("utf-8")
     tree = parse(parser, script)
     spans, unsound = [], []
-    for node in walk(tree.root_node):
-        if node.type not in INERT_NODES:
-            continue
+    for node in _inert_nodes(parser, tree):
         spans.append((node.start_byte, node.end_byte))
         text = data[node.start_byte : node.end_byte].decode("utf-8")
         if node.type == "verbatim_string_characters" and not _verbatim_sound(text):

@@ -25,10 +25,16 @@ __all__ = [
     "write_export",
 ]
 
-EXPORT_FORMATS = ("md", "html", "ps1", "plan")
+EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe")
 """What ``write_export`` can write."""
 
-_SUFFIXES = {"md": "-runbook.md", "html": "-runbook.html", "plan": "-plan.toml", "ps1": "-scripts"}
+_SUFFIXES = {
+    "md": "-runbook.md",
+    "html": "-runbook.html",
+    "plan": "-plan.toml",
+    "ps1": "-scripts",
+    "probe": "-probe-kit",
+}
 # Windows PowerShell 5.1 reads a .ps1 without a byte order mark as the ANSI code
 # page, where UTF-8 bytes of an ordinary character can turn into a curly quote
 # that ends a string early; with the mark every version reads UTF-8.
@@ -80,8 +86,8 @@ def write_export(
 ) -> list[Path]:
     """Write one export format and return the files written.
 
-    md, html and plan go to the file ``output``; ps1 goes into the folder
-    ``output``, one script per host. Without ``output``, a name from
+    md, html and plan go to the file ``output``; ps1 and probe go into the
+    folder ``output``, one script per host. Without ``output``, a name from
     :func:`default_output` in the current folder is used. Every file is
     written atomically.
 
@@ -94,6 +100,14 @@ def write_export(
     target = output if output is not None else default_output(fmt, plan, session)
     if fmt == "ps1":
         return _write_scripts(render_scripts(plan, checklist, session), target)
+    if fmt == "probe":
+        from wizard.probekit.kit import render_kit, write_kit
+
+        if target.exists() and not target.is_dir():
+            raise StoreError(
+                f"{target}: is a file; the probe kit is one script per host, written into a folder"
+            )
+        return write_kit(render_kit(plan, generated_at=utc_now()), target)
     if target.is_dir():
         raise StoreError(f"{target}: is a folder; give a file name for the {fmt} export")
     if fmt == "md":

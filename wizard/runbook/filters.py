@@ -12,6 +12,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from wizard.render import ps_list, ps_quote
+
 # Inline Markdown punctuation that GitHub or VS Code would read as markup
 # anywhere in a line; `$` because GitHub renders text between two of them as math.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<|~&$])")
@@ -171,6 +173,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": html_markdown,
     "markdown_inline": html_markdown_inline,
     "ps_comment": ps_comment,
+    "ps": ps_quote,
+    "ps_list": ps_list,
     "when": when,
 }
 """Every custom filter, registered on each runbook environment in one place."""

@@ -1,0 +1,805 @@
+# spmail-wizard probe kit: Exchange server 192.0.2.11
+# Farm: sp01.contoso.local; Single server; SharePoint 2016; Exchange 2016
+# Run on: the Exchange server 192.0.2.11, in Windows PowerShell or the Exchange Management Shell
+# Generated: 2026-11-27 16:30:00 UTC
+#
+# READ-ONLY. This script changes nothing: it reads settings, opens SMTP
+# conversations that end with RSET and QUIT before DATA, and writes one
+# results file beside itself.
+# Only with -SendTest does it send one test message, with an attachment, to
+# the plan's test recipient: that creates a real item in the library.
+#
+# Run it in Windows PowerShell 2.0 to 5.1 (powershell.exe; PowerShell 7 has no
+# Get-WmiObject):
+#   .\probe-exchange-2.ps1
+#   .\probe-exchange-2.ps1 -SendTest
+# In the Exchange Management Shell it also reads the Send Connector.
+# Then bring the results file back and run on the wizard's machine:
+#   spmail-wizard import <results file> --session <name>
+#
+# What it checks:
+#   dns / dns-a-record: the mail host's A record as this Exchange server resolves it
+#   mode / smtp-greeting: a 220 greeting from every node and the VIP
+#   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell)
+#   relay / relay-refused: RCPT to an outside domain (an Exchange server may relay: not judged)
+#   connection_control / connection-control: every node accepts this Exchange server
+#   fqdn / fqdn-greeting: greeting and EHLO name of every node
+#   alias / alias-accepted: RCPT to an address at the mail host, on every node and the VIP
+#   restart / smtp-greeting: every node and the VIP answer
+#   library_test / library-delivery: with -SendTest: one message with an attachment to the test recipient
+
+[CmdletBinding()]
+param(
+    [switch]$SendTest,
+    [int]$TimeoutSeconds = 5
+)
+
+# ---------------------------------------------------------------------------
+# The farm, as the plan gives it. Values are data only: single-quoted, never run.
+# ---------------------------------------------------------------------------
+$MailHost = 'sp01.contoso.local'
+$Mode = 'single'
+$TargetAddress = '192.0.2.21'
+$SmtpPort = 25
+$Zone = 'contoso.local'
+$ExchangeServers = @('192.0.2.10', '192.0.2.11')
+$ConnectionControl = $false
+$TestRecipient = ''
+$Nodes = @(
+    @{ Name = 'sp01.contoso.local'; Address = '192.0.2.21' }
+)
+$AliasProbe = 'spmail-wizard-probe@sp01.contoso.local'
+$RelayProbe = 'spmail-wizard-probe@example.com'
+$ProbeSender = 'spmail-wizard-probe@contoso.local'
+$OutsideDomain = 'example.com'
+$IisBanner = 'Microsoft ESMTP MAIL Service'
+
+# The SMTP dialogue of every probe, in order (the same one the wizard uses):
+# Command is sent, Retry is sent instead when the reply code is at least
+# RetryFrom, and the conversation goes on only when the reply's first digit is
+# Need (0: whatever the reply). It never reaches DATA: a probe ends with
+# RSET and QUIT.
+$Dialogue = @(
+    @{ Key = 'ehlo'; Command = 'EHLO {helo}'; Retry = 'HELO {helo}'; RetryFrom = 500; Need = 2 },
+    @{ Key = 'mail'; Command = 'MAIL FROM:<{sender}>'; Retry = ''; RetryFrom = 0; Need = 2 },
+    @{ Key = 'rcpt:alias'; Command = 'RCPT TO:<{alias}>'; Retry = ''; RetryFrom = 0; Need = 0 },
+    @{ Key = 'rcpt:outside'; Command = 'RCPT TO:<{outside}>'; Retry = ''; RetryFrom = 0; Need = 0 },
+    @{ Key = 'rcpt:recipient'; Command = 'RCPT TO:<{recipient}>'; Retry = ''; RetryFrom = 0; Need = 2 }
+)
+$Closing = @('RSET', 'QUIT')
+
+# ---------------------------------------------------------------------------
+# Results: the document `spmail-wizard import` reads, written without
+# ConvertTo-Json, which PowerShell 2.0 does not have.
+# ---------------------------------------------------------------------------
+$MaxTranscriptLines = 200
+$MaxLineWidth = 200
+$Invariant = [System.Globalization.CultureInfo]::InvariantCulture
+$Clock = [System.Diagnostics.Stopwatch]::StartNew()
+$StartedAt = (Get-Date).ToUniversalTime()
+$Results = New-Object System.Collections.ArrayList
+
+function Get-IsoTime([datetime]$Moment) {
+    return $Moment.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", $Invariant)
+}
+
+function ConvertTo-JsonText([string]$Text) {
+    # Every character outside printable ASCII becomes \uXXXX, so the file reads
+    # the same whatever code page the host uses.
+    $out = New-Object System.Text.StringBuilder
+    [void]$out.Append('"')
+    foreach ($ch in $Text.ToCharArray()) {
+        $code = [int]$ch
+        if ($code -eq 34) { [void]$out.Append('\"') }
+        elseif ($code -eq 92) { [void]$out.Append('\\') }
+        elseif ($code -lt 32 -or $code -gt 126) { [void]$out.Append(('\u{0:x4}' -f $code)) }
+        else { [void]$out.Append($ch) }
+    }
+    [void]$out.Append('"')
+    return $out.ToString()
+}
+
+function Get-ThisHostName {
+    try {
+        $name = [System.Net.Dns]::GetHostEntry([System.Net.Dns]::GetHostName()).HostName
+    } catch {
+        $name = $env:COMPUTERNAME
+    }
+    return ([string]$name).ToLower()
+}
+
+$Origin = Get-ThisHostName
+
+function Add-Result($Step, $Check, $Target, $Status, $Summary, $Hint, $Transcript, $DurationMs) {
+    $lines = New-Object System.Collections.ArrayList
+    foreach ($line in @($Transcript)) {
+        if ($line -eq $null) { continue }
+        if ($lines.Count -ge $MaxTranscriptLines) {
+            [void]$lines.Add("... (transcript cut at $MaxTranscriptLines lines)")
+            break
+        }
+        $text = [string]$line
+        if ($text.Length -gt $MaxLineWidth) { $text = $text.Substring(0, $MaxLineWidth) + "... ($($text.Length) chars)" }
+        [void]$lines.Add($text)
+    }
+    [void]$Results.Add(@{
+        Step = $Step; Check = $Check; Target = $Target; Status = $Status
+        Summary = [string]$Summary; Hint = [string]$Hint; Transcript = $lines
+        DurationMs = [int]$DurationMs; ObservedAt = (Get-IsoTime (Get-Date))
+    })
+    $shown = "{0,-5} {1} {2}: {3}" -f $Status.ToUpper(), $Check, $Target, $Summary
+    Write-Host $shown
+}
+
+function Write-Results([string]$Path) {
+    $counts = @{ 'pass' = 0; 'warn' = 0; 'fail' = 0; 'skip' = 0; 'error' = 0 }
+    foreach ($r in $Results) { $counts[$r.Status] = $counts[$r.Status] + 1 }
+    $items = New-Object System.Collections.ArrayList
+    foreach ($r in $Results) {
+        $transcript = @($r.Transcript | ForEach-Object { ConvertTo-JsonText $_ }) -join ', '
+        $fields = @(
+            ('"step": ' + (ConvertTo-JsonText $r.Step)),
+            ('"check": ' + (ConvertTo-JsonText $r.Check)),
+            ('"target": ' + (ConvertTo-JsonText $r.Target)),
+            ('"status": ' + (ConvertTo-JsonText $r.Status)),
+            ('"summary": ' + (ConvertTo-JsonText $r.Summary)),
+            ('"hint": ' + (ConvertTo-JsonText $r.Hint)),
+            ('"duration_ms": ' + $r.DurationMs.ToString($Invariant)),
+            ('"transcript": [' + $transcript + ']'),
+            ('"observed_at": ' + (ConvertTo-JsonText $r.ObservedAt)),
+            ('"origin": ' + (ConvertTo-JsonText $Origin))
+        )
+        [void]$items.Add('    {' + ($fields -join ', ') + '}')
+    }
+    $summary = @('pass', 'warn', 'fail', 'skip', 'error' | ForEach-Object { '"' + $_ + '": ' + $counts[$_] }) -join ', '
+    $document = @(
+        '{',
+        '  "schema": 1,',
+        ('  "plan": {"mode": ' + (ConvertTo-JsonText $Mode) + ', "mail_host": ' + (ConvertTo-JsonText $MailHost) + '},'),
+        ('  "started_at": ' + (ConvertTo-JsonText (Get-IsoTime $StartedAt)) + ','),
+        ('  "duration_ms": ' + $Clock.ElapsedMilliseconds.ToString($Invariant) + ','),
+        ('  "summary": {' + $summary + '},'),
+        '  "results": [',
+        ($items -join ",`n"),
+        '  ]',
+        '}'
+    ) -join "`n"
+    [System.IO.File]::WriteAllText($Path, $document + "`n", (New-Object System.Text.UTF8Encoding($false)))
+}
+
+# ---------------------------------------------------------------------------
+# SMTP over System.Net.Sockets.TcpClient: one deadline per conversation,
+# reply lines of at most 4 KiB, the conversation recorded as S:/C: lines.
+# ---------------------------------------------------------------------------
+function Get-SocketError($ErrorRecord) {
+    $e = $ErrorRecord.Exception
+    while ($e -ne $null) {
+        if ($e -is [System.Net.Sockets.SocketException]) { return $e.SocketErrorCode.ToString() }
+        $e = $e.InnerException
+    }
+    return ''
+}
+
+function Read-SmtpLine($Conn) {
+    $buffer = New-Object System.IO.MemoryStream
+    while ($true) {
+        $left = $Conn.Deadline - $Conn.Watch.ElapsedMilliseconds
+        if ($left -le 0) { $Conn.Fault = 'timeout'; return $null }
+        $Conn.Stream.ReadTimeout = [int][Math]::Max(1, $left)
+        try {
+            $byte = $Conn.Stream.ReadByte()
+        } catch {
+            $code = Get-SocketError $_
+            if ($code -eq 'TimedOut' -or $code -eq 'WouldBlock') { $Conn.Fault = 'timeout' } else { $Conn.Fault = 'reset' }
+            return $null
+        }
+        if ($byte -lt 0) { $Conn.Fault = 'closed'; return $null }
+        if ($byte -eq 10) { break }
+        if ($buffer.Length -ge 4096) { $Conn.Fault = 'too_long'; return $null }
+        $buffer.WriteByte([byte]$byte)
+    }
+    return ([System.Text.Encoding]::UTF8.GetString($buffer.ToArray())).TrimEnd("`r")
+}
+
+function Read-SmtpReply($Conn) {
+    $code = -1
+    $lines = New-Object System.Collections.ArrayList
+    while ($true) {
+        $line = Read-SmtpLine $Conn
+        if ($line -eq $null) { return $null }
+        [void]$Conn.Transcript.Add("S: $line")
+        if ($line -notmatch '^(\d{3})([ -])(.*)$') { $Conn.Fault = 'garbage'; return $null }
+        $thisCode = [int]$Matches[1]
+        $more = $Matches[2] -eq '-'
+        $text = $Matches[3].Trim()
+        if ($code -ne -1 -and $thisCode -ne $code) { $Conn.Fault = 'garbage'; return $null }
+        $code = $thisCode
+        [void]$lines.Add($text)
+        if (-not $more) {
+            return @{ Code = $code; Text = [string]$lines[0]; Lines = $lines; First = ("$code " + $lines[0]).TrimEnd() }
+        }
+    }
+}
+
+function Send-SmtpLine($Conn, [string]$Line, [string]$Shown) {
+    [void]$Conn.Transcript.Add("C: $Shown")
+    $bytes = [System.Text.Encoding]::ASCII.GetBytes($Line + "`r`n")
+    try {
+        $Conn.Stream.WriteTimeout = [int][Math]::Max(1, $Conn.Deadline - $Conn.Watch.ElapsedMilliseconds)
+        $Conn.Stream.Write($bytes, 0, $bytes.Length)
+        return $true
+    } catch {
+        $Conn.Fault = 'reset'
+        return $false
+    }
+}
+
+function Invoke-SmtpCommand($Conn, [string]$Line) {
+    if (-not (Send-SmtpLine $Conn $Line $Line)) { return $null }
+    return Read-SmtpReply $Conn
+}
+
+function Expand-Command([string]$Template, $Recipient) {
+    $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
+    $text = $text.Replace('{alias}', $AliasProbe).Replace('{outside}', $RelayProbe)
+    return $text.Replace('{recipient}', [string]$Recipient)
+}
+
+function Invoke-Conversation([string]$Address, [int]$Port, $Message, $Recipient, [switch]$EhloOnly) {
+    # One conversation; never throws. Stages not reached stay $null.
+    # -EhloOnly ends after EHLO, to see which node answers.
+    $found = @{
+        Address = $Address; Port = $Port; Greeting = $null; Replies = @{}; Data = $null
+        Fault = ''; Stage = 'connect'; Source = ''; DurationMs = 0
+        Transcript = (New-Object System.Collections.ArrayList)
+    }
+    $conn = @{
+        Watch = [System.Diagnostics.Stopwatch]::StartNew(); Deadline = $TimeoutSeconds * 1000
+        Fault = ''; Stream = $null; Transcript = $found.Transcript
+    }
+    $client = $null
+    try {
+        $ip = [System.Net.IPAddress]::Parse($Address)
+        $client = New-Object System.Net.Sockets.TcpClient($ip.AddressFamily)
+        $pending = $client.BeginConnect($ip, $Port, $null, $null)
+        if (-not $pending.AsyncWaitHandle.WaitOne([int]$conn.Deadline, $false)) {
+            $found.Fault = 'timeout'
+            return $found
+        }
+        try {
+            $client.EndConnect($pending)
+        } catch {
+            $code = Get-SocketError $_
+            if ($code -eq 'ConnectionRefused') { $found.Fault = 'refused' } else { $found.Fault = 'unreachable' }
+            return $found
+        }
+        $found.Source = $client.Client.LocalEndPoint.Address.ToString()
+        [void]$found.Transcript.Add("-- connected to ${Address}:$Port from $($found.Source)")
+        $conn.Stream = $client.GetStream()
+        $found.Greeting = Read-SmtpReply $conn
+        if ($found.Greeting -eq $null) {
+            $found.Fault = $conn.Fault; $found.Stage = 'greeting'
+            return $found
+        }
+        $found.Stage = 'greeting'
+        if ($found.Greeting.Code -ne 220) { return $found }
+        $complete = $true
+        foreach ($entry in $Dialogue) {
+            # The probe asks for the two probe addresses; a test message only for its recipient.
+            $forMessage = $entry.Key -eq 'rcpt:recipient'
+            if ($entry.Key -like 'rcpt:*' -and $forMessage -ne ($Message -ne $null)) { continue }
+            if ($EhloOnly -and $entry.Key -ne 'ehlo') { $complete = $false; break }
+            $found.Stage = $entry.Key
+            $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Command $Recipient)
+            if ($reply -ne $null -and $entry.Retry -ne '' -and $reply.Code -ge $entry.RetryFrom) {
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Retry $Recipient)
+            }
+            if ($reply -eq $null) { $found.Fault = $conn.Fault; return $found }
+            $found.Replies[$entry.Key] = $reply
+            if ($entry.Need -ne 0 -and [int][Math]::Floor($reply.Code / 100) -ne $entry.Need) {
+                $complete = $false
+                break
+            }
+        }
+        if ($complete -and $Message -ne $null) {
+            $found.Stage = 'DATA'
+            $ready = Invoke-SmtpCommand $conn 'DATA'
+            if ($ready -eq $null) { $found.Fault = $conn.Fault; return $found }
+            $found.Data = $ready
+            if ($ready.Code -eq 354) {
+                $body = (($Message -split "`r?`n") | ForEach-Object { if ($_.StartsWith('.')) { '.' + $_ } else { $_ } }) -join "`r`n"
+                if (-not (Send-SmtpLine $conn ($body + "`r`n.") "(message of $($Message.Length) characters)")) { $found.Fault = $conn.Fault; return $found }
+                $found.Data = Read-SmtpReply $conn
+                if ($found.Data -eq $null) { $found.Fault = $conn.Fault; return $found }
+            }
+        }
+        foreach ($line in $Closing) {
+            # After a refusal or a message, only QUIT: there is nothing to reset.
+            if ($line -eq 'RSET' -and (-not $complete -or $Message -ne $null)) { continue }
+            $found.Stage = $line
+            if ((Invoke-SmtpCommand $conn $line) -eq $null) { break }
+        }
+        $found.Stage = ''
+        return $found
+    } catch {
+        $found.Fault = 'unreachable'
+        [void]$found.Transcript.Add("-- $($_.Exception.Message)")
+        return $found
+    } finally {
+        if ($client -ne $null) { $client.Close() }
+        $found.DurationMs = [int]$conn.Watch.ElapsedMilliseconds
+    }
+}
+
+$FaultText = @{
+    'refused' = 'connection refused: nothing listens there'
+    'unreachable' = 'cannot be reached from this host'
+    'timeout' = 'did not answer within the timeout'
+    'reset' = 'reset the connection'
+    'closed' = 'closed the connection without a reply'
+    'garbage' = 'answered with something that is not SMTP'
+    'too_long' = 'sent a reply line longer than 4 KiB'
+}
+$FaultHint = @{
+    'refused' = "Start the SMTP service (net start smtpsvc) and check the virtual server's address and port; a firewall may also reject TCP $SmtpPort."
+    'unreachable' = 'Check the address in the plan and the route to it from this host.'
+    'timeout' = "The host is down, a firewall drops TCP $SmtpPort, or the service is hung; restart the SMTP service and check the firewall."
+    'reset' = "Something between here and the node, or the service itself, cuts sessions; check the firewall and the SMTP service's event log."
+    'closed' = 'The service drops sessions at once; check Access > Connection on the node and its event log.'
+    'garbage' = "Another program answers on port $SmtpPort; check what listens there (netstat -ano)."
+    'too_long' = "Whatever answers on port $SmtpPort is not a working SMTP server; check what listens there."
+}
+
+function Get-BlockedReason($Found) {
+    # Every way of refusing a session at its start counts: what connection
+    # control does exactly is not documented.
+    if ($Found.Fault -ne '' -and ($Found.Stage -eq 'connect' -or $Found.Stage -eq 'greeting')) {
+        if ($Found.Fault -eq 'refused') { return 'connection refused' }
+        if ($Found.Fault -eq 'reset') { return 'connection reset at once' }
+        if ($Found.Fault -eq 'closed') { return 'connection closed before any greeting' }
+    }
+    if ($Found.Greeting -ne $null -and $Found.Greeting.Code -ge 400) { return "greeting $($Found.Greeting.First)" }
+    if ($Found.Fault -ne '' -and $Found.Stage -eq 'ehlo' -and ($Found.Fault -eq 'closed' -or $Found.Fault -eq 'reset')) {
+        return 'connection closed right after the greeting'
+    }
+    return ''
+}
+
+function Test-Greeted($Found) {
+    return ($Found.Greeting -ne $null -and $Found.Greeting.Code -eq 220)
+}
+
+function Test-Listed($Found) {
+    return ($ExchangeServers -contains $Found.Source)
+}
+
+# ---------------------------------------------------------------------------
+# Verdicts on one conversation, worded as `spmail-wizard check` words them.
+# ---------------------------------------------------------------------------
+$ReadyAt = '\s+ready at\b.*$'
+
+function Get-Where($Target) {
+    if ($Target.Kind -eq 'vip') {
+        if ($Mode -eq 'nlb') { return "$($Target.Label) through the VIP $TargetAddress" }
+        return "$($Target.Label) through $($Nodes[0].Name) ($TargetAddress)"
+    }
+    return "$($Target.Label) ($($Target.Address))"
+}
+
+function New-Verdict($Status, $Summary, $Hint) {
+    return @{ Status = $Status; Summary = $Summary; Hint = $Hint }
+}
+
+function Get-FaultVerdict($Target, $Found) {
+    $at = Get-Where $Target
+    if ($Found.Fault -ne '') {
+        return New-Verdict 'fail' "$at $($FaultText[$Found.Fault])" $FaultHint[$Found.Fault]
+    }
+    if ($Found.Greeting.Code -eq 421) {
+        return New-Verdict 'fail' "$at is busy and turned the session away ($($Found.Greeting.First))" 'The service refuses new sessions (too many connections, or shutting down); retry, then check its connection limits.'
+    }
+    return New-Verdict 'fail' "$at refused the session ($($Found.Greeting.First))" 'Check Access > Connection on the node: this host may not be allowed to connect.'
+}
+
+function Get-Instead($Target, $Found) {
+    # The verdict to give instead when the conversation never got going, or $null.
+    $reason = Get-BlockedReason $Found
+    $at = Get-Where $Target
+    if ($reason -ne '' -and (Test-Listed $Found)) {
+        return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason; mail from Exchange cannot be delivered there" "Access > Connection on the node must list every Exchange server ($($ExchangeServers -join ', '))."
+    }
+    if ($reason -ne '' -and $ConnectionControl) {
+        return New-Verdict 'skip' "$at turned this host away ($reason), probably connection control; this host's address $($Found.Source) is not among the plan's Exchange servers, so nothing was checked from here" 'Run the probe kit on an Exchange server named in the plan, or correct exchange_servers in the plan.'
+    }
+    if (-not (Test-Greeted $Found)) { return Get-FaultVerdict $Target $Found }
+    return $null
+}
+
+function Get-FirstWord([string]$Text) {
+    $words = @($Text.Trim() -split '\s+')
+    return [string]$words[0]
+}
+
+function Get-GreetingVerdict($Target, $Found) {
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $note = ''
+    if ($Found.Greeting.Text.IndexOf($IisBanner, [System.StringComparison]::OrdinalIgnoreCase) -lt 0) {
+        $note = ' (not the IIS banner: an unknown or customised server)'
+    }
+    $shown = $Found.Greeting.Text -replace $ReadyAt, ''
+    if ($shown.Length -gt 100) { $shown = $shown.Substring(0, 100) }
+    return New-Verdict 'pass' "$(Get-Where $Target) greets with 220 in $($Found.DurationMs) ms${note}: $shown" ''
+}
+
+function Get-FqdnVerdict($Target, $Found) {
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $greetedAs = Get-FirstWord $Found.Greeting.Text
+    $ehloAs = ''
+    $ehlo = $Found.Replies['ehlo']
+    if ($ehlo -ne $null -and $ehlo.Code -ge 200 -and $ehlo.Code -lt 300) { $ehloAs = Get-FirstWord $ehlo.Text }
+    $wrong = @(@($greetedAs, $ehloAs) | Where-Object { $_ -ne '' -and $_ -ne $MailHost })
+    $at = Get-Where $Target
+    if ($wrong.Count -eq 0) {
+        $seen = $greetedAs
+        if ($ehloAs -ne '' -and $ehloAs -ne $greetedAs) { $seen = "$greetedAs / $ehloAs" }
+        return New-Verdict 'pass' "$at greets and answers EHLO as $seen" ''
+    }
+    $shown = "greets as $greetedAs"
+    if ($ehloAs -ne '' -and $ehloAs -ne $greetedAs) { $shown = "$shown and answers EHLO as $ehloAs" }
+    $short = ($Target.Label -split '\.')[0]
+    return New-Verdict 'warn' "$at $shown, not $MailHost" "On $short, set Delivery > Advanced > Fully-qualified domain name to $MailHost, then restart the SMTP service (recommended, not required)."
+}
+
+function Get-StoppedVerdict($Target, $Found) {
+    # A conversation that stopped before RCPT: say where and why.
+    $at = Get-Where $Target
+    if ($Found.Fault -ne '') {
+        return New-Verdict 'fail' "$at broke off at $($Found.Stage): $($FaultText[$Found.Fault])" $FaultHint[$Found.Fault]
+    }
+    $ehlo = $Found.Replies['ehlo']
+    if ($ehlo -ne $null -and $ehlo.Code -ge 300) {
+        return New-Verdict 'fail' "$at refused EHLO and HELO ($($ehlo.First))" ''
+    }
+    $mail = $Found.Replies['mail']
+    if ($mail -ne $null -and $mail.Code -ge 300) {
+        return New-Verdict 'fail' "$at refused the probe's sender ($($mail.First))" 'The node rejects MAIL FROM from this host; check its Access settings and event log.'
+    }
+    return New-Verdict 'error' "${at}: no RCPT answer recorded" ''
+}
+
+function Get-AliasVerdict($Target, $Found) {
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $reply = $Found.Replies['rcpt:alias']
+    if ($reply -eq $null) { return Get-StoppedVerdict $Target $Found }
+    $at = Get-Where $Target
+    $node = 'every node'
+    if ($Target.Kind -eq 'node') { $node = ($Target.Label -split '\.')[0] }
+    if ($reply.Code -ge 200 -and $reply.Code -lt 300) {
+        $outside = $Found.Replies['rcpt:outside']
+        if ($outside -ne $null -and $outside.Code -ge 200 -and $outside.Code -lt 300 -and -not (Test-Listed $Found)) {
+            return New-Verdict 'warn' "$at accepted mail for $MailHost ($($reply.First)), but it accepts mail for any domain from here, so this does not prove the alias" "Close the open relay first (relay step), then check again; if $MailHost is then refused, add it as an Alias domain."
+        }
+        return New-Verdict 'pass' "$at accepted mail for $MailHost ($($reply.First))" ''
+    }
+    $summary = "$at refused mail for $MailHost ($($reply.First))"
+    if ($reply.Code -eq 550 -and $reply.Text -like '*5.7.1*') {
+        $summary = "${summary}: alias domain missing, or the service was not restarted"
+    }
+    return New-Verdict 'fail' $summary "Add $MailHost as an Alias domain on $node (Domains > New > Domain > Alias), then restart the SMTP service."
+}
+
+function Get-RelayVerdict($Target, $Found) {
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $reply = $Found.Replies['rcpt:outside']
+    if ($reply -eq $null) { return Get-StoppedVerdict $Target $Found }
+    $at = Get-Where $Target
+    if (Test-Listed $Found) {
+        return New-Verdict 'skip' "this host ($($Found.Source)) is on the relay list, so relaying from here proves nothing" 'Relaying is proven closed from a host that is not an Exchange server; with connection control on, the node kits prove it by reading Access > Connection.'
+    }
+    if ($reply.Code -ge 500) { return New-Verdict 'pass' "$at refused to relay to $OutsideDomain ($($reply.First))" '' }
+    if ($reply.Code -ge 200 -and $reply.Code -lt 300) {
+        return New-Verdict 'fail' "$at accepted mail for $OutsideDomain from this host: an open relay" "Access > Relay: choose 'Only the list below', list only the Exchange servers ($($ExchangeServers -join ', ')), and clear 'Allow all computers which successfully authenticate to relay' unless it is needed."
+    }
+    return New-Verdict 'warn' "$at deferred mail for $OutsideDomain ($($reply.First)) instead of refusing it" 'A temporary refusal is not a relay restriction; check Access > Relay and run the kit again.'
+}
+
+function Get-ConnectionVerdict($Target, $Found) {
+    $reason = Get-BlockedReason $Found
+    $listed = Test-Listed $Found
+    $at = Get-Where $Target
+    $exchange = $ExchangeServers -join ', '
+    if ($ConnectionControl) {
+        if ($reason -ne '' -and $listed) {
+            return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason" "Access > Connection: 'Only the list below' must list every Exchange server ($exchange)."
+        }
+        if ($reason -ne '') { return New-Verdict 'pass' "$at turned this host away ($reason): probably blocked by connection control, as planned" '' }
+        if (Test-Greeted $Found) {
+            if ($listed) { return New-Verdict 'pass' "$at accepts this Exchange server ($($Found.Source)), which is on the connection list" '' }
+            return New-Verdict 'warn' "$at accepts a session from this host ($($Found.Source)): connection control is not set, or this host is on the allowed list" "Access > Connection: choose 'Only the list below' and list only $exchange."
+        }
+        return New-Verdict 'warn' "$at $($FaultText[$Found.Fault]); that is not how connection control refuses, so the cause may be a firewall" $FaultHint[$Found.Fault]
+    }
+    if ($reason -ne '') {
+        return New-Verdict 'fail' "$at turned this host away ($reason) although connection control is off in the plan" "Access > Connection: choose 'All except the list below', or add this host; if the restriction is intended, set connection_control = true in the plan."
+    }
+    if (Test-Greeted $Found) { return New-Verdict 'pass' "$at accepts connections from this host (connection control is off in the plan)" '' }
+    return Get-FaultVerdict $Target $Found
+}
+
+function Add-Verdict($Step, $Check, $Target, $Verdict, $Found) {
+    Add-Result $Step $Check $Target.Label $Verdict.Status $Verdict.Summary $Verdict.Hint $Found.Transcript $Found.DurationMs
+}
+
+# ---------------------------------------------------------------------------
+# dns: what this Exchange server resolves the mail host to; routing uses it.
+# ---------------------------------------------------------------------------
+function Test-MailHostRecord {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $lines = New-Object System.Collections.ArrayList
+    $addresses = @()
+    $chain = @()
+    $missing = ''
+    if (Get-Command Resolve-DnsName -ErrorAction SilentlyContinue) {
+        [void]$lines.Add("-- Resolve-DnsName $MailHost -Type A -DnsOnly")
+        try {
+            foreach ($record in @(Resolve-DnsName -Name $MailHost -Type A -DnsOnly -ErrorAction Stop)) {
+                if ([string]$record.Type -eq 'A') { $addresses += [string]$record.IPAddress; [void]$lines.Add("A $($record.IPAddress)") }
+                elseif ([string]$record.Type -eq 'CNAME') { $chain += [string]$record.NameHost; [void]$lines.Add("CNAME $($record.NameHost)") }
+            }
+        } catch {
+            $missing = $_.Exception.Message
+        }
+    } else {
+        # Windows PowerShell before 3.0, or no DnsClient module: the .NET resolver,
+        # which also reads the hosts file and cannot show a CNAME.
+        [void]$lines.Add("-- [System.Net.Dns]::GetHostAddresses('$MailHost') (no Resolve-DnsName here)")
+        try {
+            foreach ($address in [System.Net.Dns]::GetHostAddresses($MailHost)) {
+                if ($address.AddressFamily -eq [System.Net.Sockets.AddressFamily]::InterNetwork) {
+                    $addresses += $address.ToString(); [void]$lines.Add("A $address")
+                }
+            }
+        } catch {
+            $missing = $_.Exception.Message
+        }
+    }
+    $target = 'dns:system'
+    $where = "the resolver of this Exchange server"
+    $expected = "the VIP $TargetAddress"
+    if ($Mode -ne 'nlb') { $expected = "$($Nodes[0].Name) ($TargetAddress)" }
+    $hint = "Create (or fix) the Host (A) record for $MailHost pointing at $TargetAddress in the DNS that this Exchange server uses, then run ipconfig /flushdns here."
+    if ($addresses.Count -eq 0) {
+        $why = 'no A record'
+        if ($missing -ne '') { $why = $missing }
+        $verdict = New-Verdict 'fail' "$where finds no address for $MailHost ($why); it should point at $expected" $hint
+    } elseif ($addresses.Count -gt 1) {
+        $verdict = New-Verdict 'fail' "$where answers $MailHost with $($addresses.Count) addresses ($($addresses -join ', ')) where exactly $TargetAddress was expected" "Keep one A record for $MailHost, pointing at $TargetAddress; remove the others."
+    } elseif ($addresses[0] -ne $TargetAddress) {
+        $verdict = New-Verdict 'fail' "$where answers $MailHost with $($addresses[0]), not $expected" $hint
+    } elseif ($chain.Count -gt 0) {
+        $verdict = New-Verdict 'warn' "$where answers $MailHost with $($addresses[0]) as expected, but through the alias chain $($chain -join ' -> ')" "Exchange follows the alias, but the step asks for a Host (A) record; replace the CNAME with an A record for $TargetAddress."
+    } else {
+        $role = 'the VIP'
+        if ($Mode -ne 'nlb') { $role = "the node $($Nodes[0].Name)" }
+        $verdict = New-Verdict 'pass' "$where answers $MailHost with $($addresses[0]) ($role)" ''
+    }
+    Add-Result 'dns' 'dns-a-record' $target $verdict.Status $verdict.Summary $verdict.Hint $lines $watch.ElapsedMilliseconds
+}
+
+# ---------------------------------------------------------------------------
+# nlb: connections through the VIP, each node told apart by its own answers.
+# ---------------------------------------------------------------------------
+function Get-Fingerprint($Found) {
+    if ($Found.Greeting -eq $null) { return '' }
+    $parts = @(($Found.Greeting.Text -replace $ReadyAt, '').Trim())
+    $ehlo = $Found.Replies['ehlo']
+    if ($ehlo -ne $null) { $parts += @($ehlo.Lines | ForEach-Object { ([string]$_).Trim() }) }
+    return ($parts -join ' | ')
+}
+
+function Test-Distribution($Direct, $Vip, $VipTarget) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $instead = Get-Instead $VipTarget $Vip
+    if ($instead -ne $null) {
+        Add-Verdict 'nlb' 'nlb-distribution' $VipTarget $instead $Vip
+        return
+    }
+    $prints = @{}
+    $order = New-Object System.Collections.ArrayList
+    $down = @()
+    foreach ($node in $Nodes) {
+        $found = $Direct[$node.Name]
+        if (Test-Greeted $found) {
+            $fp = Get-Fingerprint $found
+            if (-not $prints.ContainsKey($fp)) { $prints[$fp] = @(); [void]$order.Add($fp) }
+            $prints[$fp] += $node.Name
+        } else {
+            $why = $FaultText[$found.Fault]
+            if ($found.Fault -eq '' -and $found.Greeting -ne $null) { $why = $found.Greeting.First }
+            $down += "$($node.Name) ($why)"
+        }
+    }
+    $seen = @{}
+    $failures = 0
+    $rounds = 0
+    $wanted = 3
+    while ($rounds -lt $wanted) {
+        foreach ($node in $Nodes) {
+            $found = Invoke-Conversation $TargetAddress $SmtpPort $null '' -EhloOnly
+            if (Test-Greeted $found) {
+                $fp = Get-Fingerprint $found
+                $seen[$fp] = 1 + [int]$seen[$fp]
+            } else {
+                $failures += 1
+            }
+        }
+        $rounds += 1
+        $unseen = @($order | Where-Object { -not $seen.ContainsKey($_) })
+        if ($rounds -eq $wanted -and $unseen.Count -gt 0 -and $wanted -lt 8) { $wanted += 1 }
+    }
+    $total = $rounds * $Nodes.Count
+    $lines = New-Object System.Collections.ArrayList
+    [void]$lines.Add("-- $total connections through the VIP $TargetAddress")
+    foreach ($fp in $order) { [void]$lines.Add("$($prints[$fp] -join ' / '): $([int]$seen[$fp]) connections; answers '$fp'") }
+    $strangers = 0
+    foreach ($fp in $seen.Keys) { if (-not $prints.ContainsKey($fp)) { $strangers += $seen[$fp] } }
+    $problems = @()
+    $hints = @()
+    if ($down.Count -gt 0) {
+        $problems += "not answering directly: $($down -join ', ')"
+        $hints += 'Start the SMTP service on the nodes named, or take them out of the cluster (nlb drainstop).'
+    }
+    $never = @($order | Where-Object { -not $seen.ContainsKey($_) } | ForEach-Object { $prints[$_] -join ' / ' })
+    if ($never.Count -gt 0) {
+        $problems += "the VIP never reached $($never -join ', ') in $total connections"
+        $hints += 'Check that every host has converged (Get-NlbClusterNode: State Converged) and that the TCP 25 port rule uses affinity None; with affinity Single every connection from one client lands on one host.'
+    }
+    if ($strangers -gt 0) {
+        $problems += "$strangers of $total connections reached a server that answers like no node in the plan"
+        $hints += 'A host in the cluster is missing from the plan, or answers differently from its direct address.'
+    }
+    if ($failures -gt 0) {
+        $problems += "$failures of $total connections through the VIP failed"
+        $hints += "Some cluster host drops sessions on the VIP; check each host's port rules and SMTP bindings."
+    }
+    if ($problems.Count -gt 0) {
+        $verdict = New-Verdict 'fail' ($problems -join '; ') ($hints -join ' ')
+    } else {
+        $shared = @($order | Where-Object { @($prints[$_]).Count -gt 1 } | ForEach-Object { $prints[$_] -join ' and ' })
+        $spread = @($order | ForEach-Object { "$(@($prints[$_])[0]) x$([int]$seen[$_])" }) -join ', '
+        if ($shared.Count -gt 0) {
+            $verdict = New-Verdict 'warn' "all $total connections through the VIP $TargetAddress were answered, but $($shared -join '; ') answer identically, so which of them took each connection could not be told" 'To see the distribution, compare the SMTP logs of the nodes.'
+        } else {
+            $verdict = New-Verdict 'pass' "$total connections through the VIP $TargetAddress reached every node: $spread" ''
+        }
+    }
+    Add-Result 'nlb' 'nlb-distribution' $VipTarget.Label $verdict.Status $verdict.Summary $verdict.Hint $lines $watch.ElapsedMilliseconds
+}
+
+# ---------------------------------------------------------------------------
+# connector: the Send Connector as the Exchange Management Shell shows it.
+# ---------------------------------------------------------------------------
+function Test-SendConnector {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $lines = New-Object System.Collections.ArrayList
+    if (-not (Get-Command Get-SendConnector -ErrorAction SilentlyContinue)) {
+        Add-Result 'connector' 'connector-settings' $MailHost 'skip' 'the Send Connector was not read: Get-SendConnector is not available in this shell' 'Run this script in the Exchange Management Shell to read the connector.' $lines $watch.ElapsedMilliseconds
+        return
+    }
+    $matching = @()
+    foreach ($connector in @(Get-SendConnector)) {
+        $spaces = @($connector.AddressSpaces | ForEach-Object { [string]$_ })
+        $smart = @($connector.SmartHosts | ForEach-Object { [string]$_ })
+        [void]$lines.Add("$($connector.Name): AddressSpaces $($spaces -join ', '); SmartHosts $($smart -join ', '); DNSRoutingEnabled $($connector.DNSRoutingEnabled); Enabled $($connector.Enabled)")
+        foreach ($space in $spaces) {
+            if ($space -match (':' + [regex]::Escape($MailHost) + '(;|$)')) { $matching += $connector }
+        }
+    }
+    if ($matching.Count -eq 0) {
+        Add-Result 'connector' 'connector-settings' $MailHost 'fail' "no Send Connector has the address space $MailHost" "Create a Send Connector with address space $MailHost and smart host $MailHost (connector step)." $lines $watch.ElapsedMilliseconds
+        return
+    }
+    $connector = $matching[0]
+    $smart = @($connector.SmartHosts | ForEach-Object { [string]$_ })
+    $problems = @()
+    if (-not ($smart -contains $MailHost -or $smart -contains $TargetAddress)) { $problems += "its smart hosts are '$($smart -join ', ')', not $MailHost" }
+    if ([string]$connector.DNSRoutingEnabled -ne 'False') { $problems += 'it routes by DNS (DNSRoutingEnabled is not False)' }
+    if ([string]$connector.Enabled -ne 'True') { $problems += 'it is disabled' }
+    if ($problems.Count -gt 0) {
+        Add-Result 'connector' 'connector-settings' $MailHost 'fail' "the Send Connector $($connector.Name) for $MailHost is wrong: $($problems -join '; ')" "In the Exchange Management Shell, give the connector the smart host $MailHost, set DNSRoutingEnabled to False and enable it (connector step)." $lines $watch.ElapsedMilliseconds
+        return
+    }
+    Add-Result 'connector' 'connector-settings' $MailHost 'pass' "the Send Connector $($connector.Name) routes $MailHost to the smart host $($smart -join ', '), enabled" '' $lines $watch.ElapsedMilliseconds
+}
+
+# ---------------------------------------------------------------------------
+# library_test, only with -SendTest: one message with an attachment.
+# ---------------------------------------------------------------------------
+function New-TestMessage {
+    $id = [guid]::NewGuid().ToString('N')
+    $messageId = "<spmail-wizard.$id@$Zone>"
+    $date = (Get-Date).ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", $Invariant)
+    $boundary = "spmail-wizard-$id"
+    $attachment = [Convert]::ToBase64String([System.Text.Encoding]::ASCII.GetBytes("spmail-wizard test attachment`r`nMessage-ID: $messageId`r`n"))
+    $text = @(
+        "From: $ProbeSender", "To: $TestRecipient", "Subject: spmail-wizard test message (from $Origin through the mail host)",
+        "Date: $date", "Message-ID: $messageId", 'MIME-Version: 1.0', "Content-Type: multipart/mixed; boundary=`"$boundary`"", '',
+        "--$boundary", 'Content-Type: text/plain; charset=us-ascii', '',
+        "This message tests incoming e-mail for $MailHost, sent by the probe kit from $Origin.",
+        'It carries a small attachment; the library should store it as a new item.', '',
+        "--$boundary", 'Content-Type: text/plain; name="spmail-wizard-test.txt"', 'Content-Transfer-Encoding: base64',
+        'Content-Disposition: attachment; filename="spmail-wizard-test.txt"', '', $attachment, "--$boundary--"
+    ) -join "`r`n"
+    return @{ Id = $messageId; Text = $text }
+}
+
+function Test-LibraryDelivery($VipTarget) {
+    if (-not $SendTest) {
+        Add-Result 'library_test' 'library-delivery' $MailHost 'skip' 'no test message sent (it creates a real library item)' "Run this script again with -SendTest, or send a message with an attachment to the library from Outlook." @() 0
+        return
+    }
+    if ($TestRecipient -eq '') {
+        Add-Result 'library_test' 'library-delivery' $MailHost 'skip' 'no test_recipient in the plan, so no test message was sent' "Mail-enable a library, put its address in test_recipient, export the kit again and run it with -SendTest." @() 0
+        return
+    }
+    $message = New-TestMessage
+    $found = Invoke-Conversation $TargetAddress $SmtpPort $message.Text $TestRecipient
+    [void]$found.Transcript.Add("-- Message-ID $($message.Id)")
+    $route = "to $(Get-Where $VipTarget)"
+    $rcpt = $found.Replies['rcpt:recipient']
+    if ($found.Fault -ne '') {
+        $verdict = New-Verdict 'fail' "${route}: the message was not sent; $($FaultText[$found.Fault]) (at $($found.Stage))" 'Run the kit without -SendTest first; it shows which step fails.'
+    } elseif (-not (Test-Greeted $found)) {
+        $verdict = New-Verdict 'fail' "$route turned the session away ($($found.Greeting.First))" "Access > Connection on the nodes must list this Exchange server."
+    } elseif ($rcpt -eq $null -or $rcpt.Code -ge 300) {
+        $shown = 'no answer'
+        if ($rcpt -ne $null) { $shown = $rcpt.First }
+        $verdict = New-Verdict 'fail' "$route refused $TestRecipient ($shown)" "Add $MailHost as an Alias domain on every node and restart SMTP (alias step)."
+    } elseif ($found.Data -eq $null -or $found.Data.Code -ge 300) {
+        $shown = 'no answer'
+        if ($found.Data -ne $null) { $shown = $found.Data.First }
+        $verdict = New-Verdict 'fail' "$route refused the message body ($shown)" "IIS SMTP limits messages to 2 MB by default; check the node's event log."
+    } else {
+        $verdict = New-Verdict 'pass' "$route accepted the test message ($($found.Data.First)); its arrival is not followed from here" 'Look for the new item in the library within a minute or two; the node kits count what waits in each Drop folder.'
+    }
+    Add-Verdict 'library_test' 'library-delivery' $VipTarget $verdict $found
+}
+
+# ---------------------------------------------------------------------------
+# The run.
+# ---------------------------------------------------------------------------
+if ($TimeoutSeconds -lt 1 -or $TimeoutSeconds -gt 300) { throw 'TimeoutSeconds takes 1 to 300.' }
+$Here = Split-Path -Parent $MyInvocation.MyCommand.Definition
+$OutFile = Join-Path $Here ('probe-exchange-2' + '-results-' + $StartedAt.ToString('yyyyMMdd-HHmmss', $Invariant) + '.json')
+Write-Host "Probing $MailHost from $Origin (read-only$(if ($SendTest) { ', with one test message' }))"
+
+Test-MailHostRecord
+
+$NodeTargets = @($Nodes | ForEach-Object { @{ Label = $_.Name; Kind = 'node'; Address = $_.Address } })
+$VipTarget = @{ Label = $MailHost; Kind = 'vip'; Address = $TargetAddress }
+$Direct = @{}
+foreach ($target in $NodeTargets) { $Direct[$target.Label] = Invoke-Conversation $target.Address $SmtpPort $null '' }
+$Vip = $null
+if ($Mode -eq 'nlb') { $Vip = Invoke-Conversation $TargetAddress $SmtpPort $null '' }
+
+$Reached = @()
+foreach ($target in $NodeTargets) { $Reached += @{ Target = $target; Found = $Direct[$target.Label] } }
+if ($Vip -ne $null) { $Reached += @{ Target = $VipTarget; Found = $Vip } }
+
+foreach ($item in $Reached) { Add-Verdict 'mode' 'smtp-greeting' $item.Target (Get-GreetingVerdict $item.Target $item.Found) $item.Found }
+if ($Mode -eq 'nlb') { Test-Distribution $Direct $Vip $VipTarget }
+Test-SendConnector
+foreach ($target in $NodeTargets) { Add-Verdict 'relay' 'relay-refused' $target (Get-RelayVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
+foreach ($target in $NodeTargets) { Add-Verdict 'connection_control' 'connection-control' $target (Get-ConnectionVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
+foreach ($target in $NodeTargets) { Add-Verdict 'fqdn' 'fqdn-greeting' $target (Get-FqdnVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
+foreach ($item in $Reached) { Add-Verdict 'alias' 'alias-accepted' $item.Target (Get-AliasVerdict $item.Target $item.Found) $item.Found }
+foreach ($item in $Reached) { Add-Verdict 'restart' 'smtp-greeting' $item.Target (Get-GreetingVerdict $item.Target $item.Found) $item.Found }
+Test-LibraryDelivery $VipTarget
+
+Write-Results $OutFile
+Write-Host "Results written to $OutFile"
+Write-Host "Bring that file back and run: spmail-wizard import <file> --session <name>"

@@ -1,0 +1,694 @@
+# spmail-wizard probe kit: SMTP node sp01.contoso.local
+# Farm: sp01.contoso.local; Single server; SharePoint 2016; Exchange 2016
+# Run on: sp01.contoso.local (192.0.2.21), in Windows PowerShell as an administrator
+# Generated: 2026-11-27 16:30:00 UTC
+#
+# READ-ONLY. This script changes nothing: it reads settings, opens SMTP
+# conversations that end with RSET and QUIT before DATA, and writes one
+# results file beside itself.
+#
+# Run it in Windows PowerShell 2.0 to 5.1 (powershell.exe; PowerShell 7 has no
+# Get-WmiObject):
+#   .\probe-node-sp01.contoso.local.ps1
+# Then bring the results file back and run on the wizard's machine:
+#   spmail-wizard import <results file> --session <name>
+#
+# What it checks:
+#   restart / service-start-type: SMTPSVC start type (Win32_Service StartMode): Automatic
+#   restart / service-running: SMTPSVC state (Win32_Service State): Running
+#   restart / virtual-server-autostart: IIsSmtpServerSetting.ServerAutoStart: true
+#   restart / queue-folder: files waiting in the Queue folder beside Drop
+#   restart / smtp-greeting: the node's own SMTP greeting, asked from the node
+#   fqdn / fqdn-setting: IIsSmtpServerSetting.FullyQualifiedDomainName = the mail host
+#   alias / alias-domain: IIsSmtpDomainSetting SmtpSvc/1/Domain/<mail host> with RouteAction 16
+#   connection_control / connection-list: IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny against the Exchange servers
+#   relay / relay-connection-list: relaying is closed to other hosts when only the Exchange servers may connect
+#   relay / relay-settings: RelayForAuth and the size of RelayIpList (shown, not judged)
+#   library_test / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
+#   library_test / drop-folder-acl: the Drop folder's rights (listed, not judged)
+#   library_test / badmail-folder: files in the Badmail folder beside Drop
+# What it does not check (confirm these by hand):
+#   Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded
+#   which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder
+#   Queue and Badmail when the virtual server keeps them somewhere other than beside Drop
+#   Central Administration's incoming e-mail settings and the timer job
+
+[CmdletBinding()]
+param(
+    [int]$TimeoutSeconds = 5
+)
+
+# ---------------------------------------------------------------------------
+# The farm, as the plan gives it. Values are data only: single-quoted, never run.
+# ---------------------------------------------------------------------------
+$MailHost = 'sp01.contoso.local'
+$Mode = 'single'
+$TargetAddress = '192.0.2.21'
+$SmtpPort = 25
+$Zone = 'contoso.local'
+$ExchangeServers = @('192.0.2.10', '192.0.2.11')
+$ConnectionControl = $false
+$TestRecipient = ''
+$Nodes = @(
+    @{ Name = 'sp01.contoso.local'; Address = '192.0.2.21' }
+)
+$AliasProbe = 'spmail-wizard-probe@sp01.contoso.local'
+$RelayProbe = 'spmail-wizard-probe@example.com'
+$ProbeSender = 'spmail-wizard-probe@contoso.local'
+$OutsideDomain = 'example.com'
+$IisBanner = 'Microsoft ESMTP MAIL Service'
+
+# The SMTP dialogue of every probe, in order (the same one the wizard uses):
+# Command is sent, Retry is sent instead when the reply code is at least
+# RetryFrom, and the conversation goes on only when the reply's first digit is
+# Need (0: whatever the reply). It never reaches DATA: a probe ends with
+# RSET and QUIT.
+$Dialogue = @(
+    @{ Key = 'ehlo'; Command = 'EHLO {helo}'; Retry = 'HELO {helo}'; RetryFrom = 500; Need = 2 },
+    @{ Key = 'mail'; Command = 'MAIL FROM:<{sender}>'; Retry = ''; RetryFrom = 0; Need = 2 },
+    @{ Key = 'rcpt:alias'; Command = 'RCPT TO:<{alias}>'; Retry = ''; RetryFrom = 0; Need = 0 },
+    @{ Key = 'rcpt:outside'; Command = 'RCPT TO:<{outside}>'; Retry = ''; RetryFrom = 0; Need = 0 },
+    @{ Key = 'rcpt:recipient'; Command = 'RCPT TO:<{recipient}>'; Retry = ''; RetryFrom = 0; Need = 2 }
+)
+$Closing = @('RSET', 'QUIT')
+
+# ---------------------------------------------------------------------------
+# Results: the document `spmail-wizard import` reads, written without
+# ConvertTo-Json, which PowerShell 2.0 does not have.
+# ---------------------------------------------------------------------------
+$MaxTranscriptLines = 200
+$MaxLineWidth = 200
+$Invariant = [System.Globalization.CultureInfo]::InvariantCulture
+$Clock = [System.Diagnostics.Stopwatch]::StartNew()
+$StartedAt = (Get-Date).ToUniversalTime()
+$Results = New-Object System.Collections.ArrayList
+
+function Get-IsoTime([datetime]$Moment) {
+    return $Moment.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", $Invariant)
+}
+
+function ConvertTo-JsonText([string]$Text) {
+    # Every character outside printable ASCII becomes \uXXXX, so the file reads
+    # the same whatever code page the host uses.
+    $out = New-Object System.Text.StringBuilder
+    [void]$out.Append('"')
+    foreach ($ch in $Text.ToCharArray()) {
+        $code = [int]$ch
+        if ($code -eq 34) { [void]$out.Append('\"') }
+        elseif ($code -eq 92) { [void]$out.Append('\\') }
+        elseif ($code -lt 32 -or $code -gt 126) { [void]$out.Append(('\u{0:x4}' -f $code)) }
+        else { [void]$out.Append($ch) }
+    }
+    [void]$out.Append('"')
+    return $out.ToString()
+}
+
+function Get-ThisHostName {
+    try {
+        $name = [System.Net.Dns]::GetHostEntry([System.Net.Dns]::GetHostName()).HostName
+    } catch {
+        $name = $env:COMPUTERNAME
+    }
+    return ([string]$name).ToLower()
+}
+
+$Origin = Get-ThisHostName
+
+function Add-Result($Step, $Check, $Target, $Status, $Summary, $Hint, $Transcript, $DurationMs) {
+    $lines = New-Object System.Collections.ArrayList
+    foreach ($line in @($Transcript)) {
+        if ($line -eq $null) { continue }
+        if ($lines.Count -ge $MaxTranscriptLines) {
+            [void]$lines.Add("... (transcript cut at $MaxTranscriptLines lines)")
+            break
+        }
+        $text = [string]$line
+        if ($text.Length -gt $MaxLineWidth) { $text = $text.Substring(0, $MaxLineWidth) + "... ($($text.Length) chars)" }
+        [void]$lines.Add($text)
+    }
+    [void]$Results.Add(@{
+        Step = $Step; Check = $Check; Target = $Target; Status = $Status
+        Summary = [string]$Summary; Hint = [string]$Hint; Transcript = $lines
+        DurationMs = [int]$DurationMs; ObservedAt = (Get-IsoTime (Get-Date))
+    })
+    $shown = "{0,-5} {1} {2}: {3}" -f $Status.ToUpper(), $Check, $Target, $Summary
+    Write-Host $shown
+}
+
+function Write-Results([string]$Path) {
+    $counts = @{ 'pass' = 0; 'warn' = 0; 'fail' = 0; 'skip' = 0; 'error' = 0 }
+    foreach ($r in $Results) { $counts[$r.Status] = $counts[$r.Status] + 1 }
+    $items = New-Object System.Collections.ArrayList
+    foreach ($r in $Results) {
+        $transcript = @($r.Transcript | ForEach-Object { ConvertTo-JsonText $_ }) -join ', '
+        $fields = @(
+            ('"step": ' + (ConvertTo-JsonText $r.Step)),
+            ('"check": ' + (ConvertTo-JsonText $r.Check)),
+            ('"target": ' + (ConvertTo-JsonText $r.Target)),
+            ('"status": ' + (ConvertTo-JsonText $r.Status)),
+            ('"summary": ' + (ConvertTo-JsonText $r.Summary)),
+            ('"hint": ' + (ConvertTo-JsonText $r.Hint)),
+            ('"duration_ms": ' + $r.DurationMs.ToString($Invariant)),
+            ('"transcript": [' + $transcript + ']'),
+            ('"observed_at": ' + (ConvertTo-JsonText $r.ObservedAt)),
+            ('"origin": ' + (ConvertTo-JsonText $Origin))
+        )
+        [void]$items.Add('    {' + ($fields -join ', ') + '}')
+    }
+    $summary = @('pass', 'warn', 'fail', 'skip', 'error' | ForEach-Object { '"' + $_ + '": ' + $counts[$_] }) -join ', '
+    $document = @(
+        '{',
+        '  "schema": 1,',
+        ('  "plan": {"mode": ' + (ConvertTo-JsonText $Mode) + ', "mail_host": ' + (ConvertTo-JsonText $MailHost) + '},'),
+        ('  "started_at": ' + (ConvertTo-JsonText (Get-IsoTime $StartedAt)) + ','),
+        ('  "duration_ms": ' + $Clock.ElapsedMilliseconds.ToString($Invariant) + ','),
+        ('  "summary": {' + $summary + '},'),
+        '  "results": [',
+        ($items -join ",`n"),
+        '  ]',
+        '}'
+    ) -join "`n"
+    [System.IO.File]::WriteAllText($Path, $document + "`n", (New-Object System.Text.UTF8Encoding($false)))
+}
+
+# ---------------------------------------------------------------------------
+# SMTP over System.Net.Sockets.TcpClient: one deadline per conversation,
+# reply lines of at most 4 KiB, the conversation recorded as S:/C: lines.
+# ---------------------------------------------------------------------------
+function Get-SocketError($ErrorRecord) {
+    $e = $ErrorRecord.Exception
+    while ($e -ne $null) {
+        if ($e -is [System.Net.Sockets.SocketException]) { return $e.SocketErrorCode.ToString() }
+        $e = $e.InnerException
+    }
+    return ''
+}
+
+function Read-SmtpLine($Conn) {
+    $buffer = New-Object System.IO.MemoryStream
+    while ($true) {
+        $left = $Conn.Deadline - $Conn.Watch.ElapsedMilliseconds
+        if ($left -le 0) { $Conn.Fault = 'timeout'; return $null }
+        $Conn.Stream.ReadTimeout = [int][Math]::Max(1, $left)
+        try {
+            $byte = $Conn.Stream.ReadByte()
+        } catch {
+            $code = Get-SocketError $_
+            if ($code -eq 'TimedOut' -or $code -eq 'WouldBlock') { $Conn.Fault = 'timeout' } else { $Conn.Fault = 'reset' }
+            return $null
+        }
+        if ($byte -lt 0) { $Conn.Fault = 'closed'; return $null }
+        if ($byte -eq 10) { break }
+        if ($buffer.Length -ge 4096) { $Conn.Fault = 'too_long'; return $null }
+        $buffer.WriteByte([byte]$byte)
+    }
+    return ([System.Text.Encoding]::UTF8.GetString($buffer.ToArray())).TrimEnd("`r")
+}
+
+function Read-SmtpReply($Conn) {
+    $code = -1
+    $lines = New-Object System.Collections.ArrayList
+    while ($true) {
+        $line = Read-SmtpLine $Conn
+        if ($line -eq $null) { return $null }
+        [void]$Conn.Transcript.Add("S: $line")
+        if ($line -notmatch '^(\d{3})([ -])(.*)$') { $Conn.Fault = 'garbage'; return $null }
+        $thisCode = [int]$Matches[1]
+        $more = $Matches[2] -eq '-'
+        $text = $Matches[3].Trim()
+        if ($code -ne -1 -and $thisCode -ne $code) { $Conn.Fault = 'garbage'; return $null }
+        $code = $thisCode
+        [void]$lines.Add($text)
+        if (-not $more) {
+            return @{ Code = $code; Text = [string]$lines[0]; Lines = $lines; First = ("$code " + $lines[0]).TrimEnd() }
+        }
+    }
+}
+
+function Send-SmtpLine($Conn, [string]$Line, [string]$Shown) {
+    [void]$Conn.Transcript.Add("C: $Shown")
+    $bytes = [System.Text.Encoding]::ASCII.GetBytes($Line + "`r`n")
+    try {
+        $Conn.Stream.WriteTimeout = [int][Math]::Max(1, $Conn.Deadline - $Conn.Watch.ElapsedMilliseconds)
+        $Conn.Stream.Write($bytes, 0, $bytes.Length)
+        return $true
+    } catch {
+        $Conn.Fault = 'reset'
+        return $false
+    }
+}
+
+function Invoke-SmtpCommand($Conn, [string]$Line) {
+    if (-not (Send-SmtpLine $Conn $Line $Line)) { return $null }
+    return Read-SmtpReply $Conn
+}
+
+function Expand-Command([string]$Template, $Recipient) {
+    $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
+    $text = $text.Replace('{alias}', $AliasProbe).Replace('{outside}', $RelayProbe)
+    return $text.Replace('{recipient}', [string]$Recipient)
+}
+
+function Invoke-Conversation([string]$Address, [int]$Port, $Message, $Recipient, [switch]$EhloOnly) {
+    # One conversation; never throws. Stages not reached stay $null.
+    # -EhloOnly ends after EHLO, to see which node answers.
+    $found = @{
+        Address = $Address; Port = $Port; Greeting = $null; Replies = @{}; Data = $null
+        Fault = ''; Stage = 'connect'; Source = ''; DurationMs = 0
+        Transcript = (New-Object System.Collections.ArrayList)
+    }
+    $conn = @{
+        Watch = [System.Diagnostics.Stopwatch]::StartNew(); Deadline = $TimeoutSeconds * 1000
+        Fault = ''; Stream = $null; Transcript = $found.Transcript
+    }
+    $client = $null
+    try {
+        $ip = [System.Net.IPAddress]::Parse($Address)
+        $client = New-Object System.Net.Sockets.TcpClient($ip.AddressFamily)
+        $pending = $client.BeginConnect($ip, $Port, $null, $null)
+        if (-not $pending.AsyncWaitHandle.WaitOne([int]$conn.Deadline, $false)) {
+            $found.Fault = 'timeout'
+            return $found
+        }
+        try {
+            $client.EndConnect($pending)
+        } catch {
+            $code = Get-SocketError $_
+            if ($code -eq 'ConnectionRefused') { $found.Fault = 'refused' } else { $found.Fault = 'unreachable' }
+            return $found
+        }
+        $found.Source = $client.Client.LocalEndPoint.Address.ToString()
+        [void]$found.Transcript.Add("-- connected to ${Address}:$Port from $($found.Source)")
+        $conn.Stream = $client.GetStream()
+        $found.Greeting = Read-SmtpReply $conn
+        if ($found.Greeting -eq $null) {
+            $found.Fault = $conn.Fault; $found.Stage = 'greeting'
+            return $found
+        }
+        $found.Stage = 'greeting'
+        if ($found.Greeting.Code -ne 220) { return $found }
+        $complete = $true
+        foreach ($entry in $Dialogue) {
+            # The probe asks for the two probe addresses; a test message only for its recipient.
+            $forMessage = $entry.Key -eq 'rcpt:recipient'
+            if ($entry.Key -like 'rcpt:*' -and $forMessage -ne ($Message -ne $null)) { continue }
+            if ($EhloOnly -and $entry.Key -ne 'ehlo') { $complete = $false; break }
+            $found.Stage = $entry.Key
+            $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Command $Recipient)
+            if ($reply -ne $null -and $entry.Retry -ne '' -and $reply.Code -ge $entry.RetryFrom) {
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Retry $Recipient)
+            }
+            if ($reply -eq $null) { $found.Fault = $conn.Fault; return $found }
+            $found.Replies[$entry.Key] = $reply
+            if ($entry.Need -ne 0 -and [int][Math]::Floor($reply.Code / 100) -ne $entry.Need) {
+                $complete = $false
+                break
+            }
+        }
+        if ($complete -and $Message -ne $null) {
+            $found.Stage = 'DATA'
+            $ready = Invoke-SmtpCommand $conn 'DATA'
+            if ($ready -eq $null) { $found.Fault = $conn.Fault; return $found }
+            $found.Data = $ready
+            if ($ready.Code -eq 354) {
+                $body = (($Message -split "`r?`n") | ForEach-Object { if ($_.StartsWith('.')) { '.' + $_ } else { $_ } }) -join "`r`n"
+                if (-not (Send-SmtpLine $conn ($body + "`r`n.") "(message of $($Message.Length) characters)")) { $found.Fault = $conn.Fault; return $found }
+                $found.Data = Read-SmtpReply $conn
+                if ($found.Data -eq $null) { $found.Fault = $conn.Fault; return $found }
+            }
+        }
+        foreach ($line in $Closing) {
+            # After a refusal or a message, only QUIT: there is nothing to reset.
+            if ($line -eq 'RSET' -and (-not $complete -or $Message -ne $null)) { continue }
+            $found.Stage = $line
+            if ((Invoke-SmtpCommand $conn $line) -eq $null) { break }
+        }
+        $found.Stage = ''
+        return $found
+    } catch {
+        $found.Fault = 'unreachable'
+        [void]$found.Transcript.Add("-- $($_.Exception.Message)")
+        return $found
+    } finally {
+        if ($client -ne $null) { $client.Close() }
+        $found.DurationMs = [int]$conn.Watch.ElapsedMilliseconds
+    }
+}
+
+$FaultText = @{
+    'refused' = 'connection refused: nothing listens there'
+    'unreachable' = 'cannot be reached from this host'
+    'timeout' = 'did not answer within the timeout'
+    'reset' = 'reset the connection'
+    'closed' = 'closed the connection without a reply'
+    'garbage' = 'answered with something that is not SMTP'
+    'too_long' = 'sent a reply line longer than 4 KiB'
+}
+$FaultHint = @{
+    'refused' = "Start the SMTP service (net start smtpsvc) and check the virtual server's address and port; a firewall may also reject TCP $SmtpPort."
+    'unreachable' = 'Check the address in the plan and the route to it from this host.'
+    'timeout' = "The host is down, a firewall drops TCP $SmtpPort, or the service is hung; restart the SMTP service and check the firewall."
+    'reset' = "Something between here and the node, or the service itself, cuts sessions; check the firewall and the SMTP service's event log."
+    'closed' = 'The service drops sessions at once; check Access > Connection on the node and its event log.'
+    'garbage' = "Another program answers on port $SmtpPort; check what listens there (netstat -ano)."
+    'too_long' = "Whatever answers on port $SmtpPort is not a working SMTP server; check what listens there."
+}
+
+function Get-BlockedReason($Found) {
+    # Every way of refusing a session at its start counts: what connection
+    # control does exactly is not documented.
+    if ($Found.Fault -ne '' -and ($Found.Stage -eq 'connect' -or $Found.Stage -eq 'greeting')) {
+        if ($Found.Fault -eq 'refused') { return 'connection refused' }
+        if ($Found.Fault -eq 'reset') { return 'connection reset at once' }
+        if ($Found.Fault -eq 'closed') { return 'connection closed before any greeting' }
+    }
+    if ($Found.Greeting -ne $null -and $Found.Greeting.Code -ge 400) { return "greeting $($Found.Greeting.First)" }
+    if ($Found.Fault -ne '' -and $Found.Stage -eq 'ehlo' -and ($Found.Fault -eq 'closed' -or $Found.Fault -eq 'reset')) {
+        return 'connection closed right after the greeting'
+    }
+    return ''
+}
+
+function Test-Greeted($Found) {
+    return ($Found.Greeting -ne $null -and $Found.Greeting.Code -eq 220)
+}
+
+function Test-Listed($Found) {
+    return ($ExchangeServers -contains $Found.Source)
+}
+
+# ---------------------------------------------------------------------------
+# Verdicts on one conversation, worded as `spmail-wizard check` words them.
+# ---------------------------------------------------------------------------
+$ReadyAt = '\s+ready at\b.*$'
+
+function Get-Where($Target) {
+    if ($Target.Kind -eq 'vip') {
+        if ($Mode -eq 'nlb') { return "$($Target.Label) through the VIP $TargetAddress" }
+        return "$($Target.Label) through $($Nodes[0].Name) ($TargetAddress)"
+    }
+    return "$($Target.Label) ($($Target.Address))"
+}
+
+function New-Verdict($Status, $Summary, $Hint) {
+    return @{ Status = $Status; Summary = $Summary; Hint = $Hint }
+}
+
+function Get-FaultVerdict($Target, $Found) {
+    $at = Get-Where $Target
+    if ($Found.Fault -ne '') {
+        return New-Verdict 'fail' "$at $($FaultText[$Found.Fault])" $FaultHint[$Found.Fault]
+    }
+    if ($Found.Greeting.Code -eq 421) {
+        return New-Verdict 'fail' "$at is busy and turned the session away ($($Found.Greeting.First))" 'The service refuses new sessions (too many connections, or shutting down); retry, then check its connection limits.'
+    }
+    return New-Verdict 'fail' "$at refused the session ($($Found.Greeting.First))" 'Check Access > Connection on the node: this host may not be allowed to connect.'
+}
+
+function Get-Instead($Target, $Found) {
+    # The verdict to give instead when the conversation never got going, or $null.
+    $reason = Get-BlockedReason $Found
+    $at = Get-Where $Target
+    if ($reason -ne '' -and (Test-Listed $Found)) {
+        return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason; mail from Exchange cannot be delivered there" "Access > Connection on the node must list every Exchange server ($($ExchangeServers -join ', '))."
+    }
+    if ($reason -ne '' -and $ConnectionControl) {
+        return New-Verdict 'skip' "$at turned this host away ($reason), probably connection control; this host's address $($Found.Source) is not among the plan's Exchange servers, so nothing was checked from here" 'Run the probe kit on an Exchange server named in the plan, or correct exchange_servers in the plan.'
+    }
+    if (-not (Test-Greeted $Found)) { return Get-FaultVerdict $Target $Found }
+    return $null
+}
+
+function Get-FirstWord([string]$Text) {
+    $words = @($Text.Trim() -split '\s+')
+    return [string]$words[0]
+}
+
+function Get-GreetingVerdict($Target, $Found) {
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $note = ''
+    if ($Found.Greeting.Text.IndexOf($IisBanner, [System.StringComparison]::OrdinalIgnoreCase) -lt 0) {
+        $note = ' (not the IIS banner: an unknown or customised server)'
+    }
+    $shown = $Found.Greeting.Text -replace $ReadyAt, ''
+    if ($shown.Length -gt 100) { $shown = $shown.Substring(0, 100) }
+    return New-Verdict 'pass' "$(Get-Where $Target) greets with 220 in $($Found.DurationMs) ms${note}: $shown" ''
+}
+
+$ThisNode = 'sp01.contoso.local'
+$ThisAddress = '192.0.2.21'
+$IisNamespace = 'root\MicrosoftIISv2'
+$OldMinutes = 10
+
+function Add-Fact($Step, $Check, $Status, $Summary, $Hint, $Lines, $Watch) {
+    Add-Result $Step $Check $ThisNode $Status $Summary $Hint $Lines $Watch.ElapsedMilliseconds
+}
+
+function Add-ReadError($Step, $Check, $What, $ErrorRecord, $Watch) {
+    Add-Fact $Step $Check 'error' "$What could not be read on ${ThisNode}: $($ErrorRecord.Exception.Message)" 'The IIS 6 WMI compatibility component (root\MicrosoftIISv2) is needed to read the SMTP settings; run the script as an administrator.' @() $Watch
+}
+
+# ---------------------------------------------------------------------------
+# restart: the Windows service and the virtual server.
+# ---------------------------------------------------------------------------
+function Test-Service {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        $service = Get-WmiObject -Class Win32_Service -Filter "Name='SMTPSVC'" -ErrorAction Stop
+    } catch {
+        Add-ReadError 'restart' 'service-start-type' 'The SMTP service' $_ $watch
+        return
+    }
+    if ($service -eq $null) {
+        $summary = "the SMTP service (SMTPSVC) is not installed on $ThisNode"
+        $hint = 'Install the SMTP Server feature (relay step), then set it to start automatically.'
+        Add-Fact 'restart' 'service-start-type' 'fail' $summary $hint @() $watch
+        Add-Fact 'restart' 'service-running' 'fail' $summary $hint @() $watch
+        return
+    }
+    $lines = @("Win32_Service SMTPSVC: State $($service.State), StartMode $($service.StartMode)")
+    if ($service.StartMode -eq 'Auto') {
+        Add-Fact 'restart' 'service-start-type' 'pass' "the SMTP service starts automatically on $ThisNode" '' $lines $watch
+    } else {
+        Add-Fact 'restart' 'service-start-type' 'fail' "the SMTP service on $ThisNode has start type $($service.StartMode), not Automatic: after a reboot no mail is accepted" 'sc config SMTPSVC start= auto (restart step); an in-place Windows upgrade can reset it to Manual.' $lines $watch
+    }
+    if ($service.State -eq 'Running') {
+        Add-Fact 'restart' 'service-running' 'pass' "the SMTP service is running on $ThisNode" '' $lines $watch
+    } else {
+        Add-Fact 'restart' 'service-running' 'fail' "the SMTP service on $ThisNode is $($service.State), not running" 'net start smtpsvc, then look at the System event log for why it stopped.' $lines $watch
+    }
+}
+
+function Test-VirtualServer($Setting) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $lines = @("IIsSmtpServerSetting SmtpSvc/1: ServerAutoStart $($Setting.ServerAutoStart)")
+    if ([string]$Setting.ServerAutoStart -eq 'True') {
+        Add-Fact 'restart' 'virtual-server-autostart' 'pass' "the Default SMTP Virtual Server on $ThisNode starts with the service" '' $lines $watch
+    } else {
+        Add-Fact 'restart' 'virtual-server-autostart' 'fail' "the Default SMTP Virtual Server on $ThisNode does not start with the service (ServerAutoStart is $($Setting.ServerAutoStart))" 'Start the virtual server in IIS 6.0 Manager (right-click > Start); it then starts with the service again.' $lines $watch
+    }
+}
+
+# ---------------------------------------------------------------------------
+# fqdn: Delivery > Advanced.
+# ---------------------------------------------------------------------------
+function Test-FqdnSetting($Setting) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $lines = @(
+        "FullyQualifiedDomainName: $($Setting.FullyQualifiedDomainName)",
+        "DefaultDomain: $($Setting.DefaultDomain)",
+        "MasqueradeDomain: $($Setting.MasqueradeDomain)",
+        "SmartHost: $($Setting.SmartHost) (SmartHostType $($Setting.SmartHostType))"
+    )
+    $fqdn = [string]$Setting.FullyQualifiedDomainName
+    if ($fqdn -eq $MailHost) {
+        Add-Fact 'fqdn' 'fqdn-setting' 'pass' "Delivery > Advanced on $ThisNode names $MailHost as the fully-qualified domain name" '' $lines $watch
+    } else {
+        Add-Fact 'fqdn' 'fqdn-setting' 'warn' "Delivery > Advanced on $ThisNode names '$fqdn', not $MailHost, as the fully-qualified domain name" "Set Delivery > Advanced > Fully-qualified domain name to $MailHost and restart the SMTP service (recommended, not required)." $lines $watch
+    }
+}
+
+# ---------------------------------------------------------------------------
+# alias: the Domains list.
+# ---------------------------------------------------------------------------
+function Test-AliasDomain {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        $domains = @(Get-WmiObject -Namespace $IisNamespace -Class IIsSmtpDomainSetting -ErrorAction Stop)
+    } catch {
+        Add-ReadError 'alias' 'alias-domain' 'The Domains list' $_ $watch
+        return
+    }
+    $lines = @($domains | ForEach-Object { "IIsSmtpDomainSetting $($_.Name): RouteAction $($_.RouteAction)" })
+    $wanted = "SmtpSvc/1/Domain/$MailHost"
+    $mine = @($domains | Where-Object { [string]$_.Name -eq $wanted })
+    if ($mine.Count -eq 0) {
+        Add-Fact 'alias' 'alias-domain' 'fail' "$MailHost is not in the Domains list of $ThisNode" "Add $MailHost as an Alias domain (Domains > New > Domain > Alias), then restart the SMTP service." $lines $watch
+    } elseif ([string]$mine[0].RouteAction -eq '16') {
+        Add-Fact 'alias' 'alias-domain' 'pass' "$MailHost is an Alias domain on $ThisNode (RouteAction 16)" '' $lines $watch
+    } else {
+        Add-Fact 'alias' 'alias-domain' 'fail' "$MailHost is in the Domains list of $ThisNode, but as RouteAction $($mine[0].RouteAction), not an Alias (16)" "Delete the domain $MailHost and add it again as an Alias domain, then restart the SMTP service." $lines $watch
+    }
+}
+
+# ---------------------------------------------------------------------------
+# connection_control and relay: Access > Connection, and what it implies.
+# ---------------------------------------------------------------------------
+function Get-GrantedAddress([string]$Entry) {
+    return ($Entry -split ',')[0].Trim()
+}
+
+function Test-ConnectionList {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        $security = Get-WmiObject -Namespace $IisNamespace -Class IIsIPSecuritySetting -Filter "Name='SmtpSvc/1'" -ErrorAction Stop
+    } catch {
+        Add-ReadError 'connection_control' 'connection-list' 'Access > Connection' $_ $watch
+        Add-Fact 'relay' 'relay-connection-list' 'skip' "Access > Connection could not be read on $ThisNode, so it proves nothing about relaying" '' @() $watch
+        return
+    }
+    $grant = @($security.IPGrant | Where-Object { $_ -ne $null -and $_ -ne '' })
+    $deny = @($security.IPDeny | Where-Object { $_ -ne $null -and $_ -ne '' })
+    $domainGrant = @($security.DomainGrant | Where-Object { $_ -ne $null -and $_ -ne '' })
+    $onlyList = [string]$security.GrantByDefault -eq 'False'
+    $lines = @(
+        "IIsIPSecuritySetting SmtpSvc/1: GrantByDefault $($security.GrantByDefault)",
+        "IPGrant: $($grant -join '; ')", "IPDeny: $($deny -join '; ')", "DomainGrant: $($domainGrant -join '; ')"
+    )
+    $granted = @($grant | ForEach-Object { Get-GrantedAddress $_ })
+    $denied = @($deny | ForEach-Object { Get-GrantedAddress $_ })
+    $missing = @($ExchangeServers | Where-Object { -not ($granted -contains $_) })
+    $extra = @($granted | Where-Object { -not ($ExchangeServers -contains $_) })
+    $blockedExchange = @($ExchangeServers | Where-Object { $denied -contains $_ })
+    $exchange = $ExchangeServers -join ', '
+    if ($onlyList) {
+        if ($missing.Count -gt 0) {
+            $verdict = New-Verdict 'fail' "Access > Connection on $ThisNode allows only the list below, and it lacks the Exchange server(s) $($missing -join ', '): their mail is refused" "Add $($missing -join ', ') to Access > Connection on $ThisNode."
+        } elseif (-not $ConnectionControl) {
+            $verdict = New-Verdict 'warn' "Access > Connection on $ThisNode allows only the list below, though the plan has connection control off" 'Set connection_control = true in the plan if the restriction is intended.'
+        } elseif ($extra.Count -gt 0 -or $domainGrant.Count -gt 0) {
+            $others = @($extra) + @($domainGrant)
+            $verdict = New-Verdict 'warn' "Access > Connection on $ThisNode allows the Exchange servers and also $($others -join ', ')" "Remove what is not an Exchange server ($exchange), such as a workstation added for testing."
+        } else {
+            $verdict = New-Verdict 'pass' "Access > Connection on $ThisNode allows only the Exchange servers ($exchange)" ''
+        }
+    } elseif ($blockedExchange.Count -gt 0) {
+        $verdict = New-Verdict 'fail' "Access > Connection on $ThisNode denies the Exchange server(s) $($blockedExchange -join ', ')" "Remove $($blockedExchange -join ', ') from the denied list on $ThisNode."
+    } elseif ($ConnectionControl) {
+        $verdict = New-Verdict 'fail' "Access > Connection on $ThisNode allows every computer (all except the list below), though the plan has connection control on" "Choose 'Only the list below' and list only $exchange."
+    } else {
+        $verdict = New-Verdict 'pass' "Access > Connection on $ThisNode allows every computer except the list below, and no Exchange server is denied (connection control is off in the plan)" ''
+    }
+    Add-Fact 'connection_control' 'connection-list' $verdict.Status $verdict.Summary $verdict.Hint $lines $watch
+    if ($onlyList -and $missing.Count -eq 0 -and $extra.Count -eq 0 -and $domainGrant.Count -eq 0) {
+        Add-Fact 'relay' 'relay-connection-list' 'pass' "only the Exchange servers ($exchange) may connect to $ThisNode at all, so no other host can relay through it" '' $lines $watch
+    } else {
+        Add-Fact 'relay' 'relay-connection-list' 'skip' "Access > Connection on $ThisNode lets other hosts connect, so it does not prove that relaying is closed" 'Prove it from a host that is not an Exchange server: spmail-wizard check --step relay.' $lines $watch
+    }
+}
+
+function Test-RelaySettings($Setting) {
+    # The relay list is stored as bytes whose layout is not documented, so it is
+    # not decoded here; the operator confirms it in the console.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $size = @($Setting.RelayIpList).Count
+    $lines = @("RelayIpList: $size bytes (stored form not documented; not decoded)", "RelayForAuth: $($Setting.RelayForAuth)")
+    $exchange = $ExchangeServers -join ', '
+    Add-Fact 'relay' 'relay-settings' 'skip' "Access > Relay on $ThisNode is not read by the kit (authenticated relay: $($Setting.RelayForAuth)); confirm it lists only $exchange" "In IIS 6.0 Manager: Default SMTP Virtual Server > Properties > Access > Relay: 'Only the list below' with only $exchange." $lines $watch
+}
+
+# ---------------------------------------------------------------------------
+# Folders: where mail waits. Drop comes from IIS itself; Queue and Badmail
+# are read beside it, where IIS puts them by default.
+# ---------------------------------------------------------------------------
+function Get-FolderState([string]$Path) {
+    if (-not (Test-Path -LiteralPath $Path -PathType Container)) { return $null }
+    $files = @(Get-ChildItem -LiteralPath $Path -Force | Where-Object { -not $_.PSIsContainer })
+    $oldest = $null
+    foreach ($file in $files) { if ($oldest -eq $null -or $file.LastWriteTime -lt $oldest) { $oldest = $file.LastWriteTime } }
+    $minutes = 0
+    if ($oldest -ne $null) { $minutes = [int][Math]::Floor(((Get-Date) - $oldest).TotalMinutes) }
+    return @{ Count = $files.Count; OldestMinutes = $minutes; Line = "${Path}: $($files.Count) files, the oldest $minutes min old" }
+}
+
+function Test-Folders($Setting) {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $drop = [string]$Setting.DropDirectory
+    $state = $null
+    try { $state = Get-FolderState $drop } catch { Add-ReadError 'library_test' 'drop-folder' "The Drop folder $drop" $_ $watch; return }
+    if ($state -eq $null) {
+        Add-Fact 'library_test' 'drop-folder' 'fail' "the Drop folder that IIS names on $ThisNode ($drop) does not exist" 'Check DropDirectory of the Default SMTP Virtual Server; IIS cannot deliver without it.' @("DropDirectory: $drop") $watch
+        return
+    }
+    if ($state.Count -gt 0 -and $state.OldestMinutes -ge $OldMinutes) {
+        Add-Fact 'library_test' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (unknown aliases stay about a day).' @($state.Line) $watch
+    } else {
+        Add-Fact 'library_test' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' @($state.Line) $watch
+    }
+    Test-DropAcl $drop
+    $parent = Split-Path -Parent $drop
+    foreach ($pair in @(@('restart', 'queue-folder', 'Queue'), @('library_test', 'badmail-folder', 'Badmail'))) {
+        $folder = Join-Path $parent $pair[2]
+        $found = Get-FolderState $folder
+        if ($found -eq $null) {
+            Add-Fact $pair[0] $pair[1] 'skip' "no $($pair[2]) folder beside the Drop folder on $ThisNode ($folder)" "Look in the $($pair[2]) folder set for the virtual server." @() $watch
+        } elseif ($found.Count -eq 0) {
+            Add-Fact $pair[0] $pair[1] 'pass' "the $($pair[2]) folder of $ThisNode is empty" '' @($found.Line) $watch
+        } elseif ($pair[2] -eq 'Queue') {
+            Add-Fact $pair[0] $pair[1] 'warn' "$($found.Count) messages wait in the Queue folder of $ThisNode (the oldest $($found.OldestMinutes) min): mail for a domain this node does not take as its own" "Make $MailHost an Alias domain on $ThisNode and restart the SMTP service; queued messages move to Drop only after the restart." @($found.Line) $watch
+        } else {
+            Add-Fact $pair[0] $pair[1] 'warn' "$($found.Count) files lie in the Badmail folder of $ThisNode (the oldest $($found.OldestMinutes) min)" 'Read the .BDR/.BAD files there: they say why the service gave up on those messages.' @($found.Line) $watch
+        }
+    }
+}
+
+function Test-DropAcl([string]$Drop) {
+    # Which account the SharePoint timer service runs as is not read here; the
+    # rights are listed so the operator can find it.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try {
+        $acl = Get-Acl -LiteralPath $Drop -ErrorAction Stop
+        $lines = @($acl.Access | ForEach-Object { "$($_.AccessControlType) $($_.IdentityReference): $($_.FileSystemRights)" })
+    } catch {
+        $lines = @("the rights could not be read: $($_.Exception.Message)")
+    }
+    Add-Fact 'library_test' 'drop-folder-acl' 'skip' "the rights on the Drop folder of $ThisNode are listed, not judged: confirm that the SharePoint Timer service account has Modify" 'Without delete rights the timer job imports the same message again and again.' $lines $watch
+}
+
+# ---------------------------------------------------------------------------
+# The run.
+# ---------------------------------------------------------------------------
+if ($TimeoutSeconds -lt 1 -or $TimeoutSeconds -gt 300) { throw 'TimeoutSeconds takes 1 to 300.' }
+if (-not (Get-Command Get-WmiObject -ErrorAction SilentlyContinue)) {
+    throw 'Get-WmiObject is missing: run this script in Windows PowerShell (powershell.exe), not PowerShell 7.'
+}
+$Here = Split-Path -Parent $MyInvocation.MyCommand.Definition
+$OutFile = Join-Path $Here ('probe-node-sp01.contoso.local' + '-results-' + $StartedAt.ToString('yyyyMMdd-HHmmss', $Invariant) + '.json')
+Write-Host "Reading the SMTP settings of $ThisNode (read-only)"
+
+Test-Service
+$Setting = $null
+$watch = [System.Diagnostics.Stopwatch]::StartNew()
+try {
+    $Setting = Get-WmiObject -Namespace $IisNamespace -Class IIsSmtpServerSetting -Filter "Name='SmtpSvc/1'" -ErrorAction Stop
+} catch {
+    Add-ReadError 'fqdn' 'fqdn-setting' 'The SMTP virtual server settings' $_ $watch
+}
+if ($Setting -ne $null) {
+    Test-VirtualServer $Setting
+    Test-FqdnSetting $Setting
+    Test-RelaySettings $Setting
+    Test-Folders $Setting
+}
+Test-AliasDomain
+Test-ConnectionList
+
+$SelfTarget = @{ Label = $ThisNode; Kind = 'node'; Address = $ThisAddress }
+$Self = Invoke-Conversation $ThisAddress $SmtpPort $null '' -EhloOnly
+$SelfVerdict = Get-GreetingVerdict $SelfTarget $Self
+Add-Result 'restart' 'smtp-greeting' $ThisNode $SelfVerdict.Status $SelfVerdict.Summary $SelfVerdict.Hint $Self.Transcript $Self.DurationMs
+
+Write-Results $OutFile
+Write-Host "Results written to $OutFile"
+Write-Host "Bring that file back and run: spmail-wizard import <file> --session <name>"

@@ -1,0 +1,1 @@
+"""The probe kit and ``import``: proof recorded on the hosts that matter, brought back as evidence."""

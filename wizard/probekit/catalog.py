@@ -1,0 +1,94 @@
+"""What the probe kit reads: its check names per step, and what it leaves to the operator.
+
+The kit runs the wizard's own live checks from each Exchange server (same
+check names, same statuses for the same facts) and, on each node, reads
+settings that no network probe sees. Those readings get check names of
+their own, listed here, so that ``import`` accepts exactly these and the
+documents can say what each one is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.model import CHECK_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class KitCheck:
+    """A fact the kit reads on a node, under the step it proves."""
+
+    step: str
+    name: str
+    reads: str
+    """What the kit reads, in words."""
+
+
+NODE_CHECKS: tuple[KitCheck, ...] = (
+    KitCheck("restart", "service-start-type", "SMTPSVC start type (Win32_Service StartMode): Automatic"),
+    KitCheck("restart", "service-running", "SMTPSVC state (Win32_Service State): Running"),
+    KitCheck("restart", "virtual-server-autostart", "IIsSmtpServerSetting.ServerAutoStart: true"),
+    KitCheck("restart", "queue-folder", "files waiting in the Queue folder beside Drop"),
+    KitCheck("restart", "smtp-greeting", "the node's own SMTP greeting, asked from the node"),
+    KitCheck("fqdn", "fqdn-setting", "IIsSmtpServerSetting.FullyQualifiedDomainName = the mail host"),
+    KitCheck(
+        "alias", "alias-domain", "IIsSmtpDomainSetting SmtpSvc/1/Domain/<mail host> with RouteAction 16"
+    ),
+    KitCheck(
+        "connection_control",
+        "connection-list",
+        "IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny against the Exchange servers",
+    ),
+    KitCheck(
+        "relay",
+        "relay-connection-list",
+        "relaying is closed to other hosts when only the Exchange servers may connect",
+    ),
+    KitCheck("relay", "relay-settings", "RelayForAuth and the size of RelayIpList (shown, not judged)"),
+    KitCheck(
+        "library_test", "drop-folder", "the Drop folder IIS names (DropDirectory): files and the oldest"
+    ),
+    KitCheck("library_test", "drop-folder-acl", "the Drop folder's rights (listed, not judged)"),
+    KitCheck("library_test", "badmail-folder", "files in the Badmail folder beside Drop"),
+)
+"""Facts read on each node, in the order the node script reports them."""
+
+EXCHANGE_CHECKS: tuple[KitCheck, ...] = (
+    KitCheck("dns", "dns-a-record", "the mail host's A record as this Exchange server resolves it"),
+    KitCheck("mode", "smtp-greeting", "a 220 greeting from every node and the VIP"),
+    KitCheck("nlb", "nlb-distribution", "connections through the VIP reach every node (NLB only)"),
+    KitCheck(
+        "connector", "connector-settings", "the Send Connector for the mail host (Exchange Management Shell)"
+    ),
+    KitCheck(
+        "relay", "relay-refused", "RCPT to an outside domain (an Exchange server may relay: not judged)"
+    ),
+    KitCheck("connection_control", "connection-control", "every node accepts this Exchange server"),
+    KitCheck("fqdn", "fqdn-greeting", "greeting and EHLO name of every node"),
+    KitCheck("alias", "alias-accepted", "RCPT to an address at the mail host, on every node and the VIP"),
+    KitCheck("restart", "smtp-greeting", "every node and the VIP answer"),
+    KitCheck(
+        "library_test",
+        "library-delivery",
+        "with -SendTest: one message with an attachment to the test recipient",
+    ),
+)
+"""Checks run from each Exchange server, named as ``spmail-wizard check`` names them."""
+
+MANUAL = (
+    "Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded",
+    "which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder",
+    "Queue and Badmail when the virtual server keeps them somewhere other than beside Drop",
+    "Central Administration's incoming e-mail settings and the timer job",
+)
+"""What the kit does not read, because the sources do not confirm how; the node script says so."""
+
+KIT_CHECK_NAMES = frozenset(check.name for check in NODE_CHECKS) - set(CHECK_TYPES)
+"""Check names only the kit produces."""
+
+
+def known(step: str, check: str) -> bool:
+    """Whether a step and check name pair can come from ``check`` or from the kit."""
+    if any(item.step == step and item.name == check for item in NODE_CHECKS + EXCHANGE_CHECKS):
+        return True
+    return check in CHECK_TYPES

@@ -1,0 +1,168 @@
+"""The probe kit: one read-only PowerShell script per vantage host, each writing a results file for ``import``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from wizard.checks import nlbcheck, smtpchecks
+from wizard.plan import Plan
+from wizard.probekit import catalog
+from wizard.probekit.dialogue import KitCommand, closing, kit_dialogue
+from wizard.runbook.environments import render
+from wizard.runbook.scripts import farm_line
+from wizard.store import write_text_atomic
+
+MAX_TRANSCRIPT_LINES = 200
+"""Lines of a conversation kept per result, as ``import`` accepts them."""
+MAX_LINE_WIDTH = 200
+"""Characters kept per transcript line."""
+OLD_MINUTES = 10
+"""A file this old in Drop means the timer job (every minute) is not taking it."""
+# Windows PowerShell 5.1 reads a .ps1 without a byte order mark in the ANSI
+# code page; with the mark every version reads UTF-8.
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class KitHost:
+    """One host the kit runs on."""
+
+    kind: str
+    """``exchange`` or ``node``."""
+    stem: str
+    """File name without ``.ps1``; also the start of its results file's name."""
+    title: str
+    run_on: str
+    address: str
+    node_name: str = ""
+    notes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    manual: tuple[str, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        """The script's file name."""
+        return f"{self.stem}.ps1"
+
+
+@dataclass(frozen=True, slots=True)
+class KitValues:
+    """Constants the scripts share with the Python checks."""
+
+    alias_probe: str
+    relay_probe: str
+    sender: str
+    outside_domain: str
+    iis_banner: str
+    dialogue: tuple[KitCommand, ...]
+    closing: tuple[str, ...]
+    min_per_node: int = nlbcheck.MIN_PER_NODE
+    max_per_node: int = nlbcheck.MAX_PER_NODE
+    max_lines: int = MAX_TRANSCRIPT_LINES
+    max_width: int = MAX_LINE_WIDTH
+    old_minutes: int = OLD_MINUTES
+
+
+def _describe(checks: tuple[catalog.KitCheck, ...], plan: Plan) -> tuple[str, ...]:
+    return tuple(
+        f"{check.step} / {check.name}: {check.reads}"
+        for check in checks
+        if plan.mode == "nlb" or check.step != "nlb"
+    )
+
+
+def _exchange_notes(plan: Plan) -> tuple[str, ...]:
+    notes = []
+    if plan.exchange_version == "2007":
+        notes.append(
+            "Exchange 2007 servers may have only PowerShell 1.0, which cannot run this script; "
+            "install Windows PowerShell 2.0 (Windows Management Framework) or run the kit on another "
+            "Exchange server of the plan."
+        )
+    return tuple(notes)
+
+
+def _node_notes(plan: Plan) -> tuple[str, ...]:
+    notes = []
+    if plan.windows_version == "2025":
+        notes.append(
+            "Windows Server 2025 has no SMTP Server feature: on such a host this script finds no SMTP service."
+        )
+    if plan.windows_version == "2003":
+        notes.append(
+            "Windows Server 2003 has no PowerShell by default; install Windows PowerShell 2.0 to run this script."
+        )
+    return tuple(notes)
+
+
+def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
+    """Every Exchange server, then every node, in plan order."""
+    hosts = [
+        KitHost(
+            kind="exchange",
+            stem=f"probe-exchange-{index}",
+            title=f"Exchange server {address}",
+            run_on=f"the Exchange server {address}, in Windows PowerShell or the Exchange Management Shell",
+            address=address,
+            notes=_exchange_notes(plan),
+            checks=_describe(catalog.EXCHANGE_CHECKS, plan),
+        )
+        for index, address in enumerate(plan.exchange_servers, start=1)
+    ]
+    hosts += [
+        KitHost(
+            kind="node",
+            stem=f"probe-node-{node.name}",
+            title=f"SMTP node {node.name}",
+            run_on=f"{node.name} ({node.address}), in Windows PowerShell as an administrator",
+            address=node.address,
+            node_name=node.name,
+            notes=_node_notes(plan),
+            checks=_describe(catalog.NODE_CHECKS, plan),
+            manual=catalog.MANUAL,
+        )
+        for node in plan.nodes
+    ]
+    return tuple(hosts)
+
+
+def kit_values(plan: Plan) -> KitValues:
+    """The constants every script of the plan's kit carries."""
+    return KitValues(
+        alias_probe=smtpchecks.alias_probe(plan),
+        relay_probe=smtpchecks.relay_probe(),
+        sender=f"{smtpchecks.PROBE_LOCAL_PART}@{plan.zone}",
+        outside_domain=smtpchecks.OUTSIDE_DOMAIN,
+        iis_banner=smtpchecks.IIS_BANNER,
+        dialogue=kit_dialogue(),
+        closing=closing(),
+    )
+
+
+def render_kit(plan: Plan, *, generated_at: datetime) -> dict[str, str]:
+    """Every script of the kit, by file name."""
+    values = kit_values(plan)
+    return {
+        host.file_name: render(
+            "ps1",
+            f"probe/{host.kind}.ps1.j2",
+            plan=plan,
+            host=host,
+            kit=values,
+            farm=farm_line(plan),
+            generated_at=generated_at,
+        )
+        for host in kit_hosts(plan)
+    }
+
+
+def write_kit(scripts: dict[str, str], folder: Path) -> list[Path]:
+    """Write the scripts into ``folder`` (CRLF, with a byte order mark) and return their paths."""
+    written = []
+    for name, text in scripts.items():
+        path = folder / name
+        write_text_atomic(path, _BOM + text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        written.append(path)
+    return written
