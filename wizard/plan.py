@@ -16,6 +16,8 @@ from wizard.planfile import locate_key
 
 PLAN_SCHEMA = 1
 MAX_NLB_NODES = 32
+MAX_DNS_SERVERS = 16
+"""Most DNS servers a plan may list: the ones Exchange uses, all asked at once within one timeout."""
 Mode = Literal["single", "nlb"]
 ProductVersion = Literal["2007", "2010", "2013", "2016", "2019", "se"]
 WindowsVersion = Literal["2003", "2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025"]
@@ -249,6 +251,13 @@ def _cross_problems(plan: Plan) -> list[Problem]:
             problems.append(
                 Problem(f"nodes[{index}].address", f"{node.address} is the VIP; give the node's own address")
             )
+    if len(plan.dns_servers) > MAX_DNS_SERVERS:
+        problems.append(
+            Problem(
+                "dns_servers",
+                f"lists {len(plan.dns_servers)} servers; list at most {MAX_DNS_SERVERS}, the ones Exchange uses",
+            )
+        )
     if len(set(plan.exchange_servers)) != len(plan.exchange_servers):
         problems.append(Problem("exchange_servers", "lists the same address twice"))
     if plan.test_recipient and not plan.test_recipient.endswith("@" + plan.mail_host):

@@ -1,120 +1,23 @@
-"""Live checks: the registry of check types and :func:`run_checks`, which runs a sweep of them at once."""
+"""Live checks: the registry of check types and :func:`run_checks`, which runs a sweep of them at once.
+
+The names here are loaded on first use, so that :mod:`wizard.checks.dialogue`
+(the written SMTP dialogue, plain data) can be imported without the network
+code of the checks.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from wizard.checks import delivery, dnscheck, manual, nlbcheck, outgoing, smtpchecks
-from wizard.checks.base import Sweep, Target, Verdict, run_guarded, vip_target
-from wizard.model import CHECK_TYPES, Step
-from wizard.plan import Plan
-from wizard.results import CheckResult, Status
+if TYPE_CHECKING:
+    from wizard.checks.runner import CHECKS, CheckType, run_checks
 
 __all__ = ["CHECKS", "CheckType", "run_checks"]
 
 
-@dataclass(frozen=True, slots=True)
-class CheckType:
-    """How one check type picks its targets, judges each, and how long it may take at most."""
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from wizard.checks import runner
 
-    name: str
-    targets: Callable[[Plan], list[Target]]
-    run: Callable[[Sweep, Target], Awaitable[Verdict]]
-    rounds: float = 4
-    """Safety budget in multiples of the timeout, past which the runner calls the check stuck."""
-    follows_pickup: bool = False
-    """Whether the check may also wait for the pickup limit."""
-
-
-CHECKS: dict[str, CheckType] = {
-    check.name: check
-    for check in (
-        CheckType("smtp-greeting", smtpchecks.greeting_targets, smtpchecks.run_greeting),
-        CheckType("dns-a-record", dnscheck.targets, dnscheck.run, rounds=6),
-        CheckType("nlb-distribution", nlbcheck.targets, nlbcheck.run, rounds=2 + nlbcheck.MAX_PER_NODE * 2),
-        CheckType("connector-send-test", delivery.targets, delivery.run_connector, follows_pickup=True),
-        CheckType("relay-refused", smtpchecks.connection_targets, smtpchecks.run_relay),
-        CheckType("connection-control", smtpchecks.connection_targets, smtpchecks.run_connection_control),
-        CheckType("fqdn-greeting", smtpchecks.connection_targets, smtpchecks.run_fqdn),
-        CheckType("alias-accepted", smtpchecks.greeting_targets, smtpchecks.run_alias),
-        CheckType("central-admin-manual", manual.targets, manual.run_central_admin),
-        CheckType("library-delivery", delivery.targets, delivery.run_library, follows_pickup=True),
-        CheckType("outgoing-smtp", outgoing.targets, outgoing.run_outgoing, rounds=6),
-    )
-}
-assert set(CHECKS) == set(CHECK_TYPES), "every check type in the model needs an implementation"
-
-
-async def _unknown(name: str) -> Verdict:
-    return Verdict(
-        Status.ERROR,
-        f"unknown check type {name!r}",
-        "The checklist names a check this version does not have.",
-    )
-
-
-async def run_checks(
-    plan: Plan,
-    steps: Sequence[Step],
-    *,
-    timeout: float = 5.0,
-    send_test: bool = False,
-    exchange_port: int = 25,
-    outgoing_port: int = 25,
-    pickup_limit: float = 120.0,
-    on_start: Callable[[str, str, str], None] | None = None,
-    on_result: Callable[[CheckResult], None] | None = None,
-) -> list[CheckResult]:
-    """Run every check of the given steps at once and return the results in a stable order.
-
-    Order: step order, then check order within the step, then target order
-    (nodes as in the plan, then the mail host). Probes that several checks
-    share run once. Network faults become results; an unexpected exception
-    inside a check becomes an ``error`` result for that check alone.
-
-    Args:
-        plan: the farm.
-        steps: the steps to check (any of the plan's mode).
-        timeout: seconds for each conversation or DNS question.
-        send_test: allow real test messages (library_test, connector).
-        exchange_port: SMTP port of the Exchange server for the connector test.
-        outgoing_port: SMTP port of the outgoing server named in the plan.
-        pickup_limit: how long a test message is followed through the Drop folder.
-        on_start: called with (step id, check, target) as each check begins.
-        on_result: called with each result as soon as it is known.
-    """
-    sweep = Sweep(
-        plan,
-        timeout=timeout,
-        send_test=send_test,
-        exchange_port=exchange_port,
-        outgoing_port=outgoing_port,
-        pickup_limit=pickup_limit,
-    )
-    jobs: list[tuple[str, str, Target, CheckType | None]] = []
-    for step in steps:
-        for name in step.checks:
-            check = CHECKS.get(name)
-            found = check.targets(plan) if check else [vip_target(plan)]
-            jobs.extend((step.id, name, target, check) for target in found)
-
-    async def one(step_id: str, name: str, target: Target, check: CheckType | None) -> CheckResult:
-        if on_start is not None:
-            on_start(step_id, name, target.label)
-        body: Awaitable[Verdict]
-        if check is None:
-            body, budget = _unknown(name), timeout
-        else:
-            budget = timeout * check.rounds + (pickup_limit if check.follows_pickup else 0)
-            body = check.run(sweep, target)
-        result = await run_guarded(step_id, name, target, body, budget)
-        if on_result is not None:
-            on_result(result)
-        return result
-
-    try:
-        return list(await asyncio.gather(*(one(*job) for job in jobs)))
-    finally:
-        await sweep.close()
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

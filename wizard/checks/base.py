@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,9 +14,19 @@ from wizard.results import CheckResult, Status
 
 log = logging.getLogger(__name__)
 
-MAX_IN_FLIGHT = 64
-"""Connections and queries a sweep keeps open at once: a full NLB cluster (32 hosts), its VIP and the
-DNS servers fit in one round, so even a silent farm costs one timeout."""
+MAX_IN_FLIGHT = 160
+"""Connections and queries a sweep keeps open at once. The largest plan fits in one round: 32 nodes and
+the VIP (33 conversations), the NLB probes through the VIP (32), two questions to each of at most 16
+DNS servers, one per node name (32) and the outgoing server; so even a silent farm costs one timeout."""
+DEADLINE_MARGIN = 0.5
+"""Seconds past the sweep's deadline after which a check is cut off as stuck (closing sockets, a slow
+machine); no probe waits on the network past the deadline itself."""
+TRANSCRIPT_LINES = 200
+"""Most transcript lines kept per result; the rest are counted in a marker line."""
+TRANSCRIPT_BYTES = 16 * 1024
+"""Most transcript bytes (UTF-8) kept per result, so no server can swell a saved session."""
+LINE_WIDTH = 300
+"""Longest transcript line kept; the rest of a line is counted, not kept."""
 
 TargetKind = Literal["node", "vip", "dns", "host"]
 
@@ -77,7 +87,31 @@ class Sweep:
     """How long a sent test message is followed through the Drop folder."""
     limiter: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
     """Bounds the connections and queries in flight."""
+    deadline: float = 0.0
+    """When every network probe of the sweep must have ended (event-loop time): one timeout from the start,
+    for every target at once. Set when the sweep is made."""
     _shared: dict[tuple[str, ...], asyncio.Task[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.deadline:
+            self.deadline = _clock() + self.timeout
+
+    def remaining(self) -> float:
+        """Seconds left before the sweep's deadline (never below zero)."""
+        return max(0.0, self.deadline - _clock())
+
+    def late(self) -> str:
+        """Why a probe that only now got its turn is not started, or ``""`` when there is time for it.
+
+        Only a plan larger than one round of :data:`MAX_IN_FLIGHT` probes can make a probe wait so long;
+        it is then reported as not probed, never as a server that did not answer.
+        """
+        if self.remaining() > min(0.05, self.timeout / 4):
+            return ""
+        return (
+            f"not probed: the sweep's {seconds(self.timeout)} ran out while {MAX_IN_FLIGHT} other "
+            "probes held every connection slot"
+        )
 
     def shared(self, key: tuple[str, ...], factory: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
         """The task for ``key``, started by ``factory`` on first use."""
@@ -107,6 +141,38 @@ class Sweep:
         if self.plan.mode == "nlb":
             return f"the VIP {self.vip_address}"
         return f"{self.plan.nodes[0].name} ({self.vip_address})"
+
+
+def _clock() -> float:
+    """Event-loop time when a loop runs (what ``asyncio.timeout_at`` reads), else the same monotonic clock."""
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return time.monotonic()
+
+
+def bounded(lines: Iterable[str]) -> tuple[str, ...]:
+    """A transcript cut to :data:`TRANSCRIPT_LINES` lines and :data:`TRANSCRIPT_BYTES` bytes.
+
+    What is cut is counted in a last line (``-- 4,812 more lines (97,110 bytes) cut``), so the
+    evidence says it is incomplete.
+    """
+    kept: list[str] = []
+    size = 0
+    cut_lines = cut_bytes = 0
+    for line in lines:
+        if len(line) > LINE_WIDTH:
+            line = f"{line[:LINE_WIDTH]}... ({len(line):,} chars)"
+        width = len(line.encode("utf-8", "replace")) + 1
+        if cut_lines or len(kept) >= TRANSCRIPT_LINES - 1 or size + width > TRANSCRIPT_BYTES - 100:
+            cut_lines += 1
+            cut_bytes += width
+            continue
+        kept.append(line)
+        size += width
+    if cut_lines:
+        kept.append(f"-- {cut_lines:,} more line{'s' if cut_lines != 1 else ''} ({cut_bytes:,} bytes) cut")
+    return tuple(kept)
 
 
 def node_targets(plan: Plan) -> list[Target]:
@@ -166,5 +232,5 @@ async def run_guarded(
         summary=found.summary,
         hint=found.hint,
         duration_ms=elapsed_ms,
-        transcript=found.transcript,
+        transcript=bounded(found.transcript),
     )

@@ -9,8 +9,10 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
+from wizard.checks.dialogue import SEND_TEST
 from wizard.checks.dropfolder import DropWatch, find_message, readable_folders
-from wizard.checks.smtpprobe import Conversation, converse, probe_name
+from wizard.checks.smtpchecks import first_exchange, probe_kit_hint, probe_values
+from wizard.checks.smtpprobe import Conversation, converse
 from wizard.plan import Plan
 from wizard.results import Status
 
@@ -111,10 +113,13 @@ async def _send_and_follow(
         sent = await converse(
             address,
             port,
-            timeout=sweep.timeout,
-            helo=probe_name(),
-            mail_from=f"{SENDER_LOCAL_PART}@{plan.zone}",
-            recipients=(plan.test_recipient,),
+            deadline=sweep.deadline,
+            moves=SEND_TEST,
+            values={
+                **probe_values(plan),
+                "sender": f"{SENDER_LOCAL_PART}@{plan.zone}",
+                "recipient": plan.test_recipient,
+            },
             message=payload,
         )
     sent_at = time.monotonic()
@@ -138,11 +143,23 @@ def _refusal(
     sweep: Sweep, sent: Conversation, route: str, local_route: bool
 ) -> tuple[Status, str, str] | None:
     plan = sweep.plan
+    turned_away = sent.blocked()
+    if local_route and plan.connection_control and turned_away:
+        # Expected with connection control on: only an Exchange server may connect, so only a test
+        # sent from there proves the step; rerunning from here would end the same way.
+        return (
+            Status.SKIP,
+            f"{route} turned this machine away ({turned_away}), as connection control should; "
+            "no test message was sent from here",
+            probe_kit_hint(plan, send_test=True),
+        )
     if sent.fault is not None:
         return (
             Status.FAIL,
             f"{route}: the message was not sent; {sent.fault} (at {sent.stage})",
-            "Run the check without --send-test first; it shows which step fails.",
+            "Run the check without --send-test first; it shows which step fails."
+            if not plan.connection_control
+            else f"Send the test from {first_exchange(plan)} with the probe kit, or from Outlook.",
         )
     if not sent.greeted:
         shown = sent.greeting.first if sent.greeting else "no greeting"
@@ -151,7 +168,7 @@ def _refusal(
             f"{route} turned the session away ({shown})",
             "Send the test from a host that may connect (an Exchange server) or from Outlook.",
         )
-    rcpt = sent.rcpts.get(plan.test_recipient or "")
+    rcpt = sent.replies.get("rcpt-test")
     if sent.mail is not None and not sent.mail.ok:
         return Status.FAIL, f"{route} refused the sender ({sent.mail.first})", ""
     if rcpt is None or not rcpt.ok:

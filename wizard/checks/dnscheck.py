@@ -39,7 +39,11 @@ def _servers(label: str) -> list[DnsServer]:
 def _ask(sweep: Sweep, label: str, name: str, rdtype: str) -> asyncio.Task[Answer | None]:
     async def question() -> Answer | None:
         async with sweep.limiter:
-            return await ask_first(_servers(label), name, rdtype, timeout=sweep.timeout)
+            late = sweep.late()
+            servers = _servers(label)
+            if late and servers:
+                return Answer(servers[0], name, rdtype, "error", detail=late, lines=(late,))
+            return await ask_first(servers, name, rdtype, deadline=sweep.deadline)
 
     return sweep.shared(("dns", label, name, rdtype), question)
 
@@ -121,6 +125,8 @@ async def _judge_server(sweep: Sweep, label: str) -> Verdict:
         ),
     }
     summary, hint = failures[answer.outcome]
+    if answer.outcome == "error" and answer.detail.startswith("not probed"):
+        summary, hint = f"{where}: {answer.detail}", "Run the check again for fewer steps at once."
     status = Status.ERROR if answer.outcome == "error" else Status.FAIL
     if wanted and answer.outcome in ("nxdomain", "nodata"):
         summary += f"; it should point at {_expected(sweep)}"

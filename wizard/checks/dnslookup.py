@@ -164,11 +164,17 @@ async def ask(server: DnsServer, name: str, rdtype: str, *, timeout: float) -> A
     return Answer(server, name, rdtype, "ok", values=tuple(values), chain=tuple(chain), lines=shown)
 
 
-async def ask_first(servers: list[DnsServer], name: str, rdtype: str, *, timeout: float) -> Answer | None:
-    """Ask the servers in turn until one answers (not a timeout); None when there are none."""
+async def ask_first(servers: list[DnsServer], name: str, rdtype: str, *, deadline: float) -> Answer | None:
+    """Ask the servers in turn until one answers (not a timeout), all by ``deadline`` (event-loop time).
+
+    Each server gets an equal share of the time left, as a resolver with a
+    total lifetime would give it; None when there are no servers.
+    """
+    loop = asyncio.get_running_loop()
     last: Answer | None = None
-    for server in servers:
-        last = await ask(server, name, rdtype, timeout=timeout)
+    for index, server in enumerate(servers):
+        share = (deadline - loop.time()) / (len(servers) - index)
+        last = await ask(server, name, rdtype, timeout=max(0.01, share))
         if last.outcome != "timeout":
             return last
     return last

@@ -7,8 +7,9 @@ import re
 from collections import Counter
 
 from wizard.checks.base import Sweep, Target, Verdict, verdict, vip_target
-from wizard.checks.smtpchecks import blocked_skip, conversation, fault_verdict
-from wizard.checks.smtpprobe import Conversation, converse, probe_name
+from wizard.checks.dialogue import IDENTIFY
+from wizard.checks.smtpchecks import blocked_skip, conversation, fault_verdict, probe_values
+from wizard.checks.smtpprobe import Conversation, converse, not_started
 from wizard.plan import Plan
 from wizard.results import Status
 
@@ -40,14 +41,22 @@ def fingerprint(found: Conversation) -> tuple[str, ...]:
 
 
 async def _through_vip(sweep: Sweep) -> Conversation:
+    port = sweep.plan.smtp_port
     async with sweep.limiter:
+        late = sweep.late()
+        if late:
+            return not_started(sweep.vip_address, port, late)
         return await converse(
-            sweep.vip_address, sweep.plan.smtp_port, timeout=sweep.timeout, helo=probe_name()
+            sweep.vip_address,
+            port,
+            deadline=sweep.deadline,
+            moves=IDENTIFY,
+            values=probe_values(sweep.plan),
         )
 
 
 async def run(sweep: Sweep, target: Target) -> Verdict:
-    """Open enough connections through the VIP to see every node answer."""
+    """Open enough connections through the VIP to see every node answer, all before the sweep's deadline."""
     plan = sweep.plan
     if plan.mode != "nlb":
         return verdict(Status.SKIP, "single-server mode has no load balancing to check")
@@ -58,6 +67,14 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
         return skip
     if not first.greeted:
         return fault_verdict(sweep, target, first)
+    if first.fault is not None:
+        # It greeted, then stalled or broke off: every probe through the VIP would do the same.
+        return verdict(
+            Status.FAIL,
+            f"{plan.mail_host} through {sweep.vip_label()} greeted, then {first.fault} (at {first.stage})",
+            "A node behind the VIP hangs or drops sessions after the greeting; check each node's SMTP service and event log.",
+            first.transcript,
+        )
     direct = [await task for task in node_tasks]
     prints: dict[tuple[str, ...], list[str]] = {}
     for node, found in zip(plan.nodes, direct, strict=True):
@@ -68,7 +85,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
     wanted_rounds = MIN_PER_NODE
     count = len(plan.nodes)
     rounds = 0
-    while rounds < wanted_rounds:
+    while rounds < wanted_rounds and not sweep.late():
         batch = await asyncio.gather(*(_through_vip(sweep) for _ in range(count)))
         rounds += 1
         for found in batch:
@@ -79,6 +96,14 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
         unseen = [fp for fp in prints if fp not in seen]
         if rounds == wanted_rounds and unseen and wanted_rounds < MAX_PER_NODE:
             wanted_rounds += 1
+    if not rounds:
+        return verdict(
+            Status.ERROR,
+            f"no connection through {sweep.vip_label()} could be made before the sweep's deadline: "
+            "the nodes took the whole timeout to answer",
+            "Run the check again with a longer --timeout.",
+            first.transcript,
+        )
     return _judge(sweep, direct, prints, seen, failures, rounds * count)
 
 

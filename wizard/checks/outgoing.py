@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.dialogue import IDENTIFY
 from wizard.checks.dnslookup import DnsServer, ask_first, system_servers
-from wizard.checks.smtpprobe import converse, probe_name
+from wizard.checks.smtpchecks import probe_values
+from wizard.checks.smtpprobe import converse
 from wizard.plan import Plan
 from wizard.results import Status
 
@@ -48,7 +50,7 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
     if not _is_address(server):
         servers = [DnsServer.parse(text) for text in plan.dns_servers] or system_servers()
         async with sweep.limiter:
-            answer = await ask_first(servers, server, "A", timeout=sweep.timeout)
+            answer = await ask_first(servers, server, "A", deadline=sweep.deadline)
         if answer is None or answer.outcome != "ok":
             said = answer.describe() if answer else "no resolver"
             return verdict(
@@ -60,7 +62,13 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
         address = answer.values[0]
         lines.extend(answer.lines)
     async with sweep.limiter:
-        found = await converse(address, sweep.outgoing_port, timeout=sweep.timeout, helo=probe_name())
+        found = await converse(
+            address,
+            sweep.outgoing_port,
+            deadline=sweep.deadline,
+            moves=IDENTIFY,
+            values=probe_values(plan),
+        )
     lines.extend(found.transcript)
     label = (
         f"{server} ({address}:{sweep.outgoing_port})"

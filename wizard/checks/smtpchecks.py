@@ -5,47 +5,57 @@ from __future__ import annotations
 import asyncio
 import re
 
+from wizard.checks import dialogue
 from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
-from wizard.checks.smtpprobe import Conversation, Fault, converse, probe_name
+from wizard.checks.dialogue import OUTSIDE_DOMAIN, PROBE, reply_class
+from wizard.checks.smtpprobe import Conversation, Fault, converse, not_started, probe_name
 from wizard.plan import Plan
 from wizard.results import Status
 
-PROBE_LOCAL_PART = "spmail-wizard-probe"
-"""Local part of every probe address; IIS accepts any local part of a domain it serves."""
-OUTSIDE_DOMAIN = "example.com"
-"""A domain reserved for documentation (RFC 2606): relaying to it proves nothing leaves."""
 _READY_AT = re.compile(r"\s+ready at\b.*$", re.IGNORECASE)
 """The clock part of an IIS greeting, left out of summaries."""
 IIS_BANNER = "Microsoft ESMTP MAIL Service"
 """Text of the stock IIS greeting; its absence means an unknown or customised server, not a fault."""
 
 
-def alias_probe(plan: Plan) -> str:
-    """The address at the mail host that the alias check asks for."""
-    return f"{PROBE_LOCAL_PART}@{plan.mail_host}"
-
-
-def relay_probe() -> str:
-    """The outside address that the relay check asks for."""
-    return f"{PROBE_LOCAL_PART}@{OUTSIDE_DOMAIN}"
+def probe_values(plan: Plan) -> dict[str, str]:
+    """The values the probe dialogue's commands are filled with, for this plan."""
+    return dialogue.probe_values(helo=probe_name(), zone=plan.zone, mail_host=plan.mail_host)
 
 
 def conversation(sweep: Sweep, address: str) -> asyncio.Task[Conversation]:
-    """The sweep's one read-only conversation with ``address`` (greeting, EHLO, MAIL, two RCPTs, RSET)."""
+    """The sweep's one read-only conversation with ``address``, along :data:`dialogue.PROBE`.
+
+    Every check of the target reads this one conversation, so a sweep opens one
+    connection per target (plus the NLB probes through the VIP).
+    """
     plan = sweep.plan
 
     async def talk() -> Conversation:
         async with sweep.limiter:
+            late = sweep.late()
+            if late:
+                return not_started(address, plan.smtp_port, late)
             return await converse(
-                address,
-                plan.smtp_port,
-                timeout=sweep.timeout,
-                helo=probe_name(),
-                mail_from=f"{PROBE_LOCAL_PART}@{plan.zone}",
-                recipients=(alias_probe(plan), relay_probe()),
+                address, plan.smtp_port, deadline=sweep.deadline, moves=PROBE, values=probe_values(plan)
             )
 
     return sweep.shared(("smtp", address, str(plan.smtp_port)), talk)
+
+
+def first_exchange(plan: Plan) -> str:
+    """The Exchange server the probe kit is run on, when this machine cannot prove a step."""
+    return plan.exchange_servers[0]
+
+
+def probe_kit_hint(plan: Plan, *, send_test: bool = False) -> str:
+    """What proves a step instead, when this machine is turned away: the probe kit run on Exchange."""
+    switch = " with -SendTest" if send_test else ""
+    return (
+        f"Run the probe kit on {first_exchange(plan)} and import its results: "
+        f"`spmail-wizard export PLAN --format probe -o DIR`, run the script for that server there{switch}, "
+        "then `spmail-wizard import RESULTS.json --session NAME`."
+    )
 
 
 def where(sweep: Sweep, target: Target) -> str:
@@ -63,6 +73,7 @@ FAULT_HINTS = {
     Fault.CLOSED: "The service drops sessions at once; check Access > Connection on the node and its event log.",
     Fault.GARBAGE: "Another program answers on port {port}; check what listens there (netstat -ano).",
     Fault.TOO_LONG: "Whatever answers on port {port} is not a working SMTP server; check what listens there.",
+    Fault.NOT_STARTED: "Run the check again for fewer steps at once, or with a longer --timeout.",
 }
 
 
@@ -71,9 +82,13 @@ def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
     port = sweep.plan.smtp_port
     lines = found.transcript
     if found.fault is not None:
-        status = Status.FAIL
         hint = FAULT_HINTS[found.fault.kind].format(port=port)
-        return verdict(status, f"{where(sweep, target)} {found.fault}", hint, lines)
+        if found.fault.kind == Fault.NOT_STARTED:
+            return verdict(Status.ERROR, f"{where(sweep, target)} {found.fault}", hint, lines)
+        if found.fault.kind == Fault.REFUSED:
+            # Nothing listens: with connection control off in the plan, that is a node down, not a policy.
+            return verdict(Status.FAIL, f"{where(sweep, target)} is down: {found.fault}", hint, lines)
+        return verdict(Status.FAIL, f"{where(sweep, target)} {found.fault}", hint, lines)
     assert found.greeting is not None
     if found.greeting.code == 421:
         return verdict(
@@ -97,8 +112,9 @@ def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict |
         return None
     return verdict(
         Status.SKIP,
-        f"{where(sweep, target)} turned this machine away ({reason}), probably connection control; not checked from here",
-        "Run `spmail-wizard check` from a host on the connection list (an Exchange server), or add this machine to Access > Connection for the test and remove it afterwards.",
+        f"{where(sweep, target)} turned this machine away ({reason}), as connection control should; "
+        "not checked from here",
+        probe_kit_hint(sweep.plan),
         found.transcript,
     )
 
@@ -132,7 +148,7 @@ async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
     )
     return verdict(
         Status.PASS,
-        f"{where(sweep, target)} greets with 220 in {found.duration_ms} ms{note}: {_READY_AT.sub('', found.greeting.text)[:100]}",
+        f"{where(sweep, target)} greets with 220 in {found.greeting.elapsed_ms} ms{note}: {_READY_AT.sub('', found.greeting.text)[:100]}",
         "",
         found.transcript,
     )
@@ -166,8 +182,9 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     )
     node = target.label.split(".")[0]
     return verdict(
-        Status.FAIL,
-        f"{where(sweep, target)} {shown}, not {host}",
+        Status.WARN,
+        f"{where(sweep, target)} {shown}, not {host}; the FQDN is recommended, not required, so mail "
+        "still flows",
         f"On {node}, set Delivery > Advanced > Fully-qualified domain name to {host}, then restart the SMTP service.",
         found.transcript,
     )
@@ -204,16 +221,16 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
     found, instead = await usable(sweep, target)
     if instead is not None:
         return instead
-    probe = alias_probe(sweep.plan)
-    reply = found.rcpts.get(probe)
+    reply = found.replies.get(dialogue.RCPT_ALIAS.name)
     if reply is None:
         return _rcpt_blocked_verdict(sweep, target, found) or verdict(
             Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
         )
     host = sweep.plan.mail_host
     node = target.label.split(".")[0] if target.kind == "node" else "every node"
-    if reply.ok:
-        outside = found.rcpts.get(relay_probe())
+    status = Status(dialogue.RCPT_ALIAS.rule(reply_class(reply.code)).status)
+    if status == Status.PASS:
+        outside = found.replies.get(dialogue.RCPT_OUTSIDE.name)
         if outside is not None and outside.ok and found.source_address not in sweep.plan.exchange_servers:
             return verdict(
                 Status.WARN,
@@ -229,10 +246,12 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
         )
     if reply.code == 550 and "5.7.1" in reply.text:
         summary = f"{where(sweep, target)} refused mail for {host} ({reply.first}): alias domain missing, or the service was not restarted"
+    elif reply.code < 500:
+        summary = f"{where(sweep, target)} deferred mail for {host} ({reply.first}) instead of accepting it"
     else:
         summary = f"{where(sweep, target)} refused mail for {host} ({reply.first})"
     return verdict(
-        Status.FAIL,
+        status,
         summary,
         f"Add {host} as an Alias domain on {node} (Domains > New > Domain > Alias), then restart the SMTP service.",
         found.transcript,
@@ -240,12 +259,11 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
 
 
 async def run_relay(sweep: Sweep, target: Target) -> Verdict:
-    """``relay-refused``: RCPT to an outside domain is refused with 5xx."""
+    """``relay-refused``: RCPT to an outside domain is refused with 5xx (a 4xx proves nothing)."""
     found, instead = await usable(sweep, target)
     if instead is not None:
         return instead
-    probe = relay_probe()
-    reply = found.rcpts.get(probe)
+    reply = found.replies.get(dialogue.RCPT_OUTSIDE.name)
     if reply is None:
         return _rcpt_blocked_verdict(sweep, target, found) or verdict(
             Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
@@ -257,14 +275,15 @@ async def run_relay(sweep: Sweep, target: Target) -> Verdict:
             "Run the check from a machine that is not an Exchange server.",
             found.transcript,
         )
-    if reply.code >= 500:
+    status = Status(dialogue.RCPT_OUTSIDE.rule(reply_class(reply.code)).status)
+    if status == Status.PASS:
         return verdict(
             Status.PASS,
             f"{where(sweep, target)} refused to relay to {OUTSIDE_DOMAIN} ({reply.first})",
             "",
             found.transcript,
         )
-    if reply.ok:
+    if status == Status.FAIL:
         exchange = ", ".join(sweep.plan.exchange_servers)
         return verdict(
             Status.FAIL,
@@ -275,8 +294,10 @@ async def run_relay(sweep: Sweep, target: Target) -> Verdict:
         )
     return verdict(
         Status.WARN,
-        f"{where(sweep, target)} deferred mail for {OUTSIDE_DOMAIN} ({reply.first}) instead of refusing it",
-        "A temporary refusal is not a relay restriction; check Access > Relay and run the check again.",
+        f"{where(sweep, target)} answered mail for {OUTSIDE_DOMAIN} with a temporary {reply.first}: "
+        "neither refused nor accepted, so the relay restriction is not proven",
+        "A temporary reply (the service is short of disk or busy, or a greylist) says nothing about relaying; "
+        "check Access > Relay, then run the check again.",
         found.transcript,
     )
 
@@ -286,25 +307,35 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
     found = await conversation(sweep, target.address)
     reason = found.blocked()
     plan = sweep.plan
-    listed = found.source_address in plan.exchange_servers
     exchange = ", ".join(plan.exchange_servers)
     at = where(sweep, target)
+    if found.source_address in plan.exchange_servers:
+        # An Exchange server is let in whatever the setting, so a probe from one proves nothing
+        # about who else is kept out; being turned away, though, is a real fault.
+        if reason:
+            return verdict(
+                Status.FAIL,
+                f"{at} turned this machine away ({reason}), although it is an Exchange server "
+                f"({found.source_address}) that must be let in",
+                f"Access > Connection: add {exchange} to the list of computers allowed to connect.",
+                found.transcript,
+            )
+        return verdict(
+            Status.SKIP,
+            f"this machine ({found.source_address}) is an Exchange server, which connection control lets in, "
+            "so the connection-control probe from here proves nothing",
+            "Run the check from a machine that is not an Exchange server, such as the administrator's workstation.",
+            found.transcript,
+        )
     if plan.connection_control:
         if reason:
             return verdict(
                 Status.PASS,
-                f"{at} turned this machine away ({reason}): probably blocked by connection control, as planned",
+                f"{at} turned this machine away ({reason}), as connection control should",
                 "",
                 found.transcript,
             )
         if found.greeted:
-            if listed:
-                return verdict(
-                    Status.PASS,
-                    f"{at} accepts this machine, which is on the connection list",
-                    "",
-                    found.transcript,
-                )
             return verdict(
                 Status.WARN,
                 f"{at} accepts a session from this machine ({found.source_address}): connection control is not set, or this machine is on the allowed list",
@@ -317,7 +348,7 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
             FAULT_HINTS[found.fault.kind].format(port=plan.smtp_port) if found.fault else "",
             found.transcript,
         )
-    if reason:
+    if reason and not (found.fault is not None and found.fault.kind == Fault.REFUSED):
         return verdict(
             Status.FAIL,
             f"{at} turned this machine away ({reason}) although connection control is off in the plan",

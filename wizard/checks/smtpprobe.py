@@ -1,4 +1,4 @@
-"""A small asyncio SMTP client for probes: one deadline per conversation, bounded reply lines."""
+"""A small asyncio SMTP client for probes: one deadline per conversation, bounded replies, driven by the dialogue."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ import contextlib
 import re
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from wizard.checks.dialogue import CLOSE, Move, Rule, reply_class
+
 MAX_LINE = 4096
 """Longest reply line accepted; RFC 5321 allows 512, so anything past 4 KiB is not SMTP."""
+MAX_REPLY_LINES = 100
+"""Most lines one reply may have; an EHLO reply has about a dozen, so an endless ``220-`` stream is cut here."""
 TRANSCRIPT_WIDTH = 200
 """Transcript lines are cut here so a hostile server cannot flood a report."""
 _REPLY_LINE = re.compile(rb"^(\d{3})([ -])(.*?)\r?\n?$", re.DOTALL)
@@ -27,6 +32,7 @@ class Fault(StrEnum):
     CLOSED = "closed"
     GARBAGE = "garbage"
     TOO_LONG = "too_long"
+    NOT_STARTED = "not_started"
 
 
 class SmtpFault(Exception):
@@ -45,6 +51,8 @@ class Reply:
     """The three-digit reply code."""
     lines: tuple[str, ...]
     """The text of each line after the code."""
+    elapsed_ms: int = 0
+    """Time from sending the command (for the greeting: from connecting) to the reply's last line."""
 
     @property
     def text(self) -> str:
@@ -102,6 +110,7 @@ class SmtpClient:
         """
         where = f"{self.address}:{self.port}"
         local = (self.local_address, 0) if self.local_address else None
+        started = time.monotonic()
         try:
             async with asyncio.timeout_at(self.deadline):
                 self._reader, self._writer = await asyncio.open_connection(
@@ -116,16 +125,21 @@ class SmtpClient:
         sockname = self._writer.get_extra_info("sockname")
         self.source_address = str(sockname[0]) if sockname else ""
         self.transcript.append(f"-- connected to {where} from {self.source_address}")
-        return await self.read_reply(greeting=True)
+        return await self.read_reply(greeting=True, since=started)
 
-    async def read_reply(self, *, greeting: bool = False) -> Reply:
-        """Read one reply, all of its lines, before the deadline.
+    async def read_reply(self, *, greeting: bool = False, since: float | None = None) -> Reply:
+        """Read one reply, all of its lines (at most :data:`MAX_REPLY_LINES`), before the deadline.
+
+        Args:
+            greeting: whether this is the greeting (for the wording of faults).
+            since: when the wait for this reply began (``time.monotonic()``); default now.
 
         Raises:
             SmtpFault: the server was silent, closed, reset, or sent something that is not SMTP.
         """
         assert self._reader is not None
         what = "greeting" if greeting else "reply"
+        started = time.monotonic() if since is None else since
         code: int | None = None
         lines: list[str] = []
         while True:
@@ -177,7 +191,12 @@ class SmtpClient:
             code = int(match.group(1))
             lines.append(match.group(3).decode("utf-8", "replace").strip())
             if match.group(2) == b" ":
-                return Reply(code, tuple(lines))
+                return Reply(code, tuple(lines), int((time.monotonic() - started) * 1000))
+            if len(lines) >= MAX_REPLY_LINES:
+                raise SmtpFault(
+                    Fault.TOO_LONG,
+                    f"sent a {what} of more than {MAX_REPLY_LINES} lines without ending it, which no working SMTP server does",
+                )
 
     async def command(self, line: str) -> Reply:
         """Send one command line and read its reply.
@@ -185,8 +204,9 @@ class SmtpClient:
         Raises:
             SmtpFault: as :meth:`read_reply`, or the connection broke while sending.
         """
+        started = time.monotonic()
         await self._send(line.encode("ascii") + b"\r\n", f"C: {line}")
-        return await self.read_reply()
+        return await self.read_reply(since=started)
 
     async def send_data(self, message: bytes) -> Reply:
         """Send a message body after a 354 reply to DATA, dot-stuffed, and read the final reply."""
@@ -194,8 +214,9 @@ class SmtpClient:
         stuffed = b"\r\n".join(b"." + line if line.startswith(b".") else line for line in lines)
         if not stuffed.endswith(b"\r\n"):
             stuffed += b"\r\n"
+        started = time.monotonic()
         await self._send(stuffed + b".\r\n", f"C: (message of {len(message)} bytes)")
-        return await self.read_reply()
+        return await self.read_reply(since=started)
 
     async def _send(self, payload: bytes, shown: str) -> None:
         assert self._writer is not None
@@ -215,7 +236,7 @@ class SmtpClient:
             return
         if not self._writer.is_closing():
             with contextlib.suppress(SmtpFault, OSError):
-                await self.command("QUIT")
+                await self.command(CLOSE.command)
         self.abort()
 
     def abort(self) -> None:
@@ -227,23 +248,42 @@ class SmtpClient:
 
 @dataclass
 class Conversation:
-    """What one probe conversation found; each stage is None when it was not reached."""
+    """What one probe conversation found: the reply to each move reached, and why it ended."""
 
     address: str
     port: int
-    greeting: Reply | None = None
-    ehlo: Reply | None = None
-    mail: Reply | None = None
-    rcpts: dict[str, Reply] = field(default_factory=dict)
-    data: Reply | None = None
+    replies: dict[str, Reply] = field(default_factory=dict)
+    """The reply to each move of the dialogue that was reached, by move name (``rcpt-alias``)."""
+    stopped_at: str = ""
+    """The move whose reply stopped the dialogue early, if one did."""
     fault: SmtpFault | None = None
     """Why the conversation broke off, if it did."""
     stage: str = ""
-    """Where it broke off: ``connect``, ``greeting``, ``EHLO``, ``MAIL``, ``RCPT``, ``DATA``."""
+    """Where it broke off: ``connect``, ``greeting``, ``EHLO``, ``MAIL``, ``RCPT``, ``RSET``, ``DATA``."""
     source_address: str = ""
     """This machine's address as the server saw it."""
     transcript: list[str] = field(default_factory=list)
     duration_ms: int = 0
+
+    @property
+    def greeting(self) -> Reply | None:
+        """The greeting, if one came."""
+        return self.replies.get("greeting")
+
+    @property
+    def ehlo(self) -> Reply | None:
+        """The reply to EHLO (or to HELO, when EHLO was refused)."""
+        return self.replies.get("ehlo")
+
+    @property
+    def mail(self) -> Reply | None:
+        """The reply to the first MAIL FROM."""
+        return self.replies.get("mail")
+
+    @property
+    def data(self) -> Reply | None:
+        """The final reply of the send test: to the message, or to DATA when that was refused."""
+        return self.replies.get("message") or self.replies.get("data")
 
     @property
     def greeted(self) -> bool:
@@ -272,57 +312,68 @@ class Conversation:
         return ""
 
 
+def not_started(address: str, port: int, why: str) -> Conversation:
+    """A conversation that never began, because the sweep's deadline passed while it waited its turn."""
+    return Conversation(
+        address, port, fault=SmtpFault(Fault.NOT_STARTED, why), stage="connect", transcript=[f"-- {why}"]
+    )
+
+
+async def _step(
+    client: SmtpClient, move: Move, values: Mapping[str, str], message: bytes | None
+) -> tuple[Reply, Rule]:
+    """Hold one move: send its command (or read the greeting, or send the message), read and judge the reply."""
+    if move.name == "greeting":
+        reply = await client.connect()
+    elif not move.command:
+        if message is None:
+            raise ValueError(f"the move {move.name!r} sends a message, and there is none")
+        reply = await client.send_data(message)
+    else:
+        if move.command == "DATA" and message is None:
+            raise ValueError("DATA is sent only with a message to send")
+        reply = await client.command(move.render(values))
+    rule = move.rule(reply_class(reply.code))
+    if rule.then == "fallback":
+        reply = await client.command(move.render(values, fallback=True))
+        kind = reply_class(reply.code)
+        rule = (
+            move.rule(kind) if kind == "2xx" else Rule(kind, "the fallback was refused too", "stop", "fail")
+        )
+    return reply, rule
+
+
 async def converse(
     address: str,
     port: int,
     *,
-    timeout: float,
-    helo: str,
-    mail_from: str | None = None,
-    recipients: tuple[str, ...] = (),
+    deadline: float,
+    moves: tuple[Move, ...],
+    values: Mapping[str, str],
     message: bytes | None = None,
     local_address: str | None = None,
 ) -> Conversation:
-    """Hold one conversation and record what each stage answered; never raises for network faults.
+    """Hold one conversation along ``moves`` and record each reply; never raises for network faults.
 
-    The conversation stops after EHLO when there is no sender, after RCPT
-    when there is no message, and always ends with RSET (unless a message
-    was sent) and QUIT, so a probe never reaches DATA by accident.
+    The moves come from :mod:`wizard.checks.dialogue`, whose rules say where
+    the conversation stops. Whatever happens, it ends with QUIT while the
+    connection stands, and by ``deadline`` (event-loop time) at the latest.
+    DATA is sent only when the moves include it and a ``message`` is given.
     """
     started = time.monotonic()
-    deadline = asyncio.get_running_loop().time() + timeout
     client = SmtpClient(address, port, deadline=deadline, local_address=local_address)
     found = Conversation(address, port)
     stage = "connect"
     try:
-        found.greeting = await client.connect()
-        stage = "greeting"
-        found.source_address = client.source_address
-        if found.greeting.code != 220:
-            return found
-        stage = "EHLO"
-        found.ehlo = await client.command(f"EHLO {helo}")
-        if found.ehlo.code >= 500:
-            found.ehlo = await client.command(f"HELO {helo}")
-        if mail_from is None or not found.ehlo.ok:
-            return found
-        stage = "MAIL"
-        found.mail = await client.command(f"MAIL FROM:<{mail_from}>")
-        if not found.mail.ok:
-            return found
-        stage = "RCPT"
-        for recipient in recipients:
-            found.rcpts[recipient] = await client.command(f"RCPT TO:<{recipient}>")
-        if message is not None and any(reply.ok for reply in found.rcpts.values()):
-            stage = "DATA"
-            ready = await client.command("DATA")
-            if ready.code != 354:
-                found.data = ready
-                return found
-            found.data = await client.send_data(message)
-        else:
-            stage = "RSET"
-            await client.command("RSET")
+        for move in moves:
+            stage = move.stage if client.source_address or move.name != "greeting" else "connect"
+            reply, rule = await _step(client, move, values, message)
+            found.replies[move.name] = reply
+            if move.name == "greeting":
+                found.source_address = client.source_address
+            if rule.then == "stop":
+                found.stopped_at = move.name
+                break
     except SmtpFault as fault:
         found.fault = fault
         found.stage = "greeting" if stage == "connect" and client.source_address else stage

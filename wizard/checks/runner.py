@@ -1,0 +1,123 @@
+"""The registry of check types and :func:`run_checks`, which runs a sweep of them at once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from wizard.checks import delivery, dnscheck, manual, nlbcheck, outgoing, smtpchecks
+from wizard.checks.base import DEADLINE_MARGIN, Sweep, Target, Verdict, run_guarded, vip_target
+from wizard.model import CHECK_TYPES, Step
+from wizard.plan import Plan
+from wizard.results import CheckResult, Status
+
+__all__ = ["CHECKS", "CheckType", "run_checks"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckType:
+    """How one check type picks its targets, judges each, and whether it may outlive the sweep's deadline."""
+
+    name: str
+    targets: Callable[[Plan], list[Target]]
+    run: Callable[[Sweep, Target], Awaitable[Verdict]]
+    follows_pickup: bool = False
+    """Whether the check may also wait for the pickup limit."""
+
+
+CHECKS: dict[str, CheckType] = {
+    check.name: check
+    for check in (
+        CheckType("smtp-greeting", smtpchecks.greeting_targets, smtpchecks.run_greeting),
+        CheckType("dns-a-record", dnscheck.targets, dnscheck.run),
+        CheckType("nlb-distribution", nlbcheck.targets, nlbcheck.run),
+        CheckType("connector-send-test", delivery.targets, delivery.run_connector, follows_pickup=True),
+        CheckType("relay-refused", smtpchecks.connection_targets, smtpchecks.run_relay),
+        CheckType("connection-control", smtpchecks.connection_targets, smtpchecks.run_connection_control),
+        CheckType("fqdn-greeting", smtpchecks.connection_targets, smtpchecks.run_fqdn),
+        CheckType("alias-accepted", smtpchecks.greeting_targets, smtpchecks.run_alias),
+        CheckType("central-admin-manual", manual.targets, manual.run_central_admin),
+        CheckType("library-delivery", delivery.targets, delivery.run_library, follows_pickup=True),
+        CheckType("outgoing-smtp", outgoing.targets, outgoing.run_outgoing),
+    )
+}
+assert set(CHECKS) == set(CHECK_TYPES), "every check type in the model needs an implementation"
+
+
+async def _unknown(name: str) -> Verdict:
+    return Verdict(
+        Status.ERROR,
+        f"unknown check type {name!r}",
+        "The checklist names a check this version does not have.",
+    )
+
+
+async def run_checks(
+    plan: Plan,
+    steps: Sequence[Step],
+    *,
+    timeout: float = 5.0,
+    send_test: bool = False,
+    exchange_port: int = 25,
+    outgoing_port: int = 25,
+    pickup_limit: float = 120.0,
+    on_start: Callable[[str, str, str], None] | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> list[CheckResult]:
+    """Run every check of the given steps at once and return the results in a stable order.
+
+    Order: step order, then check order within the step, then target order
+    (nodes as in the plan, then the mail host). Each target gets one SMTP
+    conversation (see :mod:`wizard.checks.dialogue`) that every check of it
+    reads; every probe of the sweep ends by one shared deadline, ``timeout``
+    from the start, whatever the servers do. Network faults become results;
+    an unexpected exception inside a check becomes an ``error`` result for
+    that check alone.
+
+    Args:
+        plan: the farm.
+        steps: the steps to check (any of the plan's mode).
+        timeout: seconds the whole sweep's probes may take (every target at once).
+        send_test: allow real test messages (library_test, connector).
+        exchange_port: SMTP port of the Exchange server for the connector test.
+        outgoing_port: SMTP port of the outgoing server named in the plan.
+        pickup_limit: how long a test message is followed through the Drop folder.
+        on_start: called with (step id, check, target) as each check begins.
+        on_result: called with each result as soon as it is known.
+    """
+    sweep = Sweep(
+        plan,
+        timeout=timeout,
+        send_test=send_test,
+        exchange_port=exchange_port,
+        outgoing_port=outgoing_port,
+        pickup_limit=pickup_limit,
+    )
+    jobs: list[tuple[str, str, Target, CheckType | None]] = []
+    for step in steps:
+        for name in step.checks:
+            check = CHECKS.get(name)
+            found = check.targets(plan) if check else [vip_target(plan)]
+            jobs.extend((step.id, name, target, check) for target in found)
+
+    async def one(step_id: str, name: str, target: Target, check: CheckType | None) -> CheckResult:
+        if on_start is not None:
+            on_start(step_id, name, target.label)
+        body: Awaitable[Verdict]
+        if check is None:
+            body, budget = _unknown(name), timeout
+        else:
+            # Every probe ends by the sweep's deadline; the margin only catches a check that hangs
+            # off the network (a defect), so one stuck check cannot hold the sweep.
+            budget = sweep.remaining() + DEADLINE_MARGIN + (pickup_limit if check.follows_pickup else 0)
+            body = check.run(sweep, target)
+        result = await run_guarded(step_id, name, target, body, budget)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    try:
+        return list(await asyncio.gather(*(one(*job) for job in jobs)))
+    finally:
+        await sweep.close()
