@@ -1,0 +1,131 @@
+"""Whatever a server does, a target's probes end by the sweep's deadline and its evidence stays small."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.checks.helpers import one, single_plan, steps
+from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
+from tests.farm.loop import LoopThread, random_port, random_prefix
+from wizard.checks import run_checks
+from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, bounded
+from wizard.errors import PlanError
+from wizard.plan import parse_plan
+from wizard.results import CheckResult, Status
+
+TIMEOUT = 1.0
+SMTP_STEPS = ("mode", "relay", "connection_control", "fqdn", "alias", "restart")
+CUT_OFF_MS = (TIMEOUT + 1.0) * 1000
+"""A generous bound: a check that held on per command, not per target, took several timeouts."""
+
+
+def transcript_bytes(result: CheckResult) -> int:
+    return sum(len(line.encode()) + 1 for line in result.transcript)
+
+
+def test_a_transcript_is_cut_to_its_limits_and_says_how_much_was_cut() -> None:
+    lines = [f"S: 220-node.foo.local line {n}" for n in range(10_000)] + ["S: " + "x" * 5000]
+    kept = bounded(lines)
+    assert len(kept) <= TRANSCRIPT_LINES
+    assert sum(len(line.encode()) + 1 for line in kept) <= TRANSCRIPT_BYTES
+    assert re.fullmatch(r"-- [\d,]+ more lines \([\d,]+ bytes\) cut", kept[-1])
+    cut = int(kept[-1].split()[1].replace(",", ""))
+    assert cut + len(kept) - 1 == len(lines)
+    assert bounded(["S: 220 ok"]) == ("S: 220 ok",)
+
+
+async def test_an_endless_continuation_greeting_is_cut_short_and_stored_small(
+    fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]],
+) -> None:
+    address, port = fault_smtp("flood")
+    results = await run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    mode = one(results, "mode", "wfe1.foo.local")
+    assert mode.status == Status.FAIL
+    assert "more than 100 lines" in mode.summary
+    for result in results:
+        assert len(result.transcript) <= TRANSCRIPT_LINES
+        assert transcript_bytes(result) <= TRANSCRIPT_BYTES
+
+
+async def test_a_server_that_greets_then_hangs_costs_one_timeout_and_its_greeting_is_timed_alone(
+    fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]],
+) -> None:
+    address, port = fault_smtp("greet-hang")
+    results = await run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    mode = one(results, "mode", "wfe1.foo.local")
+    assert mode.status == Status.PASS
+    # The greeting came at once; the EHLO that hung afterwards is not its time.
+    greeted_in = int(re.search(r"greets with 220 in (\d+) ms", mode.summary).group(1))  # type: ignore[union-attr]
+    assert greeted_in < TIMEOUT * 1000 / 2
+    alias = one(results, "alias", "wfe1.foo.local")
+    assert alias.status == Status.FAIL
+    assert "broke off at EHLO: sent no complete reply within the timeout" in alias.summary
+    assert all(result.duration_ms < CUT_OFF_MS for result in results), [
+        (r.check, r.duration_ms) for r in results
+    ]
+
+
+@pytest.fixture
+def hanging_cluster() -> Iterator[tuple[str, str, list[str], int]]:
+    """Two nodes and a VIP on one port, each greeting and then hanging: (prefix, vip, nodes, port)."""
+    loop = LoopThread("hanging-cluster")
+    prefix, port = random_prefix(), random_port()
+    vip, nodes = f"{prefix}.200", [f"{prefix}.11", f"{prefix}.12"]
+    servers = [loop.call(start_faulty_smtp(address, port, "greet-hang")) for address in (*nodes, vip)]
+    yield prefix, vip, nodes, port
+
+    async def close() -> None:
+        for server in servers:
+            server.close()
+
+    loop.call(close())
+    loop.stop()
+
+
+async def test_nlb_probes_through_a_vip_that_greets_then_hangs_end_with_the_sweep(
+    hanging_cluster: tuple[str, str, list[str], int],
+) -> None:
+    prefix, vip, nodes, port = hanging_cluster
+    plan = parse_plan(
+        {
+            "schema": 1,
+            "mode": "nlb",
+            "mail_host": "mossmail.foo.local",
+            "vip": vip,
+            "exchange_servers": [f"{prefix}.20"],
+            "smtp_port": port,
+            "sharepoint_version": "2010",
+            "exchange_version": "2010",
+            "nodes": [{"name": f"wfe{i + 1}.foo.local", "address": a} for i, a in enumerate(nodes)],
+        }
+    )
+    results = await run_checks(plan, steps("nlb", "mode"), timeout=TIMEOUT)
+    nlb = one(results, "nlb", "mossmail.foo.local")
+    assert nlb.status == Status.FAIL
+    assert "greeted, then sent no complete reply within the timeout (at EHLO)" in nlb.summary
+    assert all(result.duration_ms < CUT_OFF_MS for result in results), [
+        (r.check, r.duration_ms) for r in results
+    ]
+
+
+async def test_a_temporary_reply_to_the_relay_rcpt_is_not_relay_refused(
+    fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]],
+) -> None:
+    address, port = fault_smtp("relay-4xx")
+    results = await run_checks(
+        single_plan(address, port), steps("relay", "alias", mode="single"), timeout=TIMEOUT
+    )
+    relay = one(results, "relay", "wfe1.foo.local")
+    assert relay.status == Status.WARN, relay.headline
+    assert "451 4.3.0" in relay.summary and "relay restriction is not proven" in relay.summary
+    assert one(results, "alias", "wfe1.foo.local").status == Status.PASS
+
+
+def test_a_plan_with_a_thousand_dns_servers_is_refused_with_the_reason() -> None:
+    servers = [f"10.{n // 250}.{n % 250}.1" for n in range(1000)]
+    with pytest.raises(PlanError) as refused:
+        single_plan("127.0.0.9", 2525, dns_servers=servers)
+    assert "dns_servers: lists 1000 servers; list at most 16" in str(refused.value)
