@@ -9,10 +9,10 @@ import pytest
 
 from tests.checks.helpers import one, single_plan, steps
 from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
-from tests.farm.loop import LoopThread, random_port, random_prefix
 from wizard.checks import run_checks
 from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, bounded
 from wizard.errors import PlanError
+from wizard.farm.loop import LoopThread, random_port, random_prefix
 from wizard.plan import parse_plan
 from wizard.results import CheckResult, Status
 
