@@ -7,7 +7,9 @@ import re
 
 from wizard.checks import dialogue
 from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
-from wizard.checks.dialogue import OUTSIDE_DOMAIN, PROBE, reply_class
+from wizard.checks.dialogue import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
+from wizard.checks.dialogue import PROBE, reply_class
+from wizard.checks.dialogue import PROBE_LOCAL_PART as PROBE_LOCAL_PART
 from wizard.checks.smtpprobe import Conversation, Fault, converse, not_started, probe_name
 from wizard.plan import Plan
 from wizard.results import Status
@@ -16,6 +18,16 @@ _READY_AT = re.compile(r"\s+ready at\b.*$", re.IGNORECASE)
 """The clock part of an IIS greeting, left out of summaries."""
 IIS_BANNER = "Microsoft ESMTP MAIL Service"
 """Text of the stock IIS greeting; its absence means an unknown or customised server, not a fault."""
+
+
+def alias_probe(plan: Plan) -> str:
+    """The address at the mail host that the alias check asks for."""
+    return probe_values(plan)["alias_rcpt"]
+
+
+def relay_probe() -> str:
+    """The outside address that the relay check asks for."""
+    return f"{PROBE_LOCAL_PART}@{OUTSIDE_DOMAIN}"
 
 
 def probe_values(plan: Plan) -> dict[str, str]:
