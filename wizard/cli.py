@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "NAME-scripts here (probe: NAME-probe-kit), NAME being the session or the mail host",
     )
 
+    imported = commands.add_parser(
+        "import", help="merge results the probe kit recorded on another host into a session"
+    )
+    imported.add_argument("file", type=Path, metavar="FILE", help="the results file the probe kit wrote")
+    imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
+
     commands.add_parser("schema", help="print the plan file's JSON Schema")
     return parser
 
@@ -352,6 +358,17 @@ def _write_text(text: str, output: Path | None) -> None:
     print(f"Wrote {output}", file=sys.stderr)
 
 
+def _cmd_import(args: argparse.Namespace) -> ExitCode:
+    from wizard.probekit.importer import import_file
+
+    report = import_file(args.file, args.session, _load_checklist())
+    from wizard.probekit.resultsfile import printable
+
+    for line in report.lines():
+        print(printable(line))
+    return ExitCode.OK
+
+
 def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
     import json
 
@@ -368,6 +385,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "export": _cmd_export,
     "schema": _cmd_schema,
+    "import": _cmd_import,
 }
 
 

@@ -483,7 +483,12 @@ function Get-AliasVerdict($Target, $Found) {
     if ($Target.Kind -eq 'node') { $node = ($Target.Label -split '\.')[0] }
     if ($reply.Code -ge 200 -and $reply.Code -lt 300) {
         $outside = $Found.Replies['rcpt:outside']
-        if ($outside -ne $null -and $outside.Code -ge 200 -and $outside.Code -lt 300 -and -not (Test-Listed $Found)) {
+        if ($outside -ne $null -and $outside.Code -ge 200 -and $outside.Code -lt 300) {
+            if (Test-Listed $Found) {
+                # An Exchange server may relay, so the node takes mail for any domain from it
+                # (without the alias it would go to Queue, not Drop): this proves nothing.
+                return New-Verdict 'skip' "$at accepted mail for $MailHost ($($reply.First)), but it takes mail for any domain from this Exchange server, which may relay; that does not prove the alias" "The node kit reads the Domains list of $node; run it there."
+            }
             return New-Verdict 'warn' "$at accepted mail for $MailHost ($($reply.First)), but it accepts mail for any domain from here, so this does not prove the alias" "Close the open relay first (relay step), then check again; if $MailHost is then refused, add it as an Alias domain."
         }
         return New-Verdict 'pass' "$at accepted mail for $MailHost ($($reply.First))" ''

@@ -1,0 +1,78 @@
+"""A farm that turns this machine away is proven by the kit's results from Exchange and the nodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.farm.fixtures import FarmFactory
+from tests.probekit import kitfarm
+from wizard import store
+from wizard.cli import ExitCode, run
+from wizard.model import Checklist
+from wizard.results import Status
+from wizard.session import Session
+
+NOT_FROM_THE_KIT = {"central_admin", "outgoing"}
+"""Steps the kit does not prove: Central Administration stays manual; outgoing is checked from here."""
+
+
+def _unproven(session: Session, checklist: Checklist) -> dict[str, str]:
+    """Steps without a pass, or with a failure, by id, with what they hold."""
+    missing = {}
+    for step in session.steps(checklist):
+        if step.id in NOT_FROM_THE_KIT:
+            continue
+        results = session.progress_for(step.id).results
+        statuses = {r.status for r in results}
+        if Status.PASS not in statuses or statuses & {Status.FAIL, Status.ERROR}:
+            missing[step.id] = ", ".join(sorted(f"{r.check}:{r.status.value}@{r.origin}" for r in results))
+    return missing
+
+
+def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
+    farm: FarmFactory, checklist: Checklist, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running = farm("conn-control")
+    plan_data = running.plan_data
+    plan_data.pop("schema")
+    store.save(Session(name="locked", plan_data=plan_data))
+
+    # From here, the farm turns this machine away: most steps cannot be proven.
+    assert run(["check", "--session", "locked", "--timeout", "3"]) == ExitCode.OK
+    before = _unproven(store.load("locked"), checklist)
+    assert {"alias", "fqdn", "relay", "restart", "nlb"} <= set(before)
+
+    # The kit's results files, from the Exchange server (with -SendTest) and each node.
+    files = [
+        kitfarm.write(kitfarm.exchange_results(running, checklist, send_test=True), tmp_path / "ex1.json")
+    ]
+    files += [
+        kitfarm.write(kitfarm.node_results(running, index), tmp_path / f"node{index}.json")
+        for index in range(len(running.nodes))
+    ]
+    capsys.readouterr()
+    for path in files:
+        assert run(["import", str(path), "--session", "locked"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "seen from ex1.foo.local" in out and "seen from wfe1.foo.local" in out
+
+    session = store.load("locked")
+    assert _unproven(session, checklist) == {}
+    alias = session.progress_for("alias").results
+    # The node kits prove the alias from the Domains list itself, each node from its own host.
+    assert {r.origin for r in alias if r.status == Status.PASS} >= {"wfe1.foo.local", "wfe2.foo.local"}
+
+    # A later run from here only skips what the kit proved: the proof stays.
+    assert run(["check", "--session", "locked", "--timeout", "3"]) == ExitCode.OK
+    assert _unproven(store.load("locked"), checklist) == {}
+
+
+def test_the_node_kit_finds_a_node_without_its_alias(farm: FarmFactory) -> None:
+    running = farm("conn-control")
+    running.nodes[-1].setup.alias_domains = set()
+    last, first = (kitfarm.node_results(running, index) for index in (len(running.nodes) - 1, 0))
+    assert [r["status"] for r in last["results"] if r["check"] == "alias-domain"] == ["fail"]
+    assert [r["status"] for r in first["results"] if r["check"] == "alias-domain"] == ["pass"]
+    assert {r["origin"] for r in last["results"]} == {running.nodes[-1].setup.name}

@@ -1,0 +1,99 @@
+"""``import``: results recorded on another host join a session as evidence, with their origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard import store
+from wizard.evidence import Drift
+from wizard.model import Checklist
+from wizard.probekit.resultsfile import (
+    MAX_TRANSCRIPT_LINES,
+    ResultsFile,
+    ResultsFileError,
+    counts,
+    read_results,
+)
+from wizard.results import CheckResult
+from wizard.session import Session
+
+
+@dataclass
+class ImportReport:
+    """What an import added, kept and changed."""
+
+    path: Path
+    origins: list[str]
+    added: list[CheckResult] = field(default_factory=list)
+    older: list[CheckResult] = field(default_factory=list)
+    """Results not recorded because the session holds a newer one from the same host."""
+    drift: Drift = field(default_factory=Drift)
+    cut_transcripts: int = 0
+    cut_texts: int = 0
+
+    def lines(self) -> list[str]:
+        """What to tell the operator, one fact per line."""
+        where = ", ".join(self.origins) or "another host"
+        out = [f"Imported {len(self.added)} results seen from {where}: {counts(self.added)}"]
+        by_step: dict[str, list[CheckResult]] = {}
+        for result in self.added:
+            by_step.setdefault(result.step, []).append(result)
+        out += [f"  {step}: {counts(results)}" for step, results in by_step.items()]
+        if self.older:
+            out.append(f"Kept {len(self.older)} newer results already in the session from the same host")
+        if self.cut_transcripts:
+            out.append(
+                f"Cut the transcripts of {self.cut_transcripts} results to {MAX_TRANSCRIPT_LINES} lines"
+            )
+        if self.cut_texts:
+            out.append(f"Cut the summary or hint of {self.cut_texts} results")
+        out += self.drift.lines()
+        return out
+
+
+def _newer_in(session: Session, result: CheckResult) -> bool:
+    """Whether the session already holds this evidence, or newer, from the same host."""
+    for held in session.progress_for(result.step).results:
+        if held.key == result.key and held.observed_at >= result.observed_at:
+            return True
+    return False
+
+
+def merge_into(session: Session, found: ResultsFile, path: Path) -> ImportReport:
+    """Record the file's results in the session through the one evidence rule; a later import of an
+    older file never replaces what a newer run from the same host found."""
+    report = ImportReport(
+        path=path,
+        origins=list(found.origins),
+        cut_transcripts=found.cut_transcripts,
+        cut_texts=found.cut_texts,
+    )
+    for result in found.results:
+        (report.older if _newer_in(session, result) else report.added).append(result)
+    if report.added:
+        report.drift = session.record_run(report.added)
+    return report
+
+
+def import_file(path: Path, session_name: str, checklist: Checklist) -> ImportReport:
+    """Check a results file against the session's plan, then merge it in and save.
+
+    The file is checked completely before the session is opened for writing,
+    so a refused file leaves the session byte for byte as it was.
+
+    Raises:
+        ResultsFileError: the file is refused (one line).
+        StoreError: the session is missing, refused, open elsewhere or has no complete plan.
+    """
+    with store.OpenSession(session_name) as opened:
+        plan = opened.session.plan_or_none()
+        if plan is None:
+            raise ResultsFileError(
+                f"session {session_name!r} has no complete plan yet; finish the mode step before importing"
+            )
+        found = read_results(path, plan, checklist)
+        report = merge_into(opened.session, found, path)
+        if report.added:
+            opened.save()
+        return report
