@@ -1,36 +1,58 @@
-"""The probe's SMTP dialogue as the kit's PowerShell table: one row per command, in order."""
+"""The wizard's SMTP dialogue (:mod:`wizard.checks.dialogue`) as the rows of the kit's PowerShell tables.
+
+The kit does not have its own dialogue: each row is one move of the written
+description, with the command, the fallback and what to do after each class
+of reply, so the script sends what the Python probe sends and stops where it
+stops.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wizard.checks import dialogue
+
+REPLY_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none")
+
 
 @dataclass(frozen=True, slots=True)
-class KitCommand:
-    """One command of the dialogue as the kit sends it."""
+class KitMove:
+    """One move as a PowerShell table row."""
 
-    key: str
-    """Where the reply is kept (``ehlo``, ``mail``, ``rcpt:alias``...)."""
+    name: str
     command: str
-    """The line sent, with ``{helo}``, ``{sender}``, ``{alias}``, ``{outside}``, ``{recipient}`` filled in."""
-    retry: str = ""
-    """Sent instead when the reply code is at least ``retry_from``."""
-    retry_from: int = 0
-    need: int = 0
-    """First digit a reply must have for the dialogue to go on; 0: any."""
+    """Empty for the greeting (read only) and the message body."""
+    fallback: str
+    then: tuple[tuple[str, str], ...]
+    """(reply class, what to do next) for every class; a class without a rule stops."""
 
 
-def kit_dialogue() -> tuple[KitCommand, ...]:
-    """The commands after the greeting, as the Python probe sends them."""
-    return (
-        KitCommand("ehlo", "EHLO {helo}", retry="HELO {helo}", retry_from=500, need=2),
-        KitCommand("mail", "MAIL FROM:<{sender}>", need=2),
-        KitCommand("rcpt:alias", "RCPT TO:<{alias}>"),
-        KitCommand("rcpt:outside", "RCPT TO:<{outside}>"),
-        KitCommand("rcpt:recipient", "RCPT TO:<{recipient}>", need=2),
+def kit_moves(moves: tuple[dialogue.Move, ...]) -> tuple[KitMove, ...]:
+    """The rows of one conversation, in order."""
+    return tuple(
+        KitMove(
+            name=move.name,
+            command=move.command,
+            fallback=move.fallback,
+            then=tuple((reply, move.rule(reply).then) for reply in REPLY_CLASSES),  # type: ignore[arg-type]
+        )
+        for move in moves
     )
 
 
-def closing() -> tuple[str, ...]:
-    """How every probe ends: never DATA."""
-    return ("RSET", "QUIT")
+CONVERSATIONS = {
+    "ProbeMoves": dialogue.PROBE,
+    "IdentifyMoves": dialogue.IDENTIFY,
+    "SendTestMoves": dialogue.SEND_TEST,
+}
+"""The kit's tables (``$ProbeMoves``, ...) and the dialogue each one follows."""
+
+
+def kit_conversations() -> dict[str, tuple[KitMove, ...]]:
+    """Every table the scripts carry, by PowerShell variable name."""
+    return {name: kit_moves(moves) for name, moves in CONVERSATIONS.items()}
+
+
+def closing() -> str:
+    """The line that ends every conversation while the connection stands."""
+    return dialogue.CLOSE.command

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from wizard.checks import nlbcheck, smtpchecks
+from wizard.checks import dialogue as written
+from wizard.checks import nlbcheck
+from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.plan import Plan
 from wizard.probekit import catalog
-from wizard.probekit.dialogue import KitCommand, closing, kit_dialogue
+from wizard.probekit.dialogue import KitMove, closing, kit_conversations
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
 from wizard.store import write_text_atomic
@@ -56,8 +58,8 @@ class KitValues:
     sender: str
     outside_domain: str
     iis_banner: str
-    dialogue: tuple[KitCommand, ...]
-    closing: tuple[str, ...]
+    conversations: dict[str, tuple[KitMove, ...]]
+    closing: str
     min_per_node: int = nlbcheck.MIN_PER_NODE
     max_per_node: int = nlbcheck.MAX_PER_NODE
     max_lines: int = MAX_TRANSCRIPT_LINES
@@ -130,13 +132,14 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
 
 def kit_values(plan: Plan) -> KitValues:
     """The constants every script of the plan's kit carries."""
+    values = written.probe_values(helo="", zone=plan.zone, mail_host=plan.mail_host)
     return KitValues(
-        alias_probe=smtpchecks.alias_probe(plan),
-        relay_probe=smtpchecks.relay_probe(),
-        sender=f"{smtpchecks.PROBE_LOCAL_PART}@{plan.zone}",
-        outside_domain=smtpchecks.OUTSIDE_DOMAIN,
-        iis_banner=smtpchecks.IIS_BANNER,
-        dialogue=kit_dialogue(),
+        alias_probe=values["alias_rcpt"],
+        relay_probe=values["outside_rcpt"],
+        sender=values["sender"],
+        outside_domain=written.OUTSIDE_DOMAIN,
+        iis_banner=IIS_BANNER,
+        conversations=kit_conversations(),
         closing=closing(),
     )
 

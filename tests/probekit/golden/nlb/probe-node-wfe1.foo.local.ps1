@@ -59,19 +59,36 @@ $ProbeSender = 'spmail-wizard-probe@foo.local'
 $OutsideDomain = 'example.com'
 $IisBanner = 'Microsoft ESMTP MAIL Service'
 
-# The SMTP dialogue of every probe, in order (the same one the wizard uses):
-# Command is sent, Retry is sent instead when the reply code is at least
-# RetryFrom, and the conversation goes on only when the reply's first digit is
-# Need (0: whatever the reply). It never reaches DATA: a probe ends with
-# RSET and QUIT.
-$Dialogue = @(
-    @{ Key = 'ehlo'; Command = 'EHLO {helo}'; Retry = 'HELO {helo}'; RetryFrom = 500; Need = 2 },
-    @{ Key = 'mail'; Command = 'MAIL FROM:<{sender}>'; Retry = ''; RetryFrom = 0; Need = 2 },
-    @{ Key = 'rcpt:alias'; Command = 'RCPT TO:<{alias}>'; Retry = ''; RetryFrom = 0; Need = 0 },
-    @{ Key = 'rcpt:outside'; Command = 'RCPT TO:<{outside}>'; Retry = ''; RetryFrom = 0; Need = 0 },
-    @{ Key = 'rcpt:recipient'; Command = 'RCPT TO:<{recipient}>'; Retry = ''; RetryFrom = 0; Need = 2 }
+# The SMTP dialogue, generated from the wizard's written description, move by
+# move: Command is sent (the greeting only reads; an empty Command after DATA
+# is the message body); after the reply, Then says by its class what comes
+# next: next, fallback (send Fallback instead, then go on only on 2xx),
+# message (the body follows), stop. QUIT ends every conversation while the
+# connection stands. $ProbeMoves never reaches DATA; only $SendTestMoves, behind the
+# -SendTest switch, sends one message.
+$ProbeMoves = @(
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } },
+    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'rcpt-alias'; Command = 'RCPT TO:<{alias_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' } },
+    @{ Name = 'rset'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'mail-outside'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'rcpt-outside'; Command = 'RCPT TO:<{outside_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' } },
+    @{ Name = 'rset-outside'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } }
 )
-$Closing = @('RSET', 'QUIT')
+$IdentifyMoves = @(
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } }
+)
+$SendTestMoves = @(
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } },
+    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'rcpt-test'; Command = 'RCPT TO:<{recipient}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'data'; Command = 'DATA'; Fallback = ''; Then = @{ '2xx' = 'stop'; '3xx' = 'message'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
+    @{ Name = 'message'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } }
+)
+$Closing = 'QUIT'
 
 # ---------------------------------------------------------------------------
 # Results: the document `spmail-wizard import` reads, written without
@@ -246,15 +263,20 @@ function Invoke-SmtpCommand($Conn, [string]$Line) {
 
 function Expand-Command([string]$Template, $Recipient) {
     $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
-    $text = $text.Replace('{alias}', $AliasProbe).Replace('{outside}', $RelayProbe)
+    $text = $text.Replace('{alias_rcpt}', $AliasProbe).Replace('{outside_rcpt}', $RelayProbe)
     return $text.Replace('{recipient}', [string]$Recipient)
 }
 
-function Invoke-Conversation([string]$Address, [int]$Port, $Message, $Recipient, [switch]$EhloOnly) {
-    # One conversation; never throws. Stages not reached stay $null.
-    # -EhloOnly ends after EHLO, to see which node answers.
+function Get-ReplyClass($Reply) {
+    if ($Reply -eq $null -or $Reply.Code -lt 200 -or $Reply.Code -ge 600) { return 'none' }
+    return @('2xx', '3xx', '4xx', '5xx')[[int][Math]::Floor($Reply.Code / 100) - 2]
+}
+
+function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Recipient) {
+    # One conversation following $Moves; never throws. Replies are kept by
+    # move name; a move not reached has none.
     $found = @{
-        Address = $Address; Port = $Port; Greeting = $null; Replies = @{}; Data = $null
+        Address = $Address; Port = $Port; Greeting = $null; Replies = @{}
         Fault = ''; Stage = 'connect'; Source = ''; DurationMs = 0
         Transcript = (New-Object System.Collections.ArrayList)
     }
@@ -281,49 +303,37 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Message, $Recipient,
         $found.Source = $client.Client.LocalEndPoint.Address.ToString()
         [void]$found.Transcript.Add("-- connected to ${Address}:$Port from $($found.Source)")
         $conn.Stream = $client.GetStream()
-        $found.Greeting = Read-SmtpReply $conn
-        if ($found.Greeting -eq $null) {
-            $found.Fault = $conn.Fault; $found.Stage = 'greeting'
-            return $found
-        }
-        $found.Stage = 'greeting'
-        if ($found.Greeting.Code -ne 220) { return $found }
-        $complete = $true
-        foreach ($entry in $Dialogue) {
-            # The probe asks for the two probe addresses; a test message only for its recipient.
-            $forMessage = $entry.Key -eq 'rcpt:recipient'
-            if ($entry.Key -like 'rcpt:*' -and $forMessage -ne ($Message -ne $null)) { continue }
-            if ($EhloOnly -and $entry.Key -ne 'ehlo') { $complete = $false; break }
-            $found.Stage = $entry.Key
-            $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Command $Recipient)
-            if ($reply -ne $null -and $entry.Retry -ne '' -and $reply.Code -ge $entry.RetryFrom) {
-                $reply = Invoke-SmtpCommand $conn (Expand-Command $entry.Retry $Recipient)
-            }
-            if ($reply -eq $null) { $found.Fault = $conn.Fault; return $found }
-            $found.Replies[$entry.Key] = $reply
-            if ($entry.Need -ne 0 -and [int][Math]::Floor($reply.Code / 100) -ne $entry.Need) {
-                $complete = $false
-                break
-            }
-        }
-        if ($complete -and $Message -ne $null) {
-            $found.Stage = 'DATA'
-            $ready = Invoke-SmtpCommand $conn 'DATA'
-            if ($ready -eq $null) { $found.Fault = $conn.Fault; return $found }
-            $found.Data = $ready
-            if ($ready.Code -eq 354) {
+        foreach ($move in $Moves) {
+            $found.Stage = $move.Name
+            if ($move.Name -eq 'greeting') {
+                $reply = Read-SmtpReply $conn
+            } elseif ($move.Command -eq '') {
+                # The message body, dot-stuffed, ended by a line holding one dot.
                 $body = (($Message -split "`r?`n") | ForEach-Object { if ($_.StartsWith('.')) { '.' + $_ } else { $_ } }) -join "`r`n"
-                if (-not (Send-SmtpLine $conn ($body + "`r`n.") "(message of $($Message.Length) characters)")) { $found.Fault = $conn.Fault; return $found }
-                $found.Data = Read-SmtpReply $conn
-                if ($found.Data -eq $null) { $found.Fault = $conn.Fault; return $found }
+                $reply = $null
+                if (Send-SmtpLine $conn ($body + "`r`n.") "(message of $($Message.Length) characters)") { $reply = Read-SmtpReply $conn }
+            } else {
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Command $Recipient)
             }
+            $class = Get-ReplyClass $reply
+            $then = $move.Then[$class]
+            if ($then -eq 'fallback') {
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Fallback $Recipient)
+                $class = Get-ReplyClass $reply
+                if ($class -eq '2xx') { $then = 'next' } else { $then = 'stop' }
+            }
+            if ($reply -ne $null) { $found.Replies[$move.Name] = $reply }
+            if ($move.Name -eq 'greeting') { $found.Greeting = $reply }
+            if ($class -eq 'none') {
+                # No complete reply: the connection cannot carry a QUIT.
+                $found.Fault = $conn.Fault
+                if ($found.Fault -eq '') { $found.Fault = 'garbage' }
+                return $found
+            }
+            if ($then -ne 'next' -and $then -ne 'message') { break }
         }
-        foreach ($line in $Closing) {
-            # After a refusal or a message, only QUIT: there is nothing to reset.
-            if ($line -eq 'RSET' -and (-not $complete -or $Message -ne $null)) { continue }
-            $found.Stage = $line
-            if ((Invoke-SmtpCommand $conn $line) -eq $null) { break }
-        }
+        $found.Stage = 'quit'
+        [void](Invoke-SmtpCommand $conn $Closing)
         $found.Stage = ''
         return $found
     } catch {
@@ -686,7 +696,7 @@ Test-AliasDomain
 Test-ConnectionList
 
 $SelfTarget = @{ Label = $ThisNode; Kind = 'node'; Address = $ThisAddress }
-$Self = Invoke-Conversation $ThisAddress $SmtpPort $null '' -EhloOnly
+$Self = Invoke-Conversation $ThisAddress $SmtpPort $IdentifyMoves $null ''
 $SelfVerdict = Get-GreetingVerdict $SelfTarget $Self
 Add-Result 'restart' 'smtp-greeting' $ThisNode $SelfVerdict.Status $SelfVerdict.Summary $SelfVerdict.Hint $Self.Transcript $Self.DurationMs
 
