@@ -208,7 +208,7 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
     scripts = []
     for index, item in enumerate(reader.tables("scripts")):
         where = f"scripts[{index}]"
-        _only(reader, where, item, {"text", "label", "when", "shell", "source"})
+        _only(reader, where, item, {"text", "label", "when", "shell", "source", "prerequisite"})
         shell = _item_text(reader, where, item, "shell")
         if shell not in SHELLS:
             raise reader.fail(where, f"shell {shell!r} is not one of {', '.join(SHELLS)}")
@@ -219,6 +219,7 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
                 source=_item_text(reader, where, item, "source"),
                 label=_item_text(reader, where, item, "label", required=False),
                 when=reader.condition(where, item.get("when")),
+                prerequisite=_item_flag(reader, where, item, "prerequisite"),
             )
         )
     return Step(
@@ -255,3 +256,10 @@ def _item_text(
     if not isinstance(value, str) or not value.strip():
         raise reader.fail(field, f"'{key}' is required and must be non-empty text")
     return value.strip("\n")
+
+
+def _item_flag(reader: _StepReader, field: str, item: Mapping[str, Any], key: str) -> bool:
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise reader.fail(field, f"'{key}' must be true or false")
+    return value

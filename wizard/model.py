@@ -116,6 +116,12 @@ class Script:
     """Which versions this is for."""
     when: Condition = field(default_factory=Condition)
     """When this script applies."""
+    prerequisite: bool = False
+    """The script only prepares the step (installs what it needs); running it does not do the step.
+
+    A step whose only PowerShell for a plan's versions is a prerequisite is a
+    manual step in the exported per-host script.
+    """
 
 
 @dataclass(frozen=True, slots=True)

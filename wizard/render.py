@@ -76,6 +76,21 @@ class RenderedGui:
 DRY_RUN_PRELUDE = "$DryRun = $false  # $true: only report what would change\n"
 """Put before a PowerShell snippet shown on its own, so that it runs when pasted."""
 
+LEDGERS = ("changes", "kept", "manualSteps")
+"""Lists a PowerShell snippet adds to: what it changed (or would), what it found right and left,
+and what the operator must still do by hand. The exported per-host script declares them once and
+prints them at its end; a snippet shown alone gets them from :data:`LEDGER_PRELUDE`."""
+
+LEDGER_PRELUDE = "".join(
+    f"${name} = New-Object 'System.Collections.Generic.List[string]'\n" for name in LEDGERS
+)
+"""Declares the lists for a snippet shown on its own (Windows PowerShell 2.0 and later)."""
+
+MANUAL_POSTLUDE = (
+    "foreach ($manualStep in $manualSteps) { Write-Warning ('Still to do by hand: ' + $manualStep) }\n"
+)
+"""Ends a snippet shown on its own that can leave work for the operator, so that it says so."""
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedScript:
@@ -86,19 +101,27 @@ class RenderedScript:
     source: str
     body: str
     """The script as written in the checklist, filled in."""
+    prerequisite: bool = False
+    """Only prepares the step; see :attr:`wizard.model.Script.prerequisite`."""
 
     @property
     def text(self) -> str:
         """The script to copy and paste on its own.
 
         PowerShell snippets follow one convention: they read the current value,
-        change only what differs, and only report when ``$DryRun`` is true. The
-        exported per-host scripts declare ``$DryRun`` as a switch; a snippet
-        shown alone gets a first line that sets it.
+        change only what differs, only report when ``$DryRun`` is true, and add
+        what they did, left or could not do to the lists in :data:`LEDGERS`. The
+        exported per-host scripts declare ``$DryRun`` as a switch and the lists
+        once; a snippet shown alone gets first lines that set them, and a last
+        line that names what is left to do by hand.
         """
-        if self.shell == "powershell" and "$DryRun" in self.body:
-            return DRY_RUN_PRELUDE + self.body
-        return self.body
+        if self.shell != "powershell":
+            return self.body
+        prelude = DRY_RUN_PRELUDE if "$DryRun" in self.body else ""
+        if any(f"${name}." in self.body for name in LEDGERS):
+            prelude += LEDGER_PRELUDE
+        postlude = ("\n" + MANUAL_POSTLUDE) if "$manualSteps." in self.body else ""
+        return prelude + self.body + postlude
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +218,7 @@ def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedSte
         pitfalls=tuple(p for p in (_render(p, context) for p in step.pitfalls) if p),
         gui=tuple(RenderedGui(g.label, _render(g.text, context)) for g in step.gui if applies(g.when, plan)),
         scripts=tuple(
-            RenderedScript(s.label, s.shell, s.source, _render(s.text, context))
+            RenderedScript(s.label, s.shell, s.source, _render(s.text, context), s.prerequisite)
             for s in step.scripts
             if applies(s.when, plan)
         ),
