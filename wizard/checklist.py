@@ -197,12 +197,13 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
     gui = []
     for index, item in enumerate(reader.tables("gui")):
         where = f"gui[{index}]"
-        _only(reader, where, item, {"text", "label", "when"})
+        _only(reader, where, item, {"text", "label", "when", "prerequisite"})
         gui.append(
             GuiPath(
                 text=_item_text(reader, where, item, "text"),
                 label=_item_text(reader, where, item, "label", required=False),
                 when=reader.condition(where, item.get("when")),
+                prerequisite=_item_flag(reader, where, item, "prerequisite"),
             )
         )
     scripts = []

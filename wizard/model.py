@@ -100,6 +100,8 @@ class GuiPath:
     """Which versions this is for, shown as a heading (``Exchange 2013 and later``)."""
     when: Condition = field(default_factory=Condition)
     """When this path applies."""
+    prerequisite: bool = False
+    """The path only prepares the step (installs what it needs), like :attr:`Script.prerequisite`."""
 
 
 @dataclass(frozen=True, slots=True)

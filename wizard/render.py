@@ -71,6 +71,8 @@ class RenderedGui:
 
     label: str
     text: str
+    prerequisite: bool = False
+    """Only prepares the step; see :attr:`wizard.model.GuiPath.prerequisite`."""
 
 
 DRY_RUN_PRELUDE = "$DryRun = $false  # $true: only report what would change\n"
@@ -216,7 +218,11 @@ def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedSte
         on_failure=_render(step.on_failure, context),
         undo=_render(step.undo, context),
         pitfalls=tuple(p for p in (_render(p, context) for p in step.pitfalls) if p),
-        gui=tuple(RenderedGui(g.label, _render(g.text, context)) for g in step.gui if applies(g.when, plan)),
+        gui=tuple(
+            RenderedGui(g.label, _render(g.text, context), g.prerequisite)
+            for g in step.gui
+            if applies(g.when, plan)
+        ),
         scripts=tuple(
             RenderedScript(s.label, s.shell, s.source, _render(s.text, context), s.prerequisite)
             for s in step.scripts

@@ -130,3 +130,64 @@ def exposed_values(parser: tree_sitter.Parser, script: str, values: Iterable[str
                     exposed.append(f"{value!r} outside quotes at line {line}")
                 start = data.find(needle, start + 1)
     return exposed
+
+
+def _condition_text(data: bytes, clause: tree_sitter.Node) -> str:
+    pipeline = next((child for child in clause.children if child.type == "pipeline"), None)
+    return data[pipeline.start_byte : pipeline.end_byte].decode("utf-8").strip() if pipeline else ""
+
+
+def dry_run_branch(data: bytes, node: tree_sitter.Node) -> str:
+    """Which runs reach a node: ``dry`` (only with -DryRun), ``real`` (only without) or ``both``.
+
+    Only the shape the snippets use is understood: ``if ($DryRun)`` or
+    ``elseif ($DryRun)`` for the report, and the ``else`` after it for the change.
+    """
+    current: tree_sitter.Node | None = node
+    while current is not None and current.parent is not None:
+        block, owner = current, current.parent
+        dry_branch = (
+            owner.type in ("if_statement", "elseif_clause") and _condition_text(data, owner) == "$DryRun"
+        )
+        if block.type == "statement_block" and dry_branch:
+            return "dry"
+        if block.type == "statement_block" and owner.type == "else_clause":
+            statement = owner.parent
+            clauses = [statement] if statement is not None else []
+            if statement is not None:
+                for child in statement.children:
+                    if child.type == "elseif_clauses":
+                        clauses += [c for c in child.children if c.type == "elseif_clause"]
+            if any(_condition_text(data, clause) == "$DryRun" for clause in clauses):
+                return "real"
+        current = owner
+    return "both"
+
+
+def method_calls(
+    parser: tree_sitter.Parser, script: str, variable: str, method: str
+) -> list[tuple[int, str, str]]:
+    """Calls ``$variable.method(...)`` in the code (not in comments or strings).
+
+    Returns:
+        (byte offset, argument text, :func:`dry_run_branch`) for each call, in script order.
+    """
+    data = script.encode("utf-8")
+    tree = parse(parser, script)
+    calls = []
+    for node in walk(tree.root_node):
+        if node.type != "invokation_expression":
+            continue
+        names = [
+            child for child in node.children if child.type in ("variable", "member_name", "argument_list")
+        ]
+        if len(names) != 3:
+            continue
+        target, member, arguments = names
+        if data[target.start_byte : target.end_byte].decode() != f"${variable}":
+            continue
+        if data[member.start_byte : member.end_byte].decode() != method:
+            continue
+        text = data[arguments.start_byte + 1 : arguments.end_byte - 1].decode("utf-8")
+        calls.append((node.start_byte, text, dry_run_branch(data, node)))
+    return sorted(calls)

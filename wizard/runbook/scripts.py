@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from wizard.model import Checklist, Host
 from wizard.plan import Node, Plan
+from wizard.prompting.plaintext import plain_text
 from wizard.render import RenderedGui, RenderedScript, render_step
 from wizard.runbook.farm import mode_label, version_name
 from wizard.session import Session
@@ -29,6 +30,30 @@ class ScriptStep:
     """Other languages the runbook shows a command in (``cmd``)."""
     progress: str
     """The step's status in the session; empty from a plan."""
+
+    @property
+    def label(self) -> str:
+        """How the script names the step in its messages: ``Step 5 (relay)``."""
+        return f"Step {self.number} ({self.step_id})"
+
+    @property
+    def manual(self) -> bool:
+        """True when no PowerShell here does the step for these versions (at most a prerequisite does).
+
+        The script then cannot claim the step: it lists it among the steps still to do by hand.
+        """
+        return all(snippet.prerequisite for snippet in self.scripts)
+
+    @property
+    def by_hand(self) -> str:
+        """The step as a line of the closing list of work left to the operator, with its click paths."""
+        paths = [
+            (f"[{path.label}] " if path.label else "") + " ".join(plain_text(path.text).split())
+            for path in self.gui
+            if not path.prerequisite
+        ]
+        how = " | ".join(paths) if paths else "see this step in the runbook"
+        return f"{self.label} {self.title}: not scripted for these versions; by hand: {how}"
 
 
 @dataclass(frozen=True, slots=True)
