@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 
 from wizard.checklist import load_default
 from wizard.checks import run_checks
-from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
 from wizard.farm import Farm
 
 SIZES = (1, 4, 16, 32)
@@ -23,7 +21,6 @@ SIZES = (1, 4, 16, 32)
 def measure(nodes: int, state: str, timeout: float, repeat: int) -> tuple[float, int]:
     """Median wall time in seconds of a sweep of every step of the farm's mode, and the result count."""
     with Farm(state, nodes) as farm:  # type: ignore[arg-type]
-        os.environ[UNC_ROOT_VARIABLE] = str(farm.unc_root)
         plan = farm.plan
         steps = load_default().for_mode(plan.mode)
         times = []

@@ -124,6 +124,10 @@ class Plan(BaseModel):
     connection_control: bool = Field(False, description="restrict connections too")
     dns_servers: list[DnsServer] = Field(default_factory=list, description="empty: the system resolver")
     smtp_port: Port = 25
+    exchange_port: Port | None = Field(
+        None,
+        description="SMTP port on which the first Exchange server takes the connector's test message; default 25",
+    )
     sharepoint_version: ProductVersion
     exchange_version: ProductVersion
     windows_version: WindowsVersion | None = Field(

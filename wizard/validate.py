@@ -22,6 +22,8 @@ _SESSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # A Windows path: drive or UNC, then folder names. `$` is allowed for admin
 # shares (\\wfe1\c$\...); it is inert inside a single-quoted PowerShell string.
 _WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:\\|\\\\[A-Za-z0-9._-]+\\)[A-Za-z0-9 ._$()#@~+\\-]*$")
+# Where this machine reads a Drop share that is mounted locally (/mnt/wfe1-drop).
+_LOCAL_PATH = re.compile(r"^/[A-Za-z0-9 ._$()#@~+/-]*$")
 
 
 def hostname(value: str) -> str:
@@ -138,21 +140,23 @@ def mail_address(value: str) -> str:
 
 
 def windows_path(value: str) -> str:
-    """A Drop folder path: ``C:\\...`` or ``\\\\server\\share\\...``."""
+    """A Drop folder path: ``C:\\...``, ``\\\\server\\share\\...``, or an absolute local path where the share is mounted."""
     text = value.strip()
     if not text:
         raise ValueError("a folder path is required")
     if len(text) > 240:
         raise ValueError("is longer than 240 characters")
-    if not _WINDOWS_PATH.match(text):
-        bad = next(
-            (ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch in " ._$()#@~+\\-:"))),
-            None,
-        )
+    local = text.startswith("/")
+    if not (_LOCAL_PATH if local else _WINDOWS_PATH).match(text):
+        allowed = " ._$()#@~+-" + ("/" if local else "\\:")
+        bad = next((ch for ch in text if not (ch.isascii() and (ch.isalnum() or ch in allowed))), None)
         if bad is not None:
             raise ValueError(f"contains {bad!r}; a Drop folder path may not hold quotes or symbols")
-        raise ValueError(r"is not a Windows path such as C:\Inetpub\mailroot\Drop or \\wfe1\c$\...")
-    if ".." in text.split("\\"):
+        raise ValueError(
+            r"is not a Windows path such as C:\Inetpub\mailroot\Drop or \\wfe1\c$\..., "
+            "nor an absolute local path such as /mnt/wfe1-drop"
+        )
+    if ".." in text.split("/" if local else "\\"):
         raise ValueError("may not step up with '..'; give the folder's full path")
     return text
 

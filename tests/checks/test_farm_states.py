@@ -41,7 +41,7 @@ async def test_no_probe_sends_data_without_send_test(farm: FarmFactory) -> None:
 
 async def test_send_test_delivers_and_times_pickup(farm: FarmFactory) -> None:
     running = farm("good", nodes=2, pickup_delay=0.3)
-    results = await sweep(running, send_test=True, exchange_port=running.exchange_port, pickup_limit=10)
+    results = await sweep(running, send_test=True, pickup_limit=10)  # the plan names the Exchange port
     library = one(results, "library_test", MAIL_HOST)
     connector = one(results, "connector", MAIL_HOST)
     for result in (library, connector):

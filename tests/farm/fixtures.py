@@ -11,7 +11,6 @@ import pytest
 
 from tests.farm.dnsserver import DnsFault, start_faulty_dns
 from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
-from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
 from wizard.farm import Farm
 from wizard.farm.loop import LoopThread, random_port, random_prefix
 
@@ -27,7 +26,7 @@ LEGACY_STATES = {
 
 
 @pytest.fixture
-def farm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FarmFactory]:
+def farm(tmp_path: Path) -> Iterator[FarmFactory]:
     """A factory: ``farm(state="complete", nodes=2, **options)`` starts a farm, stopped after the test.
 
     ``farm("single")`` is a complete farm of one node in single mode.
@@ -41,7 +40,6 @@ def farm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FarmFactor
         running = Farm(state, nodes, root=tmp_path / f"farm{len(started)}", **options)  # type: ignore[arg-type]
         started.append(running)
         running.start()
-        monkeypatch.setenv(UNC_ROOT_VARIABLE, str(running.unc_root))
         return running
 
     yield start

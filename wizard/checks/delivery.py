@@ -97,9 +97,8 @@ async def run_connector(sweep: Sweep, target: Target) -> Verdict:
     if skip is not None:
         return skip
     exchange = plan.exchange_servers[0]
-    return await _send_and_follow(
-        sweep, exchange, sweep.exchange_port, f"through Exchange {exchange}", local_route=False
-    )
+    port = sweep.exchange_port if plan.exchange_port is None else plan.exchange_port
+    return await _send_and_follow(sweep, exchange, port, f"through Exchange {exchange}", local_route=False)
 
 
 async def _send_and_follow(

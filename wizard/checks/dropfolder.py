@@ -18,12 +18,13 @@ HEAD_BYTES = 65536
 def local_path(drop_folder: str) -> Path | None:
     """Where a node's Drop folder can be read on this machine, or None.
 
-    On Windows the path is used as written. Elsewhere a UNC path is looked up
-    under the folder named by ``SPMAIL_WIZARD_UNC_ROOT`` (where the shares are
-    mounted, one folder per server, then per share); a drive path cannot be
-    reached from another machine.
+    On Windows the path is used as written. Elsewhere an absolute local path
+    (where the share is mounted) is used as written, and a UNC path is looked
+    up under the folder named by ``SPMAIL_WIZARD_UNC_ROOT`` (where the shares
+    are mounted, one folder per server, then per share); a drive path cannot
+    be reached from another machine.
     """
-    if sys.platform == "win32":
+    if sys.platform == "win32" or drop_folder.startswith("/"):
         return Path(drop_folder)
     root = os.environ.get(UNC_ROOT_VARIABLE)
     if not root or not drop_folder.startswith("\\\\"):

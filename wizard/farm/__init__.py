@@ -13,17 +13,19 @@ through its fixtures; both use :class:`Farm`.
 
 from __future__ import annotations
 
-from wizard.farm.farm import EXCHANGE_NAME, MAIL_HOST, TEST_RECIPIENT, ZONE, Addresses, Farm
-from wizard.farm.states import DESCRIPTIONS, STATES, State
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "DESCRIPTIONS",
-    "EXCHANGE_NAME",
-    "MAIL_HOST",
-    "STATES",
-    "TEST_RECIPIENT",
-    "ZONE",
-    "Addresses",
-    "Farm",
-    "State",
-]
+if TYPE_CHECKING:
+    from wizard.farm.farm import EXCHANGE_NAME, MAIL_HOST, TEST_RECIPIENT, ZONE, Addresses, Farm
+
+__all__ = ["EXCHANGE_NAME", "MAIL_HOST", "TEST_RECIPIENT", "ZONE", "Addresses", "Farm"]
+
+
+def __getattr__(name: str) -> Any:
+    # The farm's servers load only when a farm is wanted: the command line
+    # imports wizard.farm.states to list the states and must stay quick.
+    if name in __all__:
+        from wizard.farm import farm
+
+        return getattr(farm, name)
+    raise AttributeError(f"module 'wizard.farm' has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import shutil
 import tempfile
@@ -9,6 +10,10 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+
+import dns.asyncquery
+import dns.exception
+import dns.message
 
 from wizard.farm import planwrite
 from wizard.farm.balancer import Balancer
@@ -26,6 +31,8 @@ EXCHANGE_NAME = f"exch01.{ZONE}"
 TEST_RECIPIENT = f"docs@{MAIL_HOST}"
 START_ATTEMPTS = 8
 """Fresh addresses and ports tried when another program holds the chosen ones."""
+READY_TIMEOUT = 2.0
+"""Seconds each part of a started farm has to answer before it counts as not up."""
 T = TypeVar("T")
 
 
@@ -113,11 +120,6 @@ class Farm:
     def exchange_port(self) -> int:
         """The Exchange server's SMTP port."""
         return self.port
-
-    @property
-    def unc_root(self) -> Path:
-        """The folder under which each node's shares are found as ``wfeN/mailroot/...``."""
-        return self.root
 
     def drop_dir(self, index: int) -> Path:
         """Node ``index``'s Drop folder on this machine."""
@@ -224,6 +226,31 @@ class Farm:
             if server is not None:
                 await server.stop()
         self.balancer = self.exchange = self.dns = None
+
+    async def _unanswered(self) -> list[str]:
+        """The parts that should answer and do not: each listening server takes a connection, DNS a query."""
+        expected = [(f"node {n.setup.name}", n.setup.address) for n in self.nodes if n.listening]
+        if self.balancer is not None and self.balancer.listening:
+            expected.append(("NLB VIP", self.addresses.vip))
+        expected += [("Exchange", self.addresses.exchange), ("DNS over TCP", self.addresses.dns)]
+        missing = []
+        for label, address in expected:
+            try:
+                async with asyncio.timeout(READY_TIMEOUT):
+                    _, writer = await asyncio.open_connection(address, self.port)
+                writer.close()
+            except (OSError, TimeoutError) as exc:
+                missing.append(f"{label} at {address}:{self.port} ({exc or 'no answer'})")
+        query = dns.message.make_query(MAIL_HOST, "A")
+        try:
+            await dns.asyncquery.udp(query, self.addresses.dns, port=self.port, timeout=READY_TIMEOUT)
+        except (OSError, dns.exception.DNSException) as exc:
+            missing.append(f"DNS over UDP at {self.addresses.dns}:{self.port} ({exc})")
+        return missing
+
+    def unanswered(self) -> list[str]:
+        """Ask every part of the running farm; returns those that did not answer (empty: all did)."""
+        return self.run(self._unanswered)
 
     def run(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run a change on the farm's own loop and wait for it."""

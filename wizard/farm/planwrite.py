@@ -24,6 +24,7 @@ def plan_data(farm: Farm) -> dict[str, Any]:
         "connection_control": farm.state == "conn-control",
         "dns_servers": [f"{farm.addresses.dns}:{farm.dns_port}"],
         "smtp_port": farm.port,
+        "exchange_port": farm.exchange_port,
         "sharepoint_version": "2010",
         "exchange_version": "2010",
         "test_recipient": TEST_RECIPIENT,
@@ -31,7 +32,7 @@ def plan_data(farm: Farm) -> dict[str, Any]:
             {
                 "name": f"wfe{i + 1}.{ZONE}",
                 "address": farm.addresses.node(i),
-                "drop_folder": f"\\\\wfe{i + 1}\\mailroot\\Drop",
+                "drop_folder": str(farm.drop_dir(i)),
             }
             for i in range(farm.count)
         ],
@@ -43,7 +44,7 @@ def plan_data(farm: Farm) -> dict[str, Any]:
 
 def write_plan(farm: Farm, path: Path) -> Path:
     """Write the plan as a TOML file, whole or not at all, so a reader never sees half a plan."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(tomli_w.dumps(plan_data(farm)), encoding="utf-8")
-    partial.replace(path)
+    from wizard.store import write_text_atomic
+
+    write_text_atomic(path, tomli_w.dumps(plan_data(farm)))
     return path

@@ -1,10 +1,14 @@
-"""The states a practice farm starts in, and what each one changes from a complete farm."""
+"""The states a practice farm starts in, and what each one changes from a complete farm.
+
+Data only, so the command line can list the states without loading the farm.
+"""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-from wizard.farm.node import NodeSetup
+if TYPE_CHECKING:
+    from wizard.farm.node import NodeSetup
 
 State = Literal[
     "fresh",
