@@ -109,7 +109,33 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
 
     commands.add_parser("schema", help="print the plan file's JSON Schema")
+    _add_rehearse(
+        commands.add_parser("rehearse", help="a practice farm on loopback, and a session against it")
+    )
     return parser
+
+
+def _add_rehearse(parser: argparse.ArgumentParser) -> None:
+    from wizard.farm.states import DESCRIPTIONS, STATES
+
+    parser.description = (
+        "A practice farm on loopback (SMTP nodes, NLB, DNS, Exchange, Drop folders, timer job), "
+    )
+    parser.description += "no root needed; states: " + "; ".join(f"{s}: {DESCRIPTIONS[s]}" for s in STATES)
+    parser.add_argument(
+        "--state", default="complete", metavar="STATE", help=f"{' | '.join(STATES)} (default complete)"
+    )
+    parser.add_argument(
+        "--nodes", type=int, metavar="N", help="SMTP nodes, 1 to 32 (default 2; single mode 1)"
+    )
+    parser.add_argument("--mode", choices=("single", "nlb"), help="default: single for one node, else nlb")
+    parser.add_argument(
+        "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
+    )
+    parser.add_argument("--serve", action="store_true", help="only the farm, until Ctrl+C or SIGTERM")
+    parser.add_argument(
+        "--plan-out", type=Path, metavar="FILE", help="write the farm's plan here (needed with --serve)"
+    )
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -378,6 +404,23 @@ def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _cmd_rehearse(args: argparse.Namespace) -> ExitCode:
+    from wizard import rehearse
+
+    if args.serve:
+        if args.plan_out is None:
+            raise UsageError("--serve needs --plan-out FILE, where the farm's plan is written")
+        if args.plain:
+            raise UsageError("--plain opens a session; --serve runs only the farm")
+        return ExitCode(rehearse.serve(args.state, args.nodes, args.mode, args.plan_out))
+    rehearse.layout(args.state, args.nodes, args.mode)  # a bad option is refused before anything starts
+    if not _interactive_ok("rehearse"):
+        return ExitCode.USAGE
+    return ExitCode(
+        rehearse.rehearse(args.state, args.nodes, args.mode, plain=args.plain, plan_out=args.plan_out)
+    )
+
+
 _COMMANDS = {
     "new": _cmd_new,
     "resume": _cmd_resume,
@@ -386,6 +429,7 @@ _COMMANDS = {
     "export": _cmd_export,
     "schema": _cmd_schema,
     "import": _cmd_import,
+    "rehearse": _cmd_rehearse,
 }
 
 

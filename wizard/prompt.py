@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from wizard import store
@@ -66,6 +67,7 @@ def run(
     timeout: float = 5.0,
     exchange_port: int = 25,
     outgoing_port: int = 25,
+    make_flow: Callable[..., PromptFlow] = PromptFlow,
 ) -> int:
     """Run the guided session with plain prompts.
 
@@ -77,6 +79,7 @@ def run(
         timeout: seconds per probe.
         exchange_port: SMTP port of the Exchange servers, for the connector's test message.
         outgoing_port: SMTP port of the outgoing server.
+        make_flow: builds the flow (a rehearsal's flow also offers to break and fix its farm).
 
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
@@ -93,7 +96,7 @@ def run(
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 2
         try:
-            PromptFlow(
+            make_flow(
                 asker,
                 checklist,
                 opened,

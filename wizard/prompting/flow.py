@@ -265,6 +265,7 @@ class PromptFlow:
         choices += [("done", "Mark done and go on"), ("skip", "Skip and go on"), ("note", "Write a note")]
         if session.progress_for(step.id).results:
             choices.append(("transcripts", "Show the last check's transcripts"))
+        choices += self.extra_choices(step)
         choices += [
             ("next", "Next step"),
             ("back", "Previous step"),
@@ -334,6 +335,14 @@ class PromptFlow:
         if action == "export":
             self.export()
             return False
+        return self.act_extra(step, action)
+
+    def extra_choices(self, step: Step) -> list[tuple[str, str]]:
+        """More menu lines a variant of the flow offers on ``step`` (none here)."""
+        return []
+
+    def act_extra(self, step: Step, action: str) -> bool:
+        """Carry out one of :meth:`extra_choices`; True when the step shown changes."""
         return False
 
     def settle(self, step: Step, *, skipped: bool) -> bool:

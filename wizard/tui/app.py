@@ -390,7 +390,11 @@ def run(checklist: Checklist, session_name: str | None, *, exchange_port: int = 
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
-    app = WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port))
+    return run_app(WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port)), session_name)
+
+
+def run_app(app: WizardApp, session_name: str | None) -> int:
+    """Open ``session_name`` (if given) in ``app``, run it, and always release the session."""
     if session_name is not None:
         try:
             app.open_session(session_name)

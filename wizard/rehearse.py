@@ -1,0 +1,128 @@
+"""`spmail-wizard rehearse`: a practice farm on loopback, served alone or with a guided session against it."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from wizard.errors import WizardError
+from wizard.farm.states import STATES
+
+if TYPE_CHECKING:
+    from wizard.farm.farm import Farm
+
+MAX_NODES = 32
+PICKUP_DELAY = 3.0
+"""Seconds the practice timer job leaves a message in Drop: long enough to see it there, short enough to wait for."""
+
+
+class RehearsalError(WizardError):
+    """The practice farm cannot be started as asked."""
+
+
+def layout(state: str, nodes: int | None, mode: str | None) -> tuple[str, int, str]:
+    """The state, node count and mode to start, from what was asked; a contradiction is one clear line.
+
+    Without ``--mode`` one node means single mode; without ``--nodes``, single
+    mode has one node and NLB two.
+    """
+    if state not in STATES:
+        raise RehearsalError(f"--state {state!r} is not one of: {', '.join(STATES)}")
+    if nodes is not None and not 1 <= nodes <= MAX_NODES:
+        raise RehearsalError(f"--nodes takes 1 to {MAX_NODES}, not {nodes}")
+    mode = mode or ("single" if nodes == 1 else "nlb")
+    if nodes is None:
+        nodes = 1 if mode == "single" else 2
+    if mode == "single" and nodes != 1:
+        raise RehearsalError(f"single mode has exactly one node; drop --nodes {nodes} or use --mode nlb")
+    if mode == "nlb" and nodes < 2:
+        raise RehearsalError(
+            "an NLB cluster needs at least two nodes; use --nodes 2 or more, or --mode single"
+        )
+    return state, nodes, mode
+
+
+def start(state: str, nodes: int | None, mode: str | None) -> Farm:
+    """Start a practice farm in its own temporary folder; every part answers when this returns."""
+    from wizard.farm.farm import Farm
+
+    state, count, chosen_mode = layout(state, nodes, mode)
+    farm = Farm(state, count, mode=chosen_mode, pickup_delay=PICKUP_DELAY)  # type: ignore[arg-type]
+    try:
+        farm.start()
+    except OSError as exc:
+        farm.stop()
+        raise RehearsalError(f"the practice farm could not start: {exc.strerror or exc}") from None
+    missing = farm.unanswered()
+    if missing:
+        farm.stop()
+        raise RehearsalError(f"the practice farm did not come up: {'; '.join(missing)}")
+    return farm
+
+
+@contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """An event set by Ctrl+C or SIGTERM while inside; the previous handlers come back after."""
+    stopping = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stopping
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def serve(state: str, nodes: int | None, mode: str | None, plan_out: Path) -> int:
+    """Run only the farm, in the foreground, until Ctrl+C or SIGTERM; the plan is written once it answers."""
+    with _stop_signals() as stopping:
+        farm = start(state, nodes, mode)
+        try:
+            farm.write_plan(plan_out)
+            for line in farm.describe():
+                print(line)
+            print(f"plan written to {plan_out}")
+            print(f"try: spmail-wizard check {plan_out} --send-test")
+            print("Ctrl+C stops the farm.", flush=True)
+            stopping.wait()
+        finally:
+            farm.stop()
+    print("practice farm stopped", flush=True)
+    return 0
+
+
+def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, plan_out: Path | None) -> int:
+    """Start the farm, create a session for its plan, and open the guided session against it."""
+    from wizard import jobs, store
+    from wizard.checklist import load_default
+
+    checklist = load_default()
+    farm = start(state, nodes, mode)
+    try:
+        if plan_out is not None:
+            farm.write_plan(plan_out)
+        name = store.unique_name(f"rehearsal-{farm.state}")
+        session = jobs.create_session(checklist, name, farm.plan)
+        for line in farm.describe():
+            print(line, file=sys.stderr)
+        print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
+        if plain:
+            from wizard import prompt
+            from wizard.prompting.rehearsal import RehearsalFlow
+
+            return prompt.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
+        from wizard.tui import rehearsal
+
+        return rehearsal.run(checklist, session.name, farm)
+    finally:
+        farm.stop()
+        print("practice farm stopped", file=sys.stderr)
