@@ -9,12 +9,15 @@ import pytest
 
 from tests.checks.helpers import one, single_plan, steps
 from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
+from wizard import store
 from wizard.checks import run_checks
 from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, bounded
+from wizard.cli import run
 from wizard.errors import PlanError
 from wizard.farm.loop import LoopThread, random_port, random_prefix
 from wizard.plan import parse_plan
 from wizard.results import CheckResult, Status
+from wizard.session import Session
 
 TIMEOUT = 1.0
 SMTP_STEPS = ("mode", "relay", "connection_control", "fqdn", "alias", "restart")
@@ -45,6 +48,7 @@ async def test_an_endless_continuation_greeting_is_cut_short_and_stored_small(
     mode = one(results, "mode", "wfe1.foo.local")
     assert mode.status == Status.FAIL
     assert "more than 100 lines" in mode.summary
+    assert re.fullmatch(r"-- [\d,]+ more lines \([\d,]+ bytes\) cut", mode.transcript[-1])
     for result in results:
         assert len(result.transcript) <= TRANSCRIPT_LINES
         assert transcript_bytes(result) <= TRANSCRIPT_BYTES
@@ -129,3 +133,24 @@ def test_a_plan_with_a_thousand_dns_servers_is_refused_with_the_reason() -> None
     with pytest.raises(PlanError) as refused:
         single_plan("127.0.0.9", 2525, dns_servers=servers)
     assert "dns_servers: lists 1000 servers; list at most 16" in str(refused.value)
+
+
+def test_a_flooding_node_leaves_a_small_session(
+    fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, port = fault_smtp("flood")
+    data = single_plan(address, port).to_data()
+    data.pop("schema")
+    store.save(Session(name="flooded", plan_data=data))
+    steps_asked = [arg for step in SMTP_STEPS for arg in ("--step", step)]
+    assert run(["check", "--session", "flooded", *steps_asked, "--timeout", str(TIMEOUT)]) == 1
+    capsys.readouterr()
+    # Six checks read the flooded conversation; each keeps only its bounded transcript.
+    saved = store.load("flooded")
+    results = [result for step in SMTP_STEPS for result in saved.progress_for(step).results]
+    assert len(results) == len(SMTP_STEPS)
+    for result in results:
+        assert len(result.transcript) <= TRANSCRIPT_LINES
+        assert transcript_bytes(result) <= TRANSCRIPT_BYTES
+    assert store.session_path("flooded").stat().st_size < 256 * 1024
+    assert saved.progress_for("mode").worst == Status.FAIL

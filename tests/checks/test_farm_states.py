@@ -87,6 +87,7 @@ async def test_one_node_missing_alias_and_fqdn_is_named(farm: FarmFactory) -> No
         "wfe2.foo.local": Status.PASS,
         "wfe3.foo.local": Status.WARN,
     }
+    assert "the FQDN is recommended, not required" in one(results, "fqdn", "wfe3.foo.local").summary
     alias = one(results, "alias", "wfe3.foo.local")
     assert alias.status == Status.FAIL and "550 5.7.1" in alias.summary
     assert "on wfe3" in alias.hint

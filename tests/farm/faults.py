@@ -26,7 +26,7 @@ DRIP_INTERVAL = 0.05
 
 async def _flood(writer: asyncio.StreamWriter) -> None:
     """Continuation lines of a greeting that never ends, as fast as the client takes them."""
-    line = b"220-node.foo.local Microsoft ESMTP MAIL Service, and more to come\r\n"
+    line = b"220-node.foo.local Microsoft ESMTP MAIL Service, and more to come " + b"x" * 1000 + b"\r\n"
     while True:
         writer.write(line * 64)
         await writer.drain()
