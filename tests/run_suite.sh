@@ -6,12 +6,31 @@ cd "$(dirname "$0")/.."
 # The real-server tests need dnsmasq (a DNS server); install it when missing.
 missing=()
 { command -v dnsmasq || [ -x /usr/sbin/dnsmasq ]; } >/dev/null 2>&1 || missing+=(dnsmasq-base)
+# The monitoring export is loaded by the real engines: blackbox_exporter and check_smtp.
+command -v prometheus-blackbox-exporter >/dev/null 2>&1 || missing+=(prometheus-blackbox-exporter)
+[ -x /usr/lib/nagios/plugins/check_smtp ] || missing+=(monitoring-plugins-basic)
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# promtool checks the Prometheus files. Debian ships it in the prometheus package, whose
+# install would also start a Prometheus server, so only promtool is taken out of it.
+tools="${XDG_CACHE_HOME:-$HOME/.cache}/spmail-wizard-tools"
+if ! command -v promtool >/dev/null 2>&1 && [ ! -x "$tools/usr/bin/promtool" ]; then
+    download=$(mktemp -d)
+    if (cd "$download" && apt-get download -qq prometheus >/dev/null 2>&1) \
+        && dpkg-deb -x "$download"/prometheus_*.deb "$download/x" \
+        && mkdir -p "$tools/usr/bin" && cp "$download/x/usr/bin/promtool" "$tools/usr/bin/"; then
+        :
+    else
+        echo "promtool is not available: the Prometheus config and rules checks will be skipped" >&2
+    fi
+    rm -rf "$download"
+fi
+[ -x "$tools/usr/bin/promtool" ] && export PATH="$tools/usr/bin:$PATH"
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m ruff format --check .

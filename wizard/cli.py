@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from wizard.store import OpenSession
 
 PROG = "spmail-wizard"
-EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe")
+EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe", "monitor")
 EXCHANGE_PORT_VARIABLE = "SPMAIL_WIZARD_EXCHANGE_PORT"
 
 
@@ -98,8 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="PATH",
-        help="file (folder for ps1 and probe); default: stdout, or for ps1 the folder "
-        "NAME-scripts here (probe: NAME-probe-kit), NAME being the session or the mail host",
+        help="file (folder for ps1, probe and monitor); default: stdout, or for those the folder "
+        "NAME-scripts, NAME-probe-kit or NAME-monitor here, NAME being the session or the mail host",
     )
 
     imported = commands.add_parser(
@@ -365,9 +365,10 @@ def _cmd_export(args: argparse.Namespace) -> ExitCode:
         _write_text(render(plan, checklist, session), None)
         return ExitCode.OK
     written = runbook.write_export(args.format, plan, checklist, session, args.output)
-    if args.format in ("ps1", "probe"):
+    if args.format in ("ps1", "probe", "monitor"):
         folder = written[0].parent if written else args.output
-        print(f"Wrote {len(written)} scripts to {folder}", file=sys.stderr)
+        noun = "monitoring files" if args.format == "monitor" else "scripts"
+        print(f"Wrote {len(written)} {noun} to {folder}", file=sys.stderr)
     else:
         for path in written:
             print(f"Wrote {path}", file=sys.stderr)

@@ -25,7 +25,7 @@ __all__ = [
     "write_export",
 ]
 
-EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe")
+EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe", "monitor")
 """What ``write_export`` can write."""
 
 _SUFFIXES = {
@@ -34,6 +34,7 @@ _SUFFIXES = {
     "plan": "-plan.toml",
     "ps1": "-scripts",
     "probe": "-probe-kit",
+    "monitor": "-monitor",
 }
 # Windows PowerShell 5.1 reads a .ps1 without a byte order mark as the ANSI code
 # page, where UTF-8 bytes of an ordinary character can turn into a curly quote
@@ -86,8 +87,9 @@ def write_export(
 ) -> list[Path]:
     """Write one export format and return the files written.
 
-    md, html and plan go to the file ``output``; ps1 and probe go into the
-    folder ``output``, one script per host. Without ``output``, a name from
+    md, html and plan go to the file ``output``; ps1 and probe (one script
+    per host) and monitor (blackbox_exporter, Prometheus and Nagios files) go
+    into the folder ``output``. Without ``output``, a name from
     :func:`default_output` in the current folder is used. Every file is
     written atomically.
 
@@ -108,6 +110,10 @@ def write_export(
                 f"{target}: is a file; the probe kit is one script per host, written into a folder"
             )
         return write_kit(render_kit(plan, generated_at=utc_now()), target)
+    if fmt == "monitor":
+        from wizard.runbook.monitor import monitoring_files
+
+        return _write_folder(monitoring_files(plan), target, fmt)
     if target.is_dir():
         raise StoreError(f"{target}: is a folder; give a file name for the {fmt} export")
     if fmt == "md":
@@ -118,6 +124,16 @@ def write_export(
         text = dump_plan(plan.to_data())
     write_text_atomic(target, text)
     return [target]
+
+
+def _write_folder(files: dict[str, str], folder: Path, fmt: str) -> list[Path]:
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"{folder}: is a file; {fmt} export writes its files into a folder")
+    written = []
+    for name, text in files.items():
+        write_text_atomic(folder / name, text)
+        written.append(folder / name)
+    return written
 
 
 def _write_scripts(scripts: dict[str, str], folder: Path) -> list[Path]:
