@@ -84,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument(
-        "--timeout", type=float, default=5.0, metavar="S", help="seconds per probe (default 5)"
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds every probe of the run may take, all targets at once (default 5)",
     )
     check.add_argument(
         "--send-test", action="store_true", help="also send a real test message (library_test, connector)"
