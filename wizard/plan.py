@@ -214,8 +214,41 @@ _SUBTABLES: dict[str, type[BaseModel]] = {"nodes": Node, "change": Change}
 """Tables inside a plan, whose unknown keys are named against their own fields."""
 
 
+IMPOSSIBLE_VERSIONS: dict[tuple[str, str], str] = {
+    ("se", "2003"): "SharePoint Subscription Edition does not run on Windows Server 2003",
+    ("2007", "2025"): "SharePoint 2007 does not run on Windows Server 2025",
+}
+"""(SharePoint version, Windows Server version of the SMTP nodes) pairs that cannot exist, with why.
+
+In this design the SMTP nodes are servers of the SharePoint farm, so a
+SharePoint version that cannot run on the nodes' Windows makes guidance for a
+farm that cannot exist. Only pairs the sources confirm are listed; an unknown
+Windows version is never refused. No Exchange version is refused for what it
+routes to: every supported Exchange delivers to an SMTP smart host, and the
+sources name no version that cannot reach IIS SMTP.
+"""
+
+
+def compatible(sharepoint: str | None, windows: str | None) -> bool:
+    """False when the SharePoint version cannot run on that Windows Server version."""
+    return (sharepoint or "", windows or "") not in IMPOSSIBLE_VERSIONS
+
+
+def _version_problems(plan: Plan) -> list[Problem]:
+    """Version combinations that cannot exist, each refused with its reason."""
+    reason = IMPOSSIBLE_VERSIONS.get((plan.sharepoint_version, plan.windows_version or ""))
+    if reason is None:
+        return []
+    return [
+        Problem(
+            "windows_version",
+            f"{reason}, and the SMTP nodes are the farm's servers; give the nodes' real Windows version, or leave it out",
+        )
+    ]
+
+
 def _cross_problems(plan: Plan) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = _version_problems(plan)
     if plan.dns_zone and not plan.mail_host.endswith("." + plan.dns_zone):
         problems.append(
             Problem("mail_host", f"{plan.mail_host!r} is not a name inside dns_zone {plan.dns_zone!r}")

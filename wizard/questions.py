@@ -15,7 +15,7 @@ from typing import Any
 
 from wizard import validate
 from wizard.errors import PlanError, Problem
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
+from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, compatible, parse_plan
 
 
 class FieldKind(StrEnum):
@@ -257,6 +257,21 @@ def node_question(key: str) -> Question:
         if item.key == key:
             return item
     raise KeyError(key)
+
+
+def choices_for(item: Question, plan_data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The choices that make a possible farm with the other answers given so far.
+
+    A Windows version the chosen SharePoint version cannot run on is not
+    offered, nor the other way round; "not known" always is.
+    """
+    if item.key == "windows_version":
+        sharepoint = plan_data.get("sharepoint_version")
+        return tuple(c for c in item.choices if not c[0] or compatible(str(sharepoint or ""), c[0]))
+    if item.key == "sharepoint_version":
+        windows = plan_data.get("windows_version")
+        return tuple(c for c in item.choices if compatible(c[0], str(windows or "")))
+    return item.choices
 
 
 def reason(item: Question, text: str) -> str | None:

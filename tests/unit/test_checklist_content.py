@@ -14,7 +14,7 @@ from tree_sitter import Language, Parser
 from tree_sitter import Node as SyntaxNode
 
 from wizard.model import Checklist, Host, Step, StepKind
-from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
+from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, compatible, parse_plan
 from wizard.render import RenderedStep, ps_quote, render_step
 
 CONTRACT_STEPS = (
@@ -88,9 +88,10 @@ def hostile_plan(mode: str, windows: str | None = None, **overrides: Any) -> Pla
         },
         {"name": f"{'q' * 63}.example", "address": "fd00::12"},
     ]
+    sharepoint = "se" if mode == "nlb" else "2007"
     return make_plan(
         mode,
-        "se" if mode == "nlb" else "2007",
+        sharepoint if compatible(sharepoint, windows) else "2016",
         "se" if mode == "nlb" else "2007",
         windows,
         mail_host=HOSTILE_MAIL_HOST,
@@ -205,6 +206,8 @@ def test_every_step_renders_for_every_version_combination(
     checklist: Checklist, mode: str, sharepoint: str
 ) -> None:
     for exchange, windows, control in itertools.product(PRODUCT_VERSIONS, WINDOWS_OR_UNKNOWN, (False, True)):
+        if not compatible(sharepoint, windows):
+            continue
         plan = make_plan(mode, sharepoint, exchange, windows, connection_control=control)
         for rendered in rendered_for_every_node(checklist, plan):
             step = rendered.step
@@ -239,6 +242,7 @@ def powershell_scripts(checklist: Checklist) -> dict[str, str]:
         for mode, sp, ex, win, control in itertools.product(
             MODES, PRODUCT_VERSIONS, PRODUCT_VERSIONS, WINDOWS_OR_UNKNOWN, (False, True)
         )
+        if compatible(sp, win)
     ]
     plans += [hostile_plan(mode, win) for mode in MODES for win in WINDOWS_OR_UNKNOWN]
     for plan in plans:

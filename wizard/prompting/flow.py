@@ -147,8 +147,9 @@ class PromptFlow:
         current = fields.to_text(question, session.plan_data.get(question.key))
         label = f"{question.label} ({question.help})"
         if question.kind is fields.FieldKind.CHOICE:
-            default = current or (None if question.required else question.choices[0][0])
-            text = self.asker.choose(label, question.choices, default=default)
+            choices = fields.choices_for(question, session.plan_data)
+            default = current or (None if question.required else choices[0][0])
+            text = self.asker.choose(label, choices, default=default)
         elif question.kind is fields.FieldKind.FLAG:
             text = "yes" if self.asker.confirm(label, default=current == "yes") else "no"
         else:

@@ -63,6 +63,8 @@ class FormField(Vertical):
         """The answer as typed."""
         self.placeholder = question.placeholder if placeholder is None else placeholder
         """The example shown while the field is empty."""
+        self.choices = question.choices
+        """The choices offered (for a choice question); see :meth:`offer`."""
 
     def compose(self) -> ComposeResult:
         question = self.question
@@ -77,12 +79,12 @@ class FormField(Vertical):
             on = self.text == "yes"
             return Checkbox("on" if on else "off", value=on, compact=True, tooltip=question.help)
         if question.kind is FieldKind.CHOICE:
-            values = [value for value, _label in question.choices]
+            values = [value for value, _label in self.choices]
             current = self.text if self.text in values else Select.NULL
             if current is Select.NULL and not question.required:
                 current = values[0]
             return Select(
-                [(label, value) for value, label in question.choices],
+                [(label, value) for value, label in self.choices],
                 value=current,
                 allow_blank=current is Select.NULL,
                 prompt="Choose…",
@@ -96,6 +98,16 @@ class FormField(Vertical):
             compact=True,
             tooltip=question.help,
         )
+
+    def offer(self, choices: tuple[tuple[str, str], ...]) -> None:
+        """Offer only these choices; an answer no longer offered falls back to the first (or blank)."""
+        if choices == self.choices or self.question.kind is not FieldKind.CHOICE:
+            return
+        self.choices = choices
+        select = self.query_one(Select)
+        select.set_options([(label, value) for value, label in choices])
+        if any(value == self.text for value, _label in choices):
+            select.value = self.text
 
     @property
     def own_reason(self) -> str | None:

@@ -56,7 +56,9 @@ class PlanForm(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-fields"):
             for question in fields.PLAN_QUESTIONS:
-                yield FormField(question, self.plan_data.get(question.key), question.key)
+                field = FormField(question, self.plan_data.get(question.key), question.key)
+                field.choices = fields.choices_for(question, self.plan_data)
+                yield field
                 if question.key == fields.NODES_AFTER:
                     yield from self._nodes_section()
         yield Static("", id="form-status", markup=False)
@@ -82,6 +84,9 @@ class PlanForm(Vertical):
             return
         self.plan_data = plan_data
         self._show_mode()
+        for field in self.query(FormField):
+            if field.node_index is None:
+                field.offer(fields.choices_for(field.question, plan_data))
         self.refresh_problems()
         self.post_message(AnswersChanged(dict(plan_data)))
 

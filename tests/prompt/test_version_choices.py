@@ -1,0 +1,62 @@
+"""Plain mode offers only the Windows versions the chosen SharePoint version can run on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tests.prompt.test_prompt_flow import ScriptedAsker
+from wizard import prompt, store
+from wizard.model import Checklist
+
+PLAN = Path(__file__).parent.parent / "data" / "single.toml"
+
+
+class RecordingAsker(ScriptedAsker):
+    """A scripted asker that also keeps the values each choice question offered."""
+
+    def __init__(self, script: list[tuple[str, str]]) -> None:
+        super().__init__(script)
+        self.offered: dict[str, list[str]] = {}
+
+    def choose(self, message: str, choices: Sequence[tuple[str, str]], *, default: str | None = None) -> str:
+        self.offered[message.split(" (")[0]] = [value for value, _label in choices]
+        return super().choose(message, choices, default=default)
+
+
+def test_plain_mode_does_not_offer_windows_2003_for_subscription_edition(checklist: Checklist) -> None:
+    keep = [
+        (label, "<keep>")
+        for label in (
+            "Mail host",
+            "DNS zone",
+            "Node 1 name",
+            "Node 1 address",
+            "Node 1 drop folder",
+            "Exchange servers",
+            "DNS servers",
+            "SMTP port",
+            "Connection control",
+        )
+    ]
+    script = [
+        ("Plan file", str(PLAN)),
+        ("Session name", "versions"),
+        ("what now", "values"),
+        ("Mode", "<keep>"),
+        *keep,
+        ("SharePoint version", "se"),
+        ("Exchange version", "<keep>"),
+        ("Windows version", "2022"),
+        ("Test recipient", "<keep>"),
+        ("Outgoing server", "<keep>"),
+        ("what now", "quit"),
+    ]
+    asker = RecordingAsker(script)
+    assert prompt.run(checklist, None, asker=asker, timeout=1.0) == 0
+    assert not asker.script
+    offered = asker.offered["Windows version"]
+    assert "2003" not in offered and "2022" in offered and "" in offered
+    assert "2007" in asker.offered["SharePoint version"]
+    saved = store.load("versions")
+    assert saved.plan_data["sharepoint_version"] == "se" and saved.plan_data["windows_version"] == "2022"

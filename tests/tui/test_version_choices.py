@@ -1,0 +1,40 @@
+"""The full-screen form offers only the Windows versions the chosen SharePoint version can run on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select
+
+from tests.tui.helpers import choose, settle
+from wizard import store
+from wizard.model import Checklist
+from wizard.plan import load_plan_file
+from wizard.session import Session
+from wizard.tui.app import WizardApp
+
+PLAN = Path(__file__).parent.parent / "data" / "single.toml"
+
+
+def _offered(app: WizardApp, selector: str) -> list[str]:
+    select = app.screen.query_one(selector, Select)
+    return [str(value) for _label, value in select._options if value is not Select.NULL]
+
+
+async def test_choosing_subscription_edition_takes_windows_2003_off_the_list(checklist: Checklist) -> None:
+    data = load_plan_file(PLAN).to_data()
+    data.pop("schema")
+    store.save(Session(name="versions", plan_data=data))
+    app = WizardApp(checklist)
+    app.open_session("versions")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert "2003" in _offered(app, "#f-windows_version Select")
+        await choose(pilot, "#f-sharepoint_version Select", "Subscription")
+        await settle(pilot)
+        offered = _offered(app, "#f-windows_version Select")
+        assert "2003" not in offered and "2022" in offered
+        assert app.screen.query_one("#f-windows_version Select", Select).value == "2016"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert store.load("versions").plan_data["sharepoint_version"] == "se"
