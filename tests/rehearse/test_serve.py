@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.rehearse.helpers import taken
 from wizard.checklist import load_default
 from wizard.checks import run_checks
 from wizard.farm.states import STATES
@@ -211,35 +211,16 @@ def test_timer_stopped_leaves_the_message_in_drop(farms: dict[str, Served]) -> N
     assert len(left) == 1 and left[0].read_bytes().startswith(b"x-sender: spmail-wizard@foo.local\r\n")
 
 
-def bindable(plan: Plan) -> list[str]:
-    """Every address and port the farm used that cannot be bound again (empty: all free)."""
-    port = plan.smtp_port
-    addresses = [node.address for node in plan.nodes] + [plan.exchange_servers[0]]
-    addresses += [plan.vip] if plan.vip else []
-    dns_address = plan.dns_servers[0].rsplit(":", 1)[0]
-    taken = []
-    for address, kind in [(a, socket.SOCK_STREAM) for a in [*addresses, dns_address]] + [
-        (dns_address, socket.SOCK_DGRAM)
-    ]:
-        with socket.socket(socket.AF_INET, kind) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((address, port))
-            except OSError as exc:
-                taken.append(f"{address}:{port} ({exc})")
-    return taken
-
-
 def test_sigterm_stops_cleanly_and_frees_every_address(tmp_path: Path) -> None:
     served = start_serving("complete", tmp_path)
     wait_until_served(served)
     plan = served.plan
-    assert bindable(plan), "while serving, the addresses are held"
+    assert taken(plan), "while serving, the addresses are held"
     served.process.send_signal(signal.SIGTERM)
     out, _ = served.process.communicate(timeout=30)
     assert served.process.returncode == 0
     assert out.strip().endswith("practice farm stopped")
-    assert bindable(plan) == []
+    assert taken(plan) == []
 
 
 @pytest.mark.parametrize(

@@ -25,12 +25,6 @@ class RehearsalApp(WizardApp):
         super().__init__(checklist, **kwargs)
         self.farm = farm
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.sub_title = (
-            f"rehearsal · practice farm {self.farm.state} · ctrl+p, then 'farm', to break or fix it"
-        )
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         step = screen.step if isinstance(screen, StepScreen) else None

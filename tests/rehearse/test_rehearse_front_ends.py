@@ -1,0 +1,97 @@
+"""`rehearse` with a front end: plain prompts in a real terminal, and the full-screen palette."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.farm.fixtures import FarmFactory
+from wizard import jobs, store
+from wizard.model import Checklist
+from wizard.tui.rehearsal import RehearsalApp
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+def _spawn(args: list[str], home: Path) -> pexpect.spawn:
+    env = dict(os.environ, SPMAIL_WIZARD_HOME=str(home), TERM="xterm", COLUMNS="100", LINES="40")
+    env.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
+        cwd=str(ROOT),
+    )
+
+
+def _choose(child: pexpect.spawn, question: str, label: str) -> None:
+    child.expect(re.escape(question))
+    child.expect(r"(\w)\) " + re.escape(label))
+    child.send(child.match.group(1))
+    child.send("\r")
+
+
+def _check(child: pexpect.spawn) -> str:
+    _choose(child, "what now?", "Run the live checks")
+    child.expect(r"Checked: [^\r\n]*")
+    return str(child.before or "")
+
+
+@pytest.mark.timeout(120)
+def test_plain_rehearsal_breaks_and_fixes_the_farm_between_checks(wizard_home: Path) -> None:
+    child = _spawn(["rehearse", "--plain", "--state", "node-down"], wizard_home)
+    try:
+        child.expect("Session 'rehearsal-node-down' saved")
+        child.expect("Step 1 of 12: Choose single server or load balanced")
+        assert "FAIL  wfe2.foo.local:" in _check(child)
+
+        _choose(child, "what now?", "Practice farm: fix this step")
+        child.expect("The SMTP service on wfe2 is running.")
+        shown = _check(child)
+        assert "PASS  wfe2.foo.local:" in shown and "FAIL" not in shown
+
+        _choose(child, "what now?", "Practice farm: break or change something")
+        _choose(child, "Change the practice farm:", "Stop the SMTP service on wfe1")
+        child.expect("The SMTP service on wfe1 is stopped.")
+        assert "FAIL  wfe1.foo.local:" in _check(child)
+
+        _choose(child, "what now?", "Save and quit")
+        child.expect("practice farm stopped")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.timeout(120)
+async def test_palette_command_stops_a_node_of_the_running_farm(
+    farm: FarmFactory, checklist: Checklist, wizard_home: Path
+) -> None:
+    running = farm("complete", nodes=2)
+    session = jobs.create_session(checklist, "palette", running.plan)
+    app = RehearsalApp(checklist, running)
+    app.open_session(session.name)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.press(*"farm stop smtp wfe2")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert not running.nodes[1].listening
+            assert running.nodes[0].listening
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert "Farm: Start the SMTP service on wfe2" in titles
+            assert "Farm: fix this step (Choose single server or load balanced)" in titles
+    finally:
+        app.close_session()
+    assert store.exists("palette")
