@@ -87,8 +87,8 @@ def test_a_plan_runbook_says_nothing_is_checked_yet(checklist: Checklist, nlb_pl
     assert "Nothing has been checked yet: this document was prepared from the plan alone." in markdown
     steps = checklist.for_mode("nlb")
     assert markdown.count("Evidence: **not checked yet**.") == len(steps)
-    assert "| `wfe1.foo.local` | 10.0.0.11:25 | not yet checked | | | | |" in markdown
-    assert "| `mossmail.foo.local` | the VIP 10.0.0.50:25 | not yet checked | | | | |" in markdown
+    assert "| `wfe1.foo.local` | 10.0.0.11:25 | not yet checked | | | |" in markdown
+    assert "| `mossmail.foo.local` | the VIP 10.0.0.50:25 | not yet checked | | | |" in markdown
     precheck = _section(markdown, "## Pre-checks")
     assert "**not checked yet**, not checked yet:" in precheck
     assert "   - `wfe2.foo.local`: not yet checked" in precheck
@@ -98,7 +98,7 @@ def test_session_runbook_shows_evidence_notes_and_decisions(checklist: Checklist
     markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
     assert "| Evidence | session mossmail-change: 5 of 12 steps done or skipped |" in markdown
     assert (
-        "| `wfe2.foo.local` | 10.0.0.12:25 | **FAIL** | 2026-11-27 10:20:00 UTC | this workstation | "
+        "| `wfe2.foo.local` | 10.0.0.12:25 | **FAIL** | seen from this workstation at 2026-11-27 10:20:00 UTC | "
         "RCPT to \\<probe@example.com> accepted (250 2.1.5): open relay | "
         "On wfe2, Access > Relay: allow only the Exchange servers |"
     ) in markdown
@@ -271,7 +271,7 @@ def test_html_marks_status_with_classes(checklist: Checklist, nlb_plan: Plan) ->
     for status in ("pass", "warn", "fail", "error"):
         assert f'<span class="badge status-{status}">{status.upper()}</span>' in page
     assert '<span class="badge status-fail">failing</span>' in page
-    assert '<td class="not-checked" colspan="4">not yet checked</td>' in page  # restart was never checked
+    assert '<td class="not-checked" colspan="3">not yet checked</td>' in page  # restart was never checked
     assert '<p class="not-checked">Not yet checked.</p>' in page
 
 

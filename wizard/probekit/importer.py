@@ -13,6 +13,7 @@ from wizard.probekit.resultsfile import (
     ResultsFile,
     ResultsFileError,
     counts,
+    printable,
     read_results,
 )
 from wizard.results import CheckResult
@@ -87,13 +88,43 @@ def import_file(path: Path, session_name: str, checklist: Checklist) -> ImportRe
         StoreError: the session is missing, refused, open elsewhere or has no complete plan.
     """
     with store.OpenSession(session_name) as opened:
-        plan = opened.session.plan_or_none()
-        if plan is None:
-            raise ResultsFileError(
-                f"session {session_name!r} has no complete plan yet; finish the mode step before importing"
-            )
-        found = read_results(path, plan, checklist)
-        report = merge_into(opened.session, found, path)
+        report = import_into(opened.session, path, checklist)
         if report.added:
             opened.save()
         return report
+
+
+def import_into(session: Session, path: Path, checklist: Checklist) -> ImportReport:
+    """Check a results file against an open session's plan and merge it in (the caller saves).
+
+    Raises:
+        ResultsFileError: the file is refused, or the session has no complete plan; nothing changed.
+    """
+    plan = session.plan_or_none()
+    if plan is None:
+        raise ResultsFileError(
+            f"session {session.name!r} has no complete plan yet; finish the mode step before importing"
+        )
+    return merge_into(session, read_results(path, plan, checklist), path)
+
+
+def preview(text: str, *, session: Session, checklist: Checklist) -> tuple[ResultsFile | None, str]:
+    """Check a typed path as the operator types it, for a field validated as typed.
+
+    Returns:
+        The file's results (or None) and one line: what the file holds, or why it is refused
+        (empty for an empty path).
+    """
+    if not text.strip():
+        return None, ""
+    session_plan = session.plan_or_none()
+    if session_plan is None:
+        return None, "✖ the farm's values are incomplete; finish step 1 first"
+    path = Path(text.strip()).expanduser()
+    try:
+        found = read_results(path, session_plan, checklist)
+    except ResultsFileError as exc:
+        reason = str(exc).split(": refused: ", 1)[-1].removesuffix("; the session was not changed")
+        return None, f"✖ {printable(reason.split(': ', 1)[-1] if reason.startswith(str(path)) else reason)}"
+    origins = ", ".join(found.origins)
+    return found, f"✔ {len(found.results)} results seen from {origins}: {counts(found.results)}"

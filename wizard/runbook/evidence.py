@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.results import CheckResult, Status
+from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
 
 THIS_MACHINE = "this workstation"
@@ -33,6 +34,11 @@ class Evidence:
     """When the check ended."""
     origin: str
     """Where the check ran from."""
+
+    @property
+    def seen(self) -> str:
+        """Where and when the result was seen, as both runbooks print it: ``seen from ex1.foo.local at ...``."""
+        return f"seen from {self.origin} at {when(self.checked_at)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,7 @@ def md_cell(value: object) -> str:
 
 
 def md_evidence_row(row: Any) -> str:
-    """One target's row of a step's evidence table: target, planned place, status, time, origin, summary, hint.
+    """One target's row of a step's evidence table: target, planned place, status, where and when seen, summary, hint.
 
     One function per row rather than a filter per cell: a 32-node farm has
     hundreds of these rows, and the template's per-cell calls would cost more
@@ -95,8 +95,8 @@ def md_evidence_row(row: Any) -> str:
     item = row.evidence
     head = f"| {md_code(row.target)} | {md_cell(row.planned)} |"
     if item is None:
-        return head + " not yet checked | | | | |"
-    cells = (when(item.checked_at), item.origin, item.summary, item.hint)
+        return head + " not yet checked | | | |"
+    cells = (item.seen, item.summary, item.hint)
     return f"{head} **{md_cell(item.label)}** | " + " | ".join(md_cell(cell) for cell in cells) + " |"
 
 

@@ -356,6 +356,11 @@ class WizardApp(App[int]):
             "Export a runbook", "Write Markdown, HTML, scripts or the plan", self.action_export
         )
         yield SystemCommand("Summary", "Every step's status, the results and what is open", self.show_summary)
+        yield SystemCommand(
+            "Import probe kit results",
+            "Add the results a probe kit script recorded on Exchange or a node, with their origin",
+            self.action_import_results,
+        )
         for number, step in enumerate(session.steps(self.checklist), start=1):
             yield SystemCommand(
                 f"Go to step {number}: {step.title}",
@@ -363,6 +368,30 @@ class WizardApp(App[int]):
                 lambda step_id=step.id: self._move(step_id),
                 discover=False,
             )
+
+    def action_import_results(self) -> None:
+        """Ask for a probe kit results file and add its results to the session."""
+        from wizard.tui.screens.import_results import ImportDialog
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._import_results(path)
+
+        self.push_screen(ImportDialog(self._need_session(), self.checklist), chosen)
+
+    def _import_results(self, path: Path) -> None:
+        from wizard.probekit.importer import import_into
+
+        try:
+            report = import_into(self._need_session(), path, self.checklist)
+        except WizardError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.last_drift = report.drift
+        if report.added:
+            self._save()
+        self.notify("\n".join(report.lines()[:8]), title="Imported")
+        self._refresh_screen()
 
     def _check_all(self) -> None:
         if self._plan_ready(self._need_session()):

@@ -84,7 +84,8 @@ class CheckRow(Vertical, can_focus=True):
         self.remove_class("-running")
         for status in ("pass", "warn", "fail", "skip", "error"):
             self.set_class(result.status.value == status, f"-{status}")
-        self._headline.update(Content(self._prefix() + result.headline))
+        seen = f" · seen from {result.origin}" if result.origin else ""
+        self._headline.update(Content(self._prefix() + result.headline + seen))
         self._hint.update(Content(f"  ↳ {result.hint}" if result.hint else ""))
         self._hint.display = bool(result.hint)
 

@@ -1,0 +1,81 @@
+"""Imported results show where they were seen from: in the wizard (palette import, summary) and in the runbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Button, Static
+
+from tests.probekit.test_import import GOOD, ORIGIN
+from tests.runbook.conftest import GENERATED_AT, plan_data
+from tests.tui.helpers import settle, type_into
+from wizard import store
+from wizard.model import Checklist
+from wizard.runbook import render_html, render_markdown
+from wizard.session import Session
+from wizard.tui.app import WizardApp
+from wizard.tui.screens.checking import CheckOptions
+from wizard.tui.screens.summary import SummaryScreen
+from wizard.tui.widgets.check_panel import CheckRow
+
+SIZE = (110, 36)
+
+
+def _session() -> None:
+    store.save(Session(name="farm", plan_data=plan_data("nlb.toml")))
+
+
+async def test_the_palette_imports_a_results_file_and_the_summary_shows_its_origin(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    _session()
+    good = tmp_path / "results.json"
+    good.write_text(json.dumps(GOOD), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    app = WizardApp(checklist, options=CheckOptions(timeout=1.0))
+    app.open_session("farm")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Import probe kit")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        # A damaged file is refused as it is typed, with its reason; Import stays off.
+        await type_into(pilot, "#results-path", str(bad))
+        verdict = str(app.screen.query_one("#results-verdict", Static).render())
+        assert "not a complete JSON document" in verdict
+        assert app.screen.query_one("#import", Button).disabled
+        await type_into(pilot, "#results-path", str(good))
+        assert "4 results seen from ex1.foo.local" in str(
+            app.screen.query_one("#results-verdict", Static).render()
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        app.show_summary()
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        rows = [str(row.query_one(".headline", Static).render()) for row in app.screen.query(CheckRow)]
+        assert any("wfe1.foo.local" in row and f"seen from {ORIGIN}" in row for row in rows), rows
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    held = store.load("farm").progress_for("alias").results
+    assert {r.origin for r in held} == {ORIGIN}
+
+
+def test_the_runbook_says_where_each_result_was_seen_from(checklist: Checklist, tmp_path: Path) -> None:
+    from wizard.cli import ExitCode, run
+
+    _session()
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    assert run(["import", str(path), "--session", "farm"]) == ExitCode.OK
+    session = store.load("farm")
+    markdown = render_markdown(session.plan(), checklist, session, generated_at=GENERATED_AT)
+    html = render_html(session.plan(), checklist, session, generated_at=GENERATED_AT)
+    seen = f"seen from {ORIGIN} at 2026-11-27 10:00:00 UTC"
+    assert seen in markdown.replace("\\", "")
+    assert seen in html
