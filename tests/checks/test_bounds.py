@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.checks.helpers import one, single_plan, steps
+from tests.farm.dnsserver import DnsFault
 from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
+from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.checks import run_checks
 from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, bounded
@@ -154,3 +156,23 @@ def test_a_flooding_node_leaves_a_small_session(
         assert transcript_bytes(result) <= TRANSCRIPT_BYTES
     assert store.session_path("flooded").stat().st_size < 256 * 1024
     assert saved.progress_for("mode").worst == Status.FAIL
+
+
+async def test_a_silent_full_cluster_with_silent_dns_servers_costs_one_timeout(
+    farm: FarmFactory, fault_dns: Callable[[DnsFault], tuple[str, int]]
+) -> None:
+    running = farm("silent", nodes=32)
+    # Unreachable DNS servers hold their slots as long as silent nodes do: 3 x (A, MX) and 32 node names.
+    quiet = [fault_dns("silent") for _ in range(3)]
+    data = running.plan_data | {
+        "dns_servers": [f"{a}:{p}" for a, p in quiet],
+        "exchange_servers": [f"{running.addresses.prefix}.{n}" for n in (20, 21, 22)],
+    }
+    timeout = 2.0
+    results = await run_checks(parse_plan(data), steps(), timeout=timeout)
+    assert len({r.target for r in results if r.step == "mode"}) == 33
+    # 33 conversations and 38 DNS questions share one round and one deadline.
+    assert not [r.headline for r in results if "not probed" in r.summary]
+    assert max(r.duration_ms for r in results) < (timeout + 1.0) * 1000, [
+        (r.check, r.target, r.duration_ms) for r in results if r.duration_ms >= timeout * 1000
+    ]
