@@ -211,12 +211,13 @@ def test_timer_stopped_leaves_the_message_in_drop(farms: dict[str, Served]) -> N
     assert len(left) == 1 and left[0].read_bytes().startswith(b"x-sender: spmail-wizard@foo.local\r\n")
 
 
-def test_sigterm_stops_cleanly_and_frees_every_address(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_a_stop_signal_stops_cleanly_and_frees_every_address(stop: signal.Signals, tmp_path: Path) -> None:
     served = start_serving("complete", tmp_path)
     wait_until_served(served)
     plan = served.plan
     assert taken(plan), "while serving, the addresses are held"
-    served.process.send_signal(signal.SIGTERM)
+    served.process.send_signal(stop)
     out, _ = served.process.communicate(timeout=30)
     assert served.process.returncode == 0
     assert out.strip().endswith("practice farm stopped")

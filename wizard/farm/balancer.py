@@ -52,6 +52,8 @@ class Balancer:
         self._tasks.add(task)
         try:
             await self._serve(reader, writer)
+        except asyncio.CancelledError:
+            writer.close()  # the VIP goes down; a quiet end keeps asyncio from logging it
         finally:
             self._tasks.discard(task)
 

@@ -125,8 +125,8 @@ class ZoneServer:
                     return
                 writer.write(struct.pack("!H", len(reply)) + reply)
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the client left, or the server stops (a quiet end keeps asyncio from logging it)
         finally:
             self._tasks.discard(task)
             with contextlib.suppress(Exception):

@@ -132,6 +132,8 @@ class SmtpServer:
             await self._talk(reader, writer, peer, log)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass  # the client went away, or sent a message line past any sane length
+        except asyncio.CancelledError:
+            pass  # the service stops; ending quietly keeps asyncio from logging the cancelled session
         finally:
             self._tasks.discard(task)
             with contextlib.suppress(Exception):
