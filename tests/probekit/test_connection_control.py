@@ -76,3 +76,28 @@ def test_the_node_kit_finds_a_node_without_its_alias(farm: FarmFactory) -> None:
     assert [r["status"] for r in last["results"] if r["check"] == "alias-domain"] == ["fail"]
     assert [r["status"] for r in first["results"] if r["check"] == "alias-domain"] == ["pass"]
     assert {r["origin"] for r in last["results"]} == {running.nodes[-1].setup.name}
+
+
+def test_from_an_exchange_server_that_may_relay_an_accepted_rcpt_does_not_prove_the_alias(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("partial")  # the last node has no alias domain
+    document = kitfarm.exchange_results(running, checklist, send_test=False)
+    alias = {r["target"]: r for r in document["results"] if r["check"] == "alias-accepted"}
+    last = alias[running.nodes[-1].setup.name]
+    # Exchange may relay, so the node takes the mail (into Queue): not a pass, and said why.
+    assert last["status"] == "skip", last["summary"]
+    assert "does not prove the alias" in last["summary"] and "node script" in last["hint"]
+
+
+def test_an_exchange_server_turned_away_is_a_failure_not_a_skip(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("conn-control")
+    running.nodes[0].setup.connect_from = {running.addresses.elsewhere}
+    document = kitfarm.exchange_results(running, checklist, send_test=False)
+    first = running.nodes[0].setup.name
+    greeting = [r for r in document["results"] if r["check"] == "smtp-greeting" and r["target"] == first]
+    assert {r["status"] for r in greeting} == {"fail"}, [r["summary"] for r in greeting]
+    control = [r for r in document["results"] if r["check"] == "connection-control" and r["target"] == first]
+    assert [r["status"] for r in control] == ["fail"]

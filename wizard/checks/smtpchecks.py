@@ -122,6 +122,9 @@ def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict |
     reason = found.blocked()
     if not (sweep.plan.connection_control and reason):
         return None
+    if found.source_address in sweep.plan.exchange_servers:
+        # An Exchange server must be let in: being turned away is a fault, not the setting at work.
+        return None
     return verdict(
         Status.SKIP,
         f"{where(sweep, target)} turned this machine away ({reason}), as connection control should; "
@@ -243,7 +246,17 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
     status = Status(dialogue.RCPT_ALIAS.rule(reply_class(reply.code)).status)
     if status == Status.PASS:
         outside = found.replies.get(dialogue.RCPT_OUTSIDE.name)
-        if outside is not None and outside.ok and found.source_address not in sweep.plan.exchange_servers:
+        if outside is not None and outside.ok and found.source_address in sweep.plan.exchange_servers:
+            # An Exchange server may relay: a node without the alias takes its mail too (into
+            # Queue, not Drop), so acceptance proves nothing about the alias from here.
+            return verdict(
+                Status.SKIP,
+                f"{where(sweep, target)} accepted mail for {host} ({reply.first}), but it takes mail for any domain "
+                f"from this machine, an Exchange server that may relay, so this does not prove the alias",
+                "The probe kit's node script reads the Domains list of each node; run it there and import its results.",
+                found.transcript,
+            )
+        if outside is not None and outside.ok:
             return verdict(
                 Status.WARN,
                 f"{where(sweep, target)} accepted mail for {host} ({reply.first}), but it accepts mail for any domain from here, so this does not prove the alias",

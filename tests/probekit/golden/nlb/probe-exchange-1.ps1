@@ -537,7 +537,7 @@ function Get-ConnectionVerdict($Target, $Found) {
         }
         if ($reason -ne '') { return New-Verdict 'pass' "$at turned this host away ($reason): probably blocked by connection control, as planned" '' }
         if (Test-Greeted $Found) {
-            if ($listed) { return New-Verdict 'pass' "$at accepts this Exchange server ($($Found.Source)), which is on the connection list" '' }
+            if ($listed) { return New-Verdict 'skip' "this host ($($Found.Source)) is an Exchange server, which connection control lets in, so the connection-control probe from here proves nothing" 'The node kits read Access > Connection; a workstation that is turned away proves it too.' }
             return New-Verdict 'warn' "$at accepts a session from this host ($($Found.Source)): connection control is not set, or this host is on the allowed list" "Access > Connection: choose 'Only the list below' and list only $exchange."
         }
         return New-Verdict 'warn' "$at $($FaultText[$Found.Fault]); that is not how connection control refuses, so the cause may be a firewall" $FaultHint[$Found.Fault]
