@@ -48,6 +48,8 @@ class StepProgress:
     """The step's evidence: per check, target and origin, the newest real result (see ``record_run``)."""
     checked_at: datetime | None = None
     """When the step was last checked."""
+    signed: list[CheckResult] = field(default_factory=list)
+    """The evidence as it stood when the step was marked done: what later drift is measured against."""
 
     @property
     def worst(self) -> Status | None:
@@ -66,6 +68,7 @@ class StepProgress:
             "done_at": self.done_at.isoformat() if self.done_at else None,
             "checked_at": self.checked_at.isoformat() if self.checked_at else None,
             "results": [r.to_json() for r in self.results],
+            "signed": [r.to_json() for r in self.signed],
         }
 
     @classmethod
@@ -75,14 +78,16 @@ class StepProgress:
             raise TypeError("step progress must be an object")
         note = data.get("note", "")
         results = data.get("results", [])
-        if not isinstance(note, str) or not isinstance(results, list):
-            raise TypeError("note must be text and results a list")
+        signed = data.get("signed", [])
+        if not isinstance(note, str) or not isinstance(results, list) or not isinstance(signed, list):
+            raise TypeError("note must be text, results and signed lists")
         return cls(
             status=StepStatus(data.get("status", "not_started")),
             note=note,
             done_at=_time(data.get("done_at")),
             results=[CheckResult.from_json(r) for r in results],
             checked_at=_time(data.get("checked_at")),
+            signed=[CheckResult.from_json(r) for r in signed],
         )
 
 
@@ -242,10 +247,11 @@ class Session:
             entry.status = StepStatus.IN_PROGRESS
 
     def mark_done(self, step_id: str, note: str | None = None) -> None:
-        """Mark a step done, keeping or replacing its note."""
+        """Mark a step done, keeping or replacing its note; its evidence now is what it was signed off on."""
         entry = self._touch(step_id)
         entry.status = StepStatus.DONE
         entry.done_at = utc_now()
+        entry.signed = list(entry.results)
         if note is not None:
             entry.note = note
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 
 import html5lib
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.runbook.conftest import GENERATED_AT, nlb_session, plan_data, progress, result, single_session
+from tests.runbook.conftest import GENERATED_AT, at, nlb_session, plan_data, progress, result, single_session
+from wizard import store
 from wizard.model import Checklist
 from wizard.plan import Plan, parse_plan
 from wizard.results import Status
 from wizard.runbook import render_html, render_markdown
 from wizard.runbook.filters import md_code, md_fence, md_quote, md_text, ps_comment
-from wizard.session import StepStatus
+from wizard.session import Session, StepStatus
 
 GFM = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
@@ -297,3 +300,72 @@ def test_markdown_filters_escape_what_viewers_would_read_as_markup() -> None:
     assert md_code("a|b") == "a\\|b"
     assert md_fence("x\n```\ny", "text") == "````text\nx\n```\ny\n````"
     assert ps_comment("a\nb\r\nc\u2028d", "#   ") == "#   a\n#   b\n#   c\n#   d"
+
+
+def _drifted_session() -> Session:
+    """The alias step signed off with both nodes passing; since then wfe2 fails and wfe1 greets as another name."""
+    session = nlb_session()
+    greeting = (
+        "S: 220 mossmail.foo.local Microsoft ESMTP MAIL Service ready",
+        "C: EHLO x",
+        "S: 250 mossmail.foo.local",
+    )
+    renamed = (
+        "S: 220 wfe1.foo.local Microsoft ESMTP MAIL Service ready",
+        "C: EHLO x",
+        "S: 250 wfe1.foo.local",
+    )
+    signed = [
+        replace(result("alias", "wfe1.foo.local", Status.PASS, "accepted (250)", 30), transcript=greeting),
+        replace(result("alias", "wfe2.foo.local", Status.PASS, "accepted (250)", 30), transcript=greeting),
+    ]
+    session.progress["alias"] = progress(StepStatus.IN_PROGRESS, signed)
+    session.mark_done("alias")
+    session.progress["alias"].done_at = at(31)
+    session.record_run(
+        [
+            replace(result("alias", "wfe1.foo.local", Status.PASS, "accepted (250)", 90), transcript=renamed),
+            result("alias", "wfe2.foo.local", Status.FAIL, "refused (550 5.7.1)", 90),
+        ]
+    )
+    return session
+
+
+def test_a_node_that_passed_at_sign_off_and_fails_now_heads_the_runbook(
+    checklist: Checklist, nlb_plan: Plan
+) -> None:
+    session = _drifted_session()
+    markdown = render_markdown(nlb_plan, checklist, session, generated_at=GENERATED_AT)
+    first = re.findall(r"^## (.+)$", markdown, flags=re.M)[0]
+    assert first == "Changed since sign-off"
+    drift = _section(markdown, "## Changed since sign-off")
+    bullets = [line for line in drift.splitlines() if line.startswith("- ")]
+    assert bullets[0] == (
+        "- **REGRESSED** `wfe2.foo.local`, [step 8. Add the mail host as an Alias domain](#step-alias): "
+        "PASS at sign-off (2026-11-27 10:30:00 UTC), FAIL now (2026-11-27 11:30:00 UTC): refused (550 5.7.1)"
+    )
+    assert bullets[1].startswith("- **CHANGED** `wfe1.foo.local`, ")
+    assert bullets[1].endswith(
+        "greeting / EHLO name mossmail.foo.local / mossmail.foo.local at sign-off, wfe1.foo.local / wfe1.foo.local now"
+    )
+    assert "**2 pieces of evidence changed since sign-off; 1 passed then and fails now.**" in drift
+    step = markdown.split("#### Step 8. ", 1)[1].split("#### Step 9. ", 1)[0]
+    assert "Changed since sign-off:\n\n- **REGRESSED** `wfe2.foo.local`: PASS at sign-off" in step
+    page = render_html(nlb_plan, checklist, session, generated_at=GENERATED_AT)
+    header = page.split("</header>", 1)[0]
+    assert '<section id="drift" class="drift">' in header
+    assert header.index("REGRESSED") < header.index("CHANGED")
+    _html_tree(page)
+
+
+def test_no_drift_section_without_a_change_since_sign_off(checklist: Checklist, nlb_plan: Plan) -> None:
+    markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
+    assert "Changed since sign-off" not in markdown
+
+
+def test_marking_done_keeps_the_evidence_it_was_signed_off_on() -> None:
+    session = nlb_session()
+    session.mark_done("alias")
+    assert session.progress["alias"].signed == session.progress["alias"].results != []
+    again = store.from_json(json.loads(json.dumps(store.to_json(session))))
+    assert again.progress["alias"].signed == session.progress["alias"].signed

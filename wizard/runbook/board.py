@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from wizard.model import Host, Step
 from wizard.plan import Plan
-from wizard.runbook.evidence import Evidence, Proof, counts
+from wizard.runbook.evidence import DriftNote, Evidence, Proof, counts
 from wizard.runbook.farm import version_name
 from wizard.session import Session
 
@@ -93,6 +93,10 @@ class Board:
     backout: tuple[BackoutLine, ...]
     signoff: tuple[tuple[str, str], ...]
     """Role and name (empty: to fill in by hand)."""
+    drift: tuple[tuple[int, str, str, DriftNote], ...]
+    """Step number, anchor and title of every change since sign-off, regressions first."""
+    drift_line: str
+    """The changes since sign-off in one sentence; empty when there are none."""
     sections: tuple[tuple[str, str], ...]
     """Anchor and title of each part of the page, in order."""
 
@@ -273,7 +277,19 @@ def build_board(
     signoff += [("Approver", name) for name in (change.approvers if change else [])] or [("Approver", "")]
     signoff += [(f"{team} (lead)", "") for team in teams if team != "Implementer"]
     signoff.append(("Change manager", ""))
-    sections = (
+    drift = sorted(
+        ((e.number, e.anchor, e.step.title, note) for e in ordered for note in e.drift),
+        key=lambda item: not item[3].regression,
+    )
+    regressed = sum(1 for item in drift if item[3].regression)
+    drift_line = ""
+    if drift:
+        drift_line = f"{len(drift)} piece{'s' if len(drift) > 1 else ''} of evidence changed since sign-off"
+        if regressed:
+            drift_line += f"; {regressed} passed then and fail{'s' if regressed == 1 else ''} now"
+        drift_line += "."
+    sections: tuple[tuple[str, str], ...] = (("drift", "Changed since sign-off"),) if drift else ()
+    sections += (
         ("purpose", "Purpose"),
         ("scope", "Scope"),
         ("risk", "Risk and impact"),
@@ -295,5 +311,7 @@ def build_board(
         backout_first=backout_first,
         backout=backout,
         signoff=tuple(signoff),
+        drift=tuple(drift),
+        drift_line=drift_line,
         sections=sections,
     )

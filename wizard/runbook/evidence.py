@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from wizard.evidence import merge, sort_changes
 from wizard.results import CheckResult, Status
 from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
@@ -107,3 +108,38 @@ def proof(progress: StepProgress | None) -> Proof:
     if results:
         return Proof("not proven live: checks skipped", "skip", "check first")
     return Proof("not checked yet", "none", "check first")
+
+
+@dataclass(frozen=True, slots=True)
+class DriftNote:
+    """A target whose evidence changed since its step was signed off (marked done)."""
+
+    regression: bool
+    """It passed at sign-off and fails now."""
+    target: str
+    """The node or name checked, with the host it was seen from when not this workstation."""
+    text: str
+    """What changed, with both times."""
+
+
+def since_sign_off(progress: StepProgress | None) -> tuple[DriftNote, ...]:
+    """What changed in a done step's evidence since it was marked done; regressions first."""
+    if progress is None or progress.status != StepStatus.DONE or not progress.signed:
+        return ()
+    now = {result.key: result for result in progress.results}
+    notes = []
+    for change in sort_changes(merge(progress.signed, progress.results)[1]):
+        current = now[(change.step, change.check, change.target, change.origin)]
+        parts = []
+        if change.before != change.after:
+            parts.append(
+                f"{change.before.value.upper()} at sign-off ({when(change.before_at)}), "
+                f"{change.after.value.upper()} now ({when(current.observed_at)}): {current.summary}"
+            )
+        if change.renamed:
+            old = " / ".join(name or "-" for name in change.names_before)
+            new = " / ".join(name or "-" for name in change.names_after)
+            parts.append(f"greeting / EHLO name {old} at sign-off, {new} now")
+        target = change.target if change.origin is None else f"{change.target} (seen from {change.origin})"
+        notes.append(DriftNote(change.regression, target, "; ".join(parts)))
+    return tuple(notes)

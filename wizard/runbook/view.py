@@ -11,7 +11,7 @@ from wizard.plan import Node, Plan
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
 from wizard.runbook.board import Board, build_board
-from wizard.runbook.evidence import Evidence, Proof, evidence, proof
+from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
 from wizard.runbook.farm import Hop, facts, mail_path, mode_label, version_name
 from wizard.session import Session, StepStatus
 
@@ -61,6 +61,8 @@ class StepEntry:
     """When the step was marked done or skipped."""
     note: str
     """The operator's note."""
+    drift: tuple[DriftNote, ...] = ()
+    """What changed since the step was signed off, regressions first."""
 
     @property
     def step(self) -> Step:
@@ -189,6 +191,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
             progress=stored.status.label if stored else "",
             settled_at=stored.done_at if stored and settled else None,
             note=stored.note if stored else "",
+            drift=since_sign_off(stored),
         )
     hosts = list(dict.fromkeys(step.host for step in steps))
     groups = tuple(
