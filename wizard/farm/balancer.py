@@ -13,6 +13,8 @@ import itertools
 import socket
 import struct
 
+from wizard.farm.tcp import TcpService
+
 
 class Balancer:
     """Listens on the VIP and hands each connection to the next node, from the client's own address."""
@@ -24,38 +26,20 @@ class Balancer:
         self.picked: list[str] = []
         """The backend address chosen for each connection, in order."""
         self._next = itertools.cycle(range(len(backends)))
-        self._server: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._service = TcpService(self._serve)
 
     @property
     def listening(self) -> bool:
         """Whether the VIP accepts connections now."""
-        return self._server is not None
+        return self._service.listening
 
     async def start(self) -> None:
         """Listen on the VIP."""
-        if self._server is None:
-            self._server = await asyncio.start_server(self._accept, self.vip, self.port)
+        await self._service.listen(self.vip, self.port)
 
     async def stop(self) -> None:
         """Stop listening and drop every open connection."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            await self._serve(reader, writer)
-        except asyncio.CancelledError:
-            writer.close()  # the VIP goes down; a quiet end keeps asyncio from logging it
-        finally:
-            self._tasks.discard(task)
+        await self._service.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         client_address = writer.get_extra_info("peername")[0]

@@ -9,7 +9,6 @@ while it runs, so a rehearsal can point the mail host elsewhere and back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import struct
 from typing import cast
 
@@ -21,6 +20,8 @@ import dns.rcode
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
+
+from wizard.farm.tcp import TcpService
 
 TTL = 60
 
@@ -38,8 +39,7 @@ class ZoneServer:
         """A records by name; change them at will (on the server's loop)."""
         self.queries = 0
         self._udp: asyncio.DatagramTransport | None = None
-        self._tcp: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tcp = TcpService(self._tcp_client)
 
     def set_address(self, name: str, addresses: list[str] | None) -> None:
         """Give ``name`` these A records; None removes the name."""
@@ -96,7 +96,7 @@ class ZoneServer:
             lambda: _Udp(self), local_addr=(self.address, self.port)
         )
         try:
-            self._tcp = await asyncio.start_server(self._tcp_client, self.address, self.port)
+            await self._tcp.listen(self.address, self.port)
         except OSError:
             await self.stop()
             raise
@@ -106,31 +106,16 @@ class ZoneServer:
         if self._udp is not None:
             self._udp.close()
             self._udp = None
-        if self._tcp is not None:
-            self._tcp.close()
-            self._tcp = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tcp.close()
 
     async def _tcp_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            while True:
-                (length,) = struct.unpack("!H", await reader.readexactly(2))
-                reply = self.answer(await reader.readexactly(length))
-                if reply is None:
-                    return
-                writer.write(struct.pack("!H", len(reply)) + reply)
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass  # the client left, or the server stops (a quiet end keeps asyncio from logging it)
-        finally:
-            self._tasks.discard(task)
-            with contextlib.suppress(Exception):
-                writer.close()
+        while True:
+            (length,) = struct.unpack("!H", await reader.readexactly(2))
+            reply = self.answer(await reader.readexactly(length))
+            if reply is None:
+                return
+            writer.write(struct.pack("!H", len(reply)) + reply)
+            await writer.drain()
 
 
 class _Udp(asyncio.DatagramProtocol):

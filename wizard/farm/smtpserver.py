@@ -10,9 +10,10 @@ to a message) is left to its subclass.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from dataclasses import dataclass, field
+
+from wizard.farm.tcp import TcpService
 
 MAX_LINE = 4096
 """Longest command line read; a longer one ends the session."""
@@ -58,8 +59,7 @@ class SmtpServer:
     def __init__(self) -> None:
         self.sessions: list[SessionLog] = []
         """Every session, in order, with the raw lines received."""
-        self._server: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._service = TcpService(self._session, limit=MAX_LINE)
 
     # What a subclass decides ------------------------------------------------------
 
@@ -93,51 +93,34 @@ class SmtpServer:
     @property
     def listening(self) -> bool:
         """Whether the server accepts connections now."""
-        return self._server is not None
+        return self._service.listening
 
     async def listen(self, address: str, port: int) -> None:
         """Start accepting connections on ``address:port``."""
-        self._server = await asyncio.start_server(self._accept, address, port, limit=MAX_LINE)
+        await self._service.listen(address, port)
 
     async def close(self) -> None:
         """Stop listening and end every open session, as stopping the service does."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._service.close()
 
     # The dialogue -----------------------------------------------------------------
 
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = str(writer.get_extra_info("peername")[0])
         log = SessionLog(peer)
         self.sessions.append(log)
-        try:
-            if self.silent:
-                while await reader.read(4096):
-                    pass
-                return
-            turned_away = self.refusal(peer)
-            if turned_away is not None:
-                log.blocked = True
-                if turned_away:
-                    writer.write(turned_away.encode() + b"\r\n")
-                    await writer.drain()
-                return
-            await self._talk(reader, writer, peer, log)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass  # the client went away, or sent a message line past any sane length
-        except asyncio.CancelledError:
-            pass  # the service stops; ending quietly keeps asyncio from logging the cancelled session
-        finally:
-            self._tasks.discard(task)
-            with contextlib.suppress(Exception):
-                writer.close()
+        if self.silent:
+            while await reader.read(4096):
+                pass
+            return
+        turned_away = self.refusal(peer)
+        if turned_away is not None:
+            log.blocked = True
+            if turned_away:
+                writer.write(turned_away.encode() + b"\r\n")
+                await writer.drain()
+            return
+        await self._talk(reader, writer, peer, log)
 
     async def _talk(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str, log: SessionLog
