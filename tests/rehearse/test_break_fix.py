@@ -93,10 +93,13 @@ async def test_fix_applies_the_steps_remedy(
     assert after.status in GOOD, after.headline
 
 
-def test_steps_done_elsewhere_have_nothing_to_fix(farm: FarmFactory) -> None:
-    running = farm("complete", nodes=2)
-    assert actions.fix(running, "central_admin") == []
-    assert actions.fix(running, "outgoing") == []
+def test_a_fix_names_only_what_it_changed(farm: FarmFactory) -> None:
+    running = farm("partial", nodes=3)
+    assert actions.fix(running, "alias") == ["wfe3 has the alias domain mossmail.foo.local."]
+    assert actions.fix(running, "alias") == []
+    for step_id in [*actions.REMEDIES, "central_admin", "outgoing"]:
+        if step_id != "fqdn":
+            assert actions.fix(running, step_id) == [], step_id
 
 
 async def test_a_fresh_farm_fixed_step_by_step_passes_every_check(farm: FarmFactory) -> None:

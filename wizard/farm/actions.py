@@ -294,8 +294,11 @@ def _connector(on: bool) -> Callable[[Farm], str]:
 # Remedies ------------------------------------------------------------------------
 
 
-def _every_node(farm: Farm, make: Callable[[int], Callable[[Farm], str]]) -> list[str]:
-    return [make(index)(farm) for index in range(len(farm.nodes))]
+def _every_node(
+    farm: Farm, wrong: Callable[[IisNode], bool], make: Callable[[int], Callable[[Farm], str]]
+) -> list[str]:
+    """Apply ``make``'s change to each node where ``wrong`` holds, so only real changes are reported."""
+    return [make(index)(farm) for index, node in enumerate(farm.nodes) if wrong(node)]
 
 
 def _start_everything(farm: Farm) -> list[str]:
@@ -306,25 +309,38 @@ def _start_everything(farm: Farm) -> list[str]:
 
 
 def _planned_connection_control(farm: Farm) -> list[str]:
-    return [_connection_control(bool(farm.plan_data["connection_control"]))(farm)]
+    planned = bool(farm.plan_data["connection_control"])
+    if all((node.setup.connect_from is not None) == planned for node in farm.nodes):
+        return []
+    return [_connection_control(planned)(farm)]
 
 
 REMEDIES: dict[str, Callable[[Farm], list[str]]] = {
     "mode": _start_everything,
     "nlb": _start_everything,
     "restart": _start_everything,
-    "dns": lambda farm: [_dns(True)(farm)],
-    "connector": lambda farm: [_connector(True)(farm)],
-    "relay": lambda farm: _every_node(farm, lambda i: _relay(i, False)),
+    "dns": lambda farm: (
+        [_dns(True)(farm)] if farm.dns and farm.dns.records.get(MAIL_HOST) != [farm.mail_host_target] else []
+    ),
+    "connector": lambda farm: (
+        [_connector(True)(farm)] if farm.exchange and not farm.exchange.connector else []
+    ),
+    "relay": lambda farm: _every_node(
+        farm,
+        lambda n: n.setup.open_relay or n.setup.relay_from != {farm.addresses.exchange},
+        lambda i: _relay(i, False),
+    ),
     "connection_control": _planned_connection_control,
-    "fqdn": lambda farm: _every_node(farm, lambda i: _fqdn(i, True)),
-    "alias": lambda farm: _every_node(farm, lambda i: _alias(i, True)),
+    "fqdn": lambda farm: _every_node(farm, lambda n: n.setup.fqdn != MAIL_HOST, lambda i: _fqdn(i, True)),
+    "alias": lambda farm: _every_node(
+        farm, lambda n: MAIL_HOST not in n.setup.alias_domains, lambda i: _alias(i, True)
+    ),
     "library_test": lambda farm: [_timer(True)(farm)] if farm.timer and not farm.timer.running else [],
 }
 """What "fix" does in the farm for each step; steps done by hand elsewhere have none."""
 
 
 def fix(farm: Farm, step_id: str) -> list[str]:
-    """Apply ``step_id``'s remedy to the farm; returns what changed (empty: nothing to do there)."""
+    """Apply ``step_id``'s remedy to the farm; returns what changed (empty: nothing was wrong there)."""
     remedy = REMEDIES.get(step_id)
     return remedy(farm) if remedy is not None else []

@@ -33,7 +33,9 @@ class RehearsalFlow(PromptFlow):
     def act_extra(self, step: Step, action: str) -> bool:
         if action == "fix":
             done = actions.fix(self.farm, step.id)
-            for line in done or ["Nothing to fix in the farm for this step."]:
+            for line in done or [
+                "Nothing to fix in the farm for this step: it is as the step wants it, or done by hand elsewhere."
+            ]:
                 self.asker.say(line)
             if done:
                 self.asker.say("Run the live checks again to see it.")

@@ -48,7 +48,10 @@ class RehearsalApp(WizardApp):
         """Apply a step's remedy and say what changed."""
         done = actions.fix(self.farm, step_id)
         if not done:
-            self.notify("Nothing to fix in the farm for this step.", title="Practice farm")
+            self.notify(
+                "Nothing to fix in the farm for this step: it is as the step wants it, or done by hand elsewhere.",
+                title="Practice farm",
+            )
             return
         self.notify(
             " ".join(done) + " Check again (ctrl+r) to see it.", title="Practice farm fixed", markup=False
