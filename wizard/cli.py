@@ -148,7 +148,9 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    from wizard.errors import one_line
+
+    print(f"{PROG}: {one_line(message)}", file=sys.stderr)
 
 
 def _load_checklist() -> Checklist:
@@ -383,7 +385,7 @@ def _write_text(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from wizard.store import write_text_atomic
+    from wizard.atomicfile import write_text_atomic
 
     write_text_atomic(output, text)
     print(f"Wrote {output}", file=sys.stderr)
@@ -448,8 +450,9 @@ def run(argv: Sequence[str] | None = None) -> ExitCode:
             return _open_front_end(None, plain=False)
         return _COMMANDS[args.command](args)
     except PlanError as exc:
-        for line in exc.lines():
-            _err(line)
+        lines = exc.lines()
+        more = len(lines) - 1
+        _err(lines[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
         return ExitCode.USAGE
     except (WizardError, ValueError) as exc:
         _err(str(exc))

@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+QUOTE_LIMIT = 60
+"""Longest quoted value in a message: a 1 MB bad value is named, not echoed back."""
+
+
+def quote(value: object) -> str:
+    """A value for a one-line message: its repr, cut to about 60 characters."""
+    text = repr(value)
+    return (
+        text
+        if len(text) <= QUOTE_LIMIT
+        else f"{text[: QUOTE_LIMIT - 5]}...{text[-1]} ({len(str(value)):,} chars)"
+    )
+
+
+def one_line(message: str, limit: int = 400) -> str:
+    """A message as one line: line breaks and control characters become spaces, cut at ``limit``."""
+    text = "".join(" " if not ch.isprintable() else ch for ch in message)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 class WizardError(Exception):
     """Base of every error that is reported to the user as one line."""
@@ -27,7 +47,8 @@ class Problem:
             where = f"{file}:{self.line}: " if self.line else f"{file}: "
         elif self.line:
             where = f"line {self.line}: "
-        return f"{where}{self.key}: {self.reason}" if self.key else f"{where}{self.reason}"
+        key = self.key if len(self.key) <= QUOTE_LIMIT else self.key[: QUOTE_LIMIT - 3] + "..."
+        return one_line(f"{where}{key}: {self.reason}" if key else f"{where}{self.reason}")
 
 
 class PlanError(WizardError):

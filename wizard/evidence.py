@@ -10,13 +10,59 @@ one is drift, which the front ends and the runbook show.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from wizard.results import CheckResult, Status
 
 Key = tuple[str, str, str, str | None]
+
+MAX_TRANSCRIPT_LINES = 60
+"""Lines of a transcript a session keeps: the start of the conversation and its end."""
+MAX_TRANSCRIPT_CHARS = 8000
+"""Characters of a transcript a session keeps, all lines together."""
+MAX_LINE_CHARS = 400
+"""Characters of one transcript line a session keeps."""
+MAX_TEXT_CHARS = 1000
+"""Characters of a summary or hint a session keeps."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return (
+        text if len(text) <= limit else f"{text[: limit - 30]}... [{len(text) - limit + 30:,} characters cut]"
+    )
+
+
+def bounded(result: CheckResult) -> CheckResult:
+    """The result as a session keeps it: whatever a server sent, a few KiB at most.
+
+    A transcript keeps its first and last lines with a marker in between saying
+    how much was cut, so a server that floods its greeting cannot fill the session.
+    """
+    lines = [_cut(line, MAX_LINE_CHARS) for line in result.transcript]
+    if len(lines) > MAX_TRANSCRIPT_LINES or sum(map(len, lines)) > MAX_TRANSCRIPT_CHARS:
+        budget = MAX_TRANSCRIPT_CHARS - 80
+        tail: list[str] = []
+        for line in reversed(lines[-(MAX_TRANSCRIPT_LINES // 3) :]):
+            if len(line) > budget // 3 - sum(map(len, tail)):
+                break
+            tail.insert(0, line)
+        budget -= sum(map(len, tail))
+        head: list[str] = []
+        for line in lines[: len(lines) - len(tail)][: MAX_TRANSCRIPT_LINES - len(tail) - 1]:
+            if len(line) > budget:
+                break
+            head.append(line)
+            budget -= len(line)
+        cut = lines[len(head) : len(lines) - len(tail)]
+        marker = f"... [{len(cut):,} lines, {sum(map(len, cut)):,} characters cut]"
+        lines = [*head, marker, *tail]
+    transcript = tuple(lines)
+    summary, hint = _cut(result.summary, MAX_TEXT_CHARS), _cut(result.hint, MAX_TEXT_CHARS)
+    if (transcript, summary, hint) == (result.transcript, result.summary, result.hint):
+        return result
+    return replace(result, transcript=transcript, summary=summary, hint=hint)
 
 
 def server_names(result: CheckResult) -> tuple[str, str]:
@@ -129,6 +175,7 @@ def merge(
     Kept results from an origin this run covered, whose check and target the run
     no longer produced (a node taken out of the plan), are dropped.
     """
+    run = [bounded(result) for result in run]
     old: dict[Key, CheckResult] = {result.key: result for result in before}
     new_keys = {result.key for result in run}
     origins = {result.origin for result in run}

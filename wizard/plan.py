@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from wizard import validate
-from wizard.errors import PlanError, Problem
+from wizard.errors import PlanError, Problem, quote
 from wizard.planfile import locate_key
 
 PLAN_SCHEMA = 1
@@ -196,7 +196,7 @@ def _reason(error: Mapping[str, Any], fields: list[str]) -> str:
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'|(\d+)", str(error["ctx"]["expected"]))
         allowed = ", ".join(quoted or number for quoted, number in choices)
-        return f"{error['input']!r} is not one of: {allowed}"
+        return f"{quote(error['input'])} is not one of: {allowed}"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"{error['input']} is outside the port range 1-65535"
     if kind == "too_short" and error["loc"] == ("nodes",):
@@ -251,7 +251,9 @@ def _cross_problems(plan: Plan) -> list[Problem]:
     problems: list[Problem] = _version_problems(plan)
     if plan.dns_zone and not plan.mail_host.endswith("." + plan.dns_zone):
         problems.append(
-            Problem("mail_host", f"{plan.mail_host!r} is not a name inside dns_zone {plan.dns_zone!r}")
+            Problem(
+                "mail_host", f"{quote(plan.mail_host)} is not a name inside dns_zone {quote(plan.dns_zone)}"
+            )
         )
     count = len(plan.nodes)
     if plan.mode == "single":
@@ -273,7 +275,9 @@ def _cross_problems(plan: Plan) -> list[Problem]:
     for index, node in enumerate(plan.nodes):
         if node.name in seen_names:
             problems.append(
-                Problem(f"nodes[{index}].name", f"{node.name!r} is already node {seen_names[node.name] + 1}")
+                Problem(
+                    f"nodes[{index}].name", f"{quote(node.name)} is already node {seen_names[node.name] + 1}"
+                )
             )
         seen_names.setdefault(node.name, index)
         if node.address in seen_addresses:
@@ -352,7 +356,12 @@ def load_plan_text(text: str, *, file: str | None = None) -> Plan:
     except tomllib.TOMLDecodeError as exc:
         message, line = _split_toml_error(str(exc))
         raise PlanError([Problem("", f"not valid TOML: {message}", line)], file) from None
-    return parse_plan(data, source_text=text, file=file)
+    except RecursionError:
+        raise PlanError([Problem("", "nested too deeply to be a plan")], file) from None
+    try:
+        return parse_plan(data, source_text=text, file=file)
+    except RecursionError:
+        raise PlanError([Problem("", "nested too deeply to be a plan")], file) from None
 
 
 def _split_toml_error(text: str) -> tuple[str, int | None]:
@@ -363,14 +372,25 @@ def _split_toml_error(text: str) -> tuple[str, int | None]:
     return text[: match.start()] + text[match.end() :], int(match.group(1))
 
 
+MAX_PLAN_BYTES = 1024 * 1024
+"""A plan for 32 nodes is a few KiB; anything this large is not a plan."""
+
+
 def load_plan_file(path: Path) -> Plan:
     """Read, parse and validate a plan file.
+
+    Special files (a FIFO, a device, a folder) and huge files are refused
+    without reading, so nothing can block or fill memory here.
 
     Raises:
         PlanError: the file cannot be read, is not TOML, or is not a valid plan.
     """
+    from wizard.atomicfile import RefusedFile, read_bounded
+
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_PLAN_BYTES)
+    except RefusedFile as exc:
+        raise PlanError([Problem("", f"refused: {exc}; a plan is a TOML file")], str(path)) from None
     except OSError as exc:
         raise PlanError([Problem("", f"cannot read the plan: {exc.strerror or exc}")], str(path)) from None
     try:

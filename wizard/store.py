@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ import filelock
 import platformdirs
 
 from wizard import validate
+from wizard.atomicfile import RefusedFile, ensure_private_dir, read_bounded, stale_temporaries, write_atomic
 from wizard.errors import SessionLockedError, StoreError
 from wizard.model import Checklist
 from wizard.session import Session, StepProgress
@@ -45,12 +45,6 @@ def sessions_dir(home: Path | None = None) -> Path:
 def session_path(name: str, home: Path | None = None) -> Path:
     """The file of the named session."""
     return sessions_dir(home) / f"{validate.session_name(name)}.json"
-
-
-def _ensure_dir(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(OSError):
-        folder.chmod(0o700)
 
 
 def to_json(session: Session) -> dict[str, Any]:
@@ -87,11 +81,14 @@ def from_json(data: Any) -> Session:
         raise TypeError("current_step must be text")
     created = datetime.fromisoformat(data["created_at"])
     updated = datetime.fromisoformat(data["updated_at"])
+    version = checklist["version"]
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 1_000_000:
+        raise TypeError("checklist version must be a small whole number")
     return Session(
         name=name,
         plan_data=plan,
         checklist_id=str(checklist["id"]),
-        checklist_version=int(checklist["version"]),
+        checklist_version=version,
         current_step=current,
         progress={str(step): StepProgress.from_json(entry) for step, entry in progress.items()},
         created_at=created,
@@ -133,90 +130,94 @@ def read_file(path: Path) -> Session:
     """Load a session file, refusing anything that is not a whole, current session.
 
     The file is only ever read here; a refused file stays byte for byte as it was.
+    The session's name is its file's name, whatever the file says inside.
 
     Raises:
         StoreError: one line naming the file and what is wrong with it.
     """
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SESSION_BYTES + 1)
+        raw = read_bounded(path, MAX_SESSION_BYTES)
     except FileNotFoundError:
         raise StoreError(f"{path}: no such session") from None
+    except RefusedFile as exc:
+        raise StoreError(f"{path}: refused: {exc}; the file was left as it is") from None
     except OSError as exc:
         raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_SESSION_BYTES:
-        raise StoreError(f"{path}: refused: larger than any session file; the file was left as it is")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise StoreError(
-            f"{path}: refused: not a complete session file (corrupt or truncated); the file was left as it is"
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreError(f"{path}: refused: not an spmail-wizard session file; the file was left as it is")
-    data = _migrate(data, path)
-    try:
-        session = from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise StoreError(f"{path}: refused: damaged session ({detail}); the file was left as it is") from None
+    session = _decode(raw, path)
     # A session is its file: a copy (`cp prod.json backup.json`) is the session
     # "backup", saved back to backup.json, never over the file it was copied from.
     try:
         session.name = validate.session_name(path.stem)
-    except ValueError as exc:
-        raise StoreError(f"{path}: refused: the file name is not a session name ({exc})") from None
+    except ValueError:
+        raise StoreError(
+            f"{path}: refused: the file name is not a session name "
+            "(letters, digits, '.', '_' and '-'); rename the file"
+        ) from None
     return session
 
 
-def write_bytes_atomic(path: Path, payload: bytes, *, private: bool = True) -> None:
-    """Write a file atomically: temporary file, fsync, rename, fsync the folder.
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a session holds")
 
-    A reader, or a crash at any instant, sees the old file or the new one, never a mix.
 
-    Args:
-        path: the file to write.
-        payload: its whole new content.
-        private: keep the file readable by the user alone (0600).
-    """
-    if private:
-        _ensure_dir(path.parent)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _decode(raw: bytes, path: Path) -> Session:
+    """A session from a file's bytes, or one line saying why not."""
+    left = "; the file was left as it is"
     try:
-        if not private:
-            # mkstemp creates 0600; an exported runbook is meant to be shared.
-            os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write an exported text file atomically (readable by others, like any document)."""
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise StoreError(
+            f"{path}: refused: not a complete session file (corrupt or truncated){left}"
+        ) from None
+    except RecursionError:
+        raise StoreError(f"{path}: refused: nested too deeply to be a session file{left}") from None
+    except ValueError as exc:  # NaN or Infinity, or an integer of thousands of digits
+        raise StoreError(f"{path}: refused: damaged session ({_short(exc)}){left}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise StoreError(f"{path}: refused: not an spmail-wizard session file{left}")
+    data = _migrate(data, path)
     try:
-        write_bytes_atomic(path, text.encode("utf-8"), private=False)
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return from_json(data)
+    except (KeyError, TypeError, ValueError, OverflowError, RecursionError, AttributeError) as exc:
+        detail = f"missing {_short(exc)}" if isinstance(exc, KeyError) else _short(exc)
+        raise StoreError(f"{path}: refused: damaged session ({detail}){left}") from None
+
+
+def _short(exc: BaseException) -> str:
+    """An exception's message on one line, cut to a readable length."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def write_file(session: Session, path: Path) -> None:
-    """Write a session file atomically, readable by the user alone."""
+    """Write a session file atomically, readable by the user alone.
+
+    The complete temporary file is read back as a session before it replaces
+    the old one: a file the wizard would refuse to read is never written.
+
+    Raises:
+        StoreError: the session would be refused on reading (the old file stays).
+        OSError: the file cannot be written.
+    """
     payload = json.dumps(to_json(session), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-    write_bytes_atomic(path, payload)
+    if len(payload) > MAX_SESSION_BYTES:
+        raise StoreError(
+            f"{path}: not saved: the session would be {len(payload):,} bytes, over the "
+            f"{MAX_SESSION_BYTES:,} a session may hold; the previous save is kept"
+        )
+
+    def verify(written: Path) -> None:
+        try:
+            _decode(read_bounded(written, MAX_SESSION_BYTES), path)
+        except (StoreError, RefusedFile) as exc:
+            raise StoreError(
+                f"{path}: not saved: it would not read back ({exc}); the previous save is kept"
+            ) from None
+
+    try:
+        write_atomic(path, payload, verify=verify)
+    except RefusedFile as exc:
+        raise StoreError(f"{path}: not saved: {exc}") from None
 
 
 def save(session: Session, home: Path | None = None) -> Path:
@@ -271,14 +272,18 @@ def lock(name: str, home: Path | None = None) -> Iterator[None]:
         SessionLockedError: another process has the session open.
     """
     path = session_path(name, home)
-    _ensure_dir(path.parent)
-    lock_file = filelock.FileLock(str(path.with_suffix(".lock")), timeout=0)
+    ensure_private_dir(path.parent.parent)
+    ensure_private_dir(path.parent)
+    lock_path = path.with_suffix(".lock")
+    lock_file = filelock.FileLock(str(lock_path), timeout=0, mode=0o600)
     try:
         lock_file.acquire()
     except filelock.Timeout:
         raise SessionLockedError(
             f"session {name!r} is open in another spmail-wizard; close it there first"
         ) from None
+    with contextlib.suppress(OSError):
+        lock_path.chmod(0o600)  # a lock file made by an older version may be 0644
     try:
         yield
     finally:
@@ -391,7 +396,7 @@ class OpenSession:
         try:
             # A save cut short by a crash leaves its temporary file; with the lock
             # held, no save of this session can be under way, so they are stale.
-            for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            for stale in stale_temporaries(self.path):
                 with contextlib.suppress(OSError):
                     stale.unlink()
             self._session = load(self.name, self.home)

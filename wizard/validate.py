@@ -14,6 +14,8 @@ import ipaddress
 import re
 import unicodedata
 
+from wizard.errors import quote
+
 MAX_NAME_LENGTH = 253
 MAX_LABEL_LENGTH = 63
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
@@ -41,7 +43,7 @@ def hostname(value: str) -> str:
         raise ValueError(f"is {len(name)} characters long; a DNS name has at most {MAX_NAME_LENGTH}")
     for label in name.split("."):
         if not label:
-            raise ValueError(f"{value!r} has an empty label (two dots in a row, or a leading dot)")
+            raise ValueError(f"{quote(value)} has an empty label (two dots in a row, or a leading dot)")
         if len(label) > MAX_LABEL_LENGTH:
             raise ValueError(
                 f"label {label[:20]!r}... is {len(label)} characters; "
@@ -51,11 +53,11 @@ def hostname(value: str) -> str:
             bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), "")
             if bad:
                 raise ValueError(
-                    f"{value!r} contains {bad!r}; a host name holds only letters, digits, hyphens and dots"
+                    f"{quote(value)} contains {bad!r}; a host name holds only letters, digits, hyphens and dots"
                 )
-            raise ValueError(f"label {label!r} starts or ends with a hyphen")
+            raise ValueError(f"label {quote(label)} starts or ends with a hyphen")
     if name.rsplit(".", 1)[-1].isdigit():
-        raise ValueError(f"{value!r} looks like an address, not a host name")
+        raise ValueError(f"{quote(value)} looks like an address, not a host name")
     return name
 
 
@@ -63,7 +65,7 @@ def fqdn(value: str) -> str:
     """A host name with at least two labels (``mossmail.foo.local``)."""
     name = hostname(value)
     if "." not in name:
-        raise ValueError(f"{name!r} is a single label; give the full name, such as {name}.foo.local")
+        raise ValueError(f"{quote(name)} is a single label; give the full name, such as {name}.foo.local")
     return name
 
 
@@ -73,11 +75,11 @@ def ip_address(value: str) -> str:
     if not text:
         raise ValueError("an address is required")
     if "%" in text:
-        raise ValueError(f"{text!r} has a zone index; give the address without %...")
+        raise ValueError(f"{quote(text)} has a zone index; give the address without %...")
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:
-        raise ValueError(f"{text!r} is not an IPv4 or IPv6 address") from None
+        raise ValueError(f"{quote(text)} is not an IPv4 or IPv6 address") from None
 
 
 def port(value: int | str) -> int:
@@ -85,7 +87,7 @@ def port(value: int | str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a port number") from None
+        raise ValueError(f"{quote(value)} is not a port number") from None
     if not 1 <= number <= 65535:
         raise ValueError(f"{number} is outside the port range 1-65535")
     return number
@@ -97,9 +99,9 @@ def parse_dns_server(value: str) -> tuple[str, int]:
     if text.startswith("["):
         addr, sep, rest = text[1:].partition("]")
         if not sep:
-            raise ValueError(f"{text!r} opens '[' without closing it")
+            raise ValueError(f"{quote(text)} opens '[' without closing it")
         if rest and not rest.startswith(":"):
-            raise ValueError(f"{text!r}: expected ':port' after ']'")
+            raise ValueError(f"{quote(text)}: expected ':port' after ']'")
         return ip_address(addr), port(rest[1:]) if rest else 53
     if text.count(":") == 1:
         addr, _, port_text = text.partition(":")
@@ -133,9 +135,9 @@ def mail_address(value: str) -> str:
     text = value.strip().lower()
     local, sep, domain = text.partition("@")
     if not sep or not local or not domain:
-        raise ValueError(f"{value!r} is not an e-mail address (local@domain)")
+        raise ValueError(f"{quote(value)} is not an e-mail address (local@domain)")
     if len(local) > 64 or not _LOCAL_PART.match(local):
-        raise ValueError(f"local part {local!r} may hold only letters, digits and . _ + - (at most 64)")
+        raise ValueError(f"local part {quote(local)} may hold only letters, digits and . _ + - (at most 64)")
     return f"{local}@{hostname(domain)}"
 
 
@@ -183,7 +185,7 @@ def session_name(value: str) -> str:
     text = value.strip()
     if not _SESSION_NAME.match(text):
         raise ValueError(
-            f"{value!r} is not a session name: use letters, digits, '.', '_' and '-' "
+            f"{quote(value)} is not a session name: use letters, digits, '.', '_' and '-' "
             "(at most 64, starting with a letter or digit)"
         )
     return text

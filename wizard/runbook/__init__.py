@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from wizard.atomicfile import write_text_atomic
 from wizard.errors import StoreError
 from wizard.model import Checklist
 from wizard.plan import Plan
@@ -14,7 +15,6 @@ from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line, host_scripts
 from wizard.runbook.view import build_view
 from wizard.session import Session
-from wizard.store import write_text_atomic
 
 __all__ = [
     "EXPORT_FORMATS",
