@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--send-test", action="store_true", help="also send a real test message (library_test, connector)"
     )
+    check.add_argument(
+        "--require-proof",
+        action="store_true",
+        help="exit 1 unless every step that can be checked is proven live (skips count against it)",
+    )
 
     export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
     _add_source(export)
@@ -307,6 +312,7 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
 
     from wizard import checkreport
     from wizard.checks import run_checks
+    from wizard.evidence import proof_gaps
     from wizard.results import utc_now
 
     steps = _load_checklist().for_mode(plan.mode)
@@ -344,16 +350,27 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
     if opened is not None:
         drift = opened.session.record_run(results, steps=[step.id for step in steps], at=started_at)
         opened.save()
+    evidence = None
+    if opened is not None:
+        session = opened.session
+        evidence = lambda step_id: session.progress_for(step_id).results  # noqa: E731
+    gaps = proof_gaps(steps, plan, results, evidence)
     if args.json:
         report = checkreport.report_json(plan, results, started_at, duration_ms, drift=drift)
+        if args.require_proof:
+            report["proof"] = gaps.to_json()
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         colour = checkreport.wants_colour(sys.stdout)
         sys.stdout.write(
             checkreport.format_report(results, steps, colour=colour, duration_ms=duration_ms, drift=drift)
         )
-    failed = any(result.status.failed for result in results)
-    return ExitCode.FAILED if failed else ExitCode.OK
+        print(gaps.line())
+    if any(result.status.failed for result in results):
+        return ExitCode.FAILED
+    if args.require_proof and gaps.unproven:
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 def _cmd_export(args: argparse.Namespace) -> ExitCode:

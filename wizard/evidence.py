@@ -9,12 +9,16 @@ one is drift, which the front ends and the runbook show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.results import CheckResult, Status
+
+if TYPE_CHECKING:
+    from wizard.model import Step
+    from wizard.plan import Plan
 
 Key = tuple[str, str, str, str | None]
 
@@ -228,3 +232,72 @@ def age(moment: datetime, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
     return f"{seconds // 86400} d ago"
+
+
+# Proof ------------------------------------------------------------------------------
+
+_APPLIES: dict[str, Callable[[Plan], bool]] = {
+    "central-admin-manual": lambda plan: False,
+    "outgoing-smtp": lambda plan: plan.outgoing_smtp_server is not None,
+}
+"""Check types that can prove their step only for some plans (a manual check never can)."""
+
+
+def _always(plan: Plan) -> bool:
+    return True
+
+
+def checkable(step: Step, plan: Plan) -> bool:
+    """Whether live checks can prove the step for this plan (with --send-test where it needs one)."""
+    return any(_APPLIES.get(check, _always)(plan) for check in step.checks)
+
+
+def proven(results: Sequence[CheckResult]) -> bool:
+    """Whether results prove a step live: there are some, and every one passed (or warned)."""
+    return bool(results) and all(result.status in (Status.PASS, Status.WARN) for result in results)
+
+
+@dataclass(frozen=True, slots=True)
+class ProofGaps:
+    """What one run could not prove: the honest last line of a check."""
+
+    unchecked: int
+    """Skips of this run among checks that could prove their step (manual ones are not counted)."""
+    unproven: tuple[str, ...]
+    """Ids of steps that live checks could prove but whose evidence does not (not failing ones)."""
+
+    def line(self) -> str:
+        """One line saying what is not proven, or that everything that can be is."""
+        if not self.unchecked and not self.unproven:
+            return "Proven live: every step that can be checked from here passed."
+        could = f"{self.unchecked} check{'s' if self.unchecked != 1 else ''} could not be run from here"
+        steps = ", ".join(self.unproven) if self.unproven else "none"
+        return f"Not proven live: {could}; steps without live proof: {steps}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The gaps as JSON data."""
+        return {"unchecked": self.unchecked, "unproven_steps": list(self.unproven)}
+
+
+def proof_gaps(
+    steps: Sequence[Step],
+    plan: Plan,
+    run: Sequence[CheckResult],
+    evidence: Callable[[str], Sequence[CheckResult]] | None = None,
+) -> ProofGaps:
+    """What a run leaves unproven.
+
+    Args:
+        steps: the steps that were run.
+        plan: the farm.
+        run: this run's results.
+        evidence: a step's evidence kept in a session (earlier proof counts, with its age);
+            None to judge this run alone.
+    """
+    unproven = []
+    for step in steps:
+        held = evidence(step.id) if evidence else [r for r in run if r.step == step.id]
+        if checkable(step, plan) and not proven(held) and not any(r.status.failed for r in held):
+            unproven.append(step.id)
+    unchecked = sum(1 for r in run if r.status == Status.SKIP and _APPLIES.get(r.check, _always)(plan))
+    return ProofGaps(unchecked=unchecked, unproven=tuple(unproven))

@@ -28,7 +28,11 @@ def test_good_farm_exits_0_with_a_readable_report(
     assert code == 0, out
     assert "alias: Add the mail host as an Alias domain" in out
     assert "\033[" not in out  # not a terminal: no colour
-    assert out.rstrip().splitlines()[-1].startswith("23 checks in")
+    last_two = out.rstrip().splitlines()[-2:]
+    assert last_two[0].startswith("23 checks in")
+    # Without --send-test the connector and the library are not proven, and the report says so last.
+    assert last_two[1].startswith("Not proven live: 2 checks could not be run from here")
+    assert last_two[1].endswith("steps without live proof: connector, library_test")
 
 
 def test_failures_exit_1_with_the_hint_under_them(
@@ -249,3 +253,58 @@ def test_a_copied_session_is_saved_to_its_own_file(farm: FarmFactory) -> None:
     assert original.read_bytes() == before
     assert store.load("backup").name == "backup"
     assert store.load("backup").progress_for("alias").worst == Status.PASS
+
+
+def test_a_machine_turned_away_is_told_what_it_could_not_prove(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = farm("conn-control", nodes=2).write_plan(tmp_path / "plan.toml")
+    assert run(["check", str(plan), "--timeout", "2"]) == 0
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    assert last.startswith("Not proven live: ")
+    count = int(last.removeprefix("Not proven live: ").split()[0])
+    assert count >= 10
+    for step in ("alias", "fqdn", "relay"):
+        assert step in last.split("steps without live proof: ")[1].split(", ")
+    assert run(["check", str(plan), "--timeout", "2", "--require-proof"]) == 1
+    capsys.readouterr()
+    assert run(["check", str(plan), "--timeout", "2", "--require-proof", "--json"]) == 1
+    proof = json.loads(capsys.readouterr().out)["proof"]
+    assert proof["unchecked"] == count and "alias" in proof["unproven_steps"]
+
+
+def test_require_proof_is_met_when_every_checked_step_passed(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = farm("complete", nodes=2).write_plan(tmp_path / "plan.toml")
+    args = ["check", str(plan), "--timeout", "2", "--require-proof", "--step", "alias", "--step", "dns"]
+    assert run(args) == 0
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == (
+        "Proven live: every step that can be checked from here passed."
+    )
+    assert run(["check", str(plan), "--timeout", "2", "--require-proof", "--step", "connector"]) == 1
+
+
+def test_a_session_keeps_earlier_proof_for_require_proof(farm: FarmFactory) -> None:
+    running = farm("complete", nodes=2)
+    session = _session_for(running.plan_data)
+    session.record_run(
+        [CheckResult("connector", "connector-send-test", "mossmail.foo.local", Status.PASS, "picked up")]
+    )
+    store.save(session)
+    args = ["check", "--session", "farm-a", "--timeout", "2", "--require-proof", "--step", "connector"]
+    assert run(args) == 0
+
+
+def test_an_error_result_makes_check_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import wizard.checks
+
+    async def erring(*args: object, **kwargs: object) -> list[CheckResult]:
+        return [CheckResult("mode", "smtp-greeting", "sp01.contoso.local", Status.ERROR, "the check stopped")]
+
+    monkeypatch.setattr(wizard.checks, "run_checks", erring)
+    plan = Path(__file__).parent.parent / "data" / "single.toml"
+    assert run(["check", str(plan), "--step", "mode"]) == 1
+    assert "ERROR sp01.contoso.local: the check stopped" in capsys.readouterr().out

@@ -44,7 +44,7 @@ def plan_data(farm: Farm) -> dict[str, Any]:
 
 def write_plan(farm: Farm, path: Path) -> Path:
     """Write the plan as a TOML file, whole or not at all, so a reader never sees half a plan."""
-    from wizard.store import write_text_atomic
+    from wizard.atomicfile import write_text_atomic
 
     write_text_atomic(path, tomli_w.dumps(plan_data(farm)))
     return path

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from wizard.atomicfile import write_text_atomic
 from wizard.checks import dialogue as written
 from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
@@ -14,7 +15,6 @@ from wizard.probekit import catalog
 from wizard.probekit.dialogue import KitMove, closing, kit_conversations
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
-from wizard.store import write_text_atomic
 
 MAX_TRANSCRIPT_LINES = 200
 """Lines of a conversation kept per result, as ``import`` accepts them."""
