@@ -79,3 +79,29 @@ def test_the_runbook_says_where_each_result_was_seen_from(checklist: Checklist, 
     seen = f"seen from {ORIGIN} at 2026-11-27 10:00:00 UTC"
     assert seen in markdown.replace("\\", "")
     assert seen in html
+
+
+def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    from wizard.results import CheckResult, Status
+    from wizard.runbook.evidence import proof
+
+    _session()
+    session = store.load("farm")
+    turned_away = [
+        CheckResult("alias", "alias-accepted", name, Status.SKIP, "turned this machine away")
+        for name in ("wfe1.foo.local", "wfe2.foo.local")
+    ]
+    session.record_run(turned_away)
+    assert proof(session.progress_for("alias")).label == "not proven live: checks skipped"
+    from_kit = CheckResult(
+        "alias", "alias-domain", "wfe1.foo.local", Status.PASS, "an Alias domain", origin="wfe1.foo.local"
+    )
+    session.record_run([from_kit])
+    # wfe2 is still unchecked by anyone: only partly proven.
+    assert proof(session.progress_for("alias")).label == "partly proven live: some checks skipped"
+    session.record_run(
+        [CheckResult("alias", "alias-domain", "wfe2.foo.local", Status.PASS, "ok", origin="wfe2.foo.local")]
+    )
+    assert proof(session.progress_for("alias")).label == "proven live"
