@@ -18,6 +18,7 @@ EXPORT_FORMATS = (
     ("ps1", "PowerShell scripts, one per host (a folder)"),
     ("plan", "Plan file (TOML)"),
     ("probe", "Probe kit: read-only checks to run on Exchange and each node (a folder)"),
+    ("monitor", "Monitoring: blackbox_exporter, Prometheus and Nagios files (a folder)"),
 )
 """Export formats with their labels, as ``spmail-wizard export --format`` takes them."""
 
@@ -28,6 +29,8 @@ def default_export_path(name: str, fmt: str) -> str:
         return f"{name}-scripts"
     if fmt == "probe":
         return f"{name}-probe-kit"
+    if fmt == "monitor":
+        return f"{name}-monitor"
     if fmt == "plan":
         return f"{name}-plan.toml"
     return f"{name}-runbook.{fmt}"

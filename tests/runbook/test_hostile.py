@@ -243,3 +243,30 @@ def test_every_drop_folder_the_validator_accepts_stays_quoted(
     check_powershell(plan, scripted, ps_parser, [stored])
     check_html(plan, scripted, stored)
     check_markdown(plan, scripted, stored)
+
+
+CHANGE_FIELDS = ("id", "window", "implementer", "approvers")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(CHANGE_FIELDS), text=hostile_text)
+def test_hostile_change_record_values_stay_text(field: str, text: str, scripted: Checklist) -> None:
+    data = plan_data("nlb.toml") | {"schema": 1}
+    data["change"] = {field: [text] if field == "approvers" else text}
+    try:
+        plan = parse_plan(data)
+    except PlanError:
+        event("change: refused")
+        return
+    event("change: accepted")
+    value = text.strip()
+    check_html(plan, scripted, "note")
+    check_markdown(plan, scripted, "note")
+    markdown = render_markdown(plan, scripted, generated_at=GENERATED_AT)
+    renderer = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    page = html5lib.HTMLParser(namespaceHTMLElements=False).parse(renderer.render(markdown))
+    assert value in ["".join(cell.itertext()).strip() for cell in page.iter("td")]
+    document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(
+        render_html(plan, scripted, generated_at=GENERATED_AT)
+    )
+    assert value in ["".join(cell.itertext()) for cell in document.iter("td")]

@@ -222,3 +222,24 @@ def test_the_plan_values_in_the_files_are_the_plan_values(tmp_path: Path) -> Non
     assert re.match(pattern, "220 mossmail.foo.local Microsoft ESMTP MAIL Service ready")
     assert not re.match(pattern, "220 mossmailxfoo.local Microsoft ESMTP MAIL Service ready")
     assert not re.match(pattern, "220 wfe2.foo.local Microsoft ESMTP MAIL Service ready")
+
+
+def test_the_front_ends_offer_the_monitoring_export(tmp_path: Path, nlb_plan: Plan) -> None:
+    from wizard import jobs
+    from wizard.checklist import load_default
+
+    assert "monitor" in dict(jobs.EXPORT_FORMATS)
+    folder = tmp_path / jobs.default_export_path("farm", "monitor")
+    written = jobs.export("monitor", nlb_plan, load_default(), None, folder)
+    assert [path.name for path in written] == list(FILES)
+    assert folder.name == "farm-monitor"
+
+
+def test_single_mode_has_no_vip_to_watch(single_plan: Plan) -> None:
+    files = monitoring_files(single_plan)
+    assert {labels["spmail_role"] for _, _, labels in _scrape_jobs(files["spmail-prometheus.yml"])} == {
+        "node"
+    }
+    rules = yaml.safe_load(files["spmail-alerts.yml"])["groups"][0]["rules"]
+    assert "SpmailSmtpVipDown" not in [rule["alert"] for rule in rules]
+    assert len(nagios_checks(files["spmail-nagios.cfg"])) == 3

@@ -56,7 +56,6 @@ class Proof:
 
 def evidence(result: CheckResult) -> Evidence:
     """A result as a runbook row."""
-    origin = getattr(result, "origin", None)
     return Evidence(
         status=result.status.value,
         label="SKIP (not proven)" if result.status == Status.SKIP else result.status.value.upper(),
@@ -64,7 +63,7 @@ def evidence(result: CheckResult) -> Evidence:
         summary=result.summary,
         hint=result.hint,
         checked_at=result.observed_at,
-        origin=origin if isinstance(origin, str) and origin else THIS_MACHINE,
+        origin=result.origin or THIS_MACHINE,
     )
 
 
@@ -75,13 +74,11 @@ def worst(results: Iterable[CheckResult]) -> Status | None:
 
 
 def counts(results: Sequence[CheckResult]) -> str:
-    """How many results per status, most serious first (``3 pass, 1 fail`` is written ``1 fail, 3 pass``)."""
-    parts = []
-    for status in _SEVERITY:
-        found = sum(1 for result in results if result.status == status)
-        if found:
-            parts.append(f"{found} {status.value}")
-    return ", ".join(parts)
+    """How many results per status, most serious first (``1 fail, 3 pass``)."""
+    found: dict[Status, int] = {}
+    for result in results:
+        found[result.status] = found.get(result.status, 0) + 1
+    return ", ".join(f"{found[status]} {status.value}" for status in _SEVERITY if status in found)
 
 
 def proof(progress: StepProgress | None) -> Proof:

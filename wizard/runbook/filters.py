@@ -113,7 +113,12 @@ def md_quote(value: object) -> str:
 
 def md_code(value: object) -> str:
     """A value as inline code; falls back to escaped text where a code span cannot hold it."""
-    text = clean(str(value))
+    return _md_code(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _md_code(value: str) -> str:
+    text = clean(value)
     if not text or "\n" in text or "|" in text or text != text.strip():
         return md_text(text)
     longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
@@ -159,6 +164,7 @@ def when(moment: datetime | None) -> str:
 def forget_values() -> None:
     """Empty the caches of escaped values, so a measurement starts as a fresh process would."""
     _md_escape.cache_clear()
+    _md_code.cache_clear()
     _html_escape.cache_clear()
     when.cache_clear()
 
