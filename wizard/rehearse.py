@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 import threading
@@ -58,6 +59,11 @@ def start(state: str, nodes: int | None, mode: str | None) -> Farm:
         farm.start()
     except OSError as exc:
         farm.stop()
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise RehearsalError(
+                f"the practice farm needs the whole of 127.0.0.0/8 on loopback, and {farm.addresses.prefix}.x "
+                "cannot be bound here (on macOS only 127.0.0.1 is, unless more are added to lo0)"
+            ) from None
         raise RehearsalError(f"the practice farm could not start: {exc.strerror or exc}") from None
     missing = farm.unanswered()
     if missing:
