@@ -252,9 +252,27 @@ def checkable(step: Step, plan: Plan) -> bool:
     return any(_APPLIES.get(check, _always)(plan) for check in step.checks)
 
 
-def proven(results: Sequence[CheckResult]) -> bool:
-    """Whether results prove a step live: there are some, and every one passed (or warned)."""
-    return bool(results) and all(result.status in (Status.PASS, Status.WARN) for result in results)
+def unchecked_targets(results: Sequence[CheckResult], plan: Plan | None = None) -> set[str]:
+    """Targets of a step that were only skipped, from every host that tried.
+
+    A target turned away here but checked from an Exchange server or from the
+    node itself (the probe kit) is checked. The mail host reached through the
+    VIP counts as checked when every node of the plan is: it only ever leads
+    to one of them.
+    """
+    checked = {result.target for result in results if result.status != Status.SKIP}
+    gaps = {result.target for result in results if result.status == Status.SKIP} - checked
+    if plan is not None and plan.mail_host in gaps and all(node.name in checked for node in plan.nodes):
+        gaps.discard(plan.mail_host)
+    return gaps
+
+
+def proven(results: Sequence[CheckResult], plan: Plan | None = None) -> bool:
+    """Whether results prove a step live: some passed (or warned), none failed, and no target was only skipped."""
+    real = [result for result in results if result.status != Status.SKIP]
+    if not real or any(result.status not in (Status.PASS, Status.WARN) for result in real):
+        return False
+    return not unchecked_targets(results, plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +289,10 @@ class ProofGaps:
         if not self.unchecked and not self.unproven:
             return "Proven live: every step that can be checked from here passed."
         could = f"{self.unchecked} check{'s' if self.unchecked != 1 else ''} could not be run from here"
-        steps = ", ".join(self.unproven) if self.unproven else "none"
+        if not self.unproven:
+            # Earlier evidence (another run, or results imported from the probe kit) covers them.
+            return f"Proven live: every step that can be checked has proof in the session, though {could} this time."
+        steps = ", ".join(self.unproven)
         return f"Not proven live: {could}; steps without live proof: {steps}"
 
     def to_json(self) -> dict[str, Any]:
@@ -297,7 +318,7 @@ def proof_gaps(
     unproven = []
     for step in steps:
         held = evidence(step.id) if evidence else [r for r in run if r.step == step.id]
-        if checkable(step, plan) and not proven(held) and not any(r.status.failed for r in held):
+        if checkable(step, plan) and not proven(held, plan) and not any(r.status.failed for r in held):
             unproven.append(step.id)
     unchecked = sum(1 for r in run if r.status == Status.SKIP and _APPLIES.get(r.check, _always)(plan))
     return ProofGaps(unchecked=unchecked, unproven=tuple(unproven))

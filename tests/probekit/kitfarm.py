@@ -135,7 +135,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             "relay", "relay-settings", name, Status.SKIP, "Access > Relay is not read by the kit", origin=name
         ),
         CheckResult(
-            "library_test",
+            "central_admin",
             "drop-folder",
             name,
             Status.SKIP,

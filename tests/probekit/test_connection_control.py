@@ -40,7 +40,7 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     store.save(Session(name="locked", plan_data=plan_data))
 
     # From here, the farm turns this machine away: most steps cannot be proven.
-    assert run(["check", "--session", "locked", "--timeout", "3"]) == ExitCode.OK
+    assert run(["check", "--session", "locked", "--timeout", "3", "--require-proof"]) == ExitCode.FAILED
     before = _unproven(store.load("locked"), checklist)
     assert {"alias", "fqdn", "relay", "restart", "nlb"} <= set(before)
 
@@ -60,6 +60,10 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
 
     session = store.load("locked")
     assert _unproven(session, checklist) == {}
+    # The session's proof now answers --require-proof: every step that can be proven is.
+    capsys.readouterr()
+    assert run(["check", "--session", "locked", "--timeout", "3", "--require-proof"]) == ExitCode.OK
+    assert "Proven live" in capsys.readouterr().out
     alias = session.progress_for("alias").results
     # The node kits prove the alias from the Domains list itself, each node from its own host.
     assert {r.origin for r in alias if r.status == Status.PASS} >= {"wfe1.foo.local", "wfe2.foo.local"}

@@ -45,11 +45,13 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
         "relaying is closed to other hosts when only the Exchange servers may connect",
     ),
     KitCheck("relay", "relay-settings", "RelayForAuth and the size of RelayIpList (shown, not judged)"),
+    KitCheck("restart", "badmail-folder", "files in the Badmail folder beside Drop"),
+    # The Drop folder's backlog and rights belong to what Central Administration and the
+    # timer job do with it, not to the library test, which only a message proves.
     KitCheck(
-        "library_test", "drop-folder", "the Drop folder IIS names (DropDirectory): files and the oldest"
+        "central_admin", "drop-folder", "the Drop folder IIS names (DropDirectory): files and the oldest"
     ),
-    KitCheck("library_test", "drop-folder-acl", "the Drop folder's rights (listed, not judged)"),
-    KitCheck("library_test", "badmail-folder", "files in the Badmail folder beside Drop"),
+    KitCheck("central_admin", "drop-folder-acl", "the Drop folder's rights (listed, not judged)"),
 )
 """Facts read on each node, in the order the node script reports them."""
 

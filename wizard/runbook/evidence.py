@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from wizard.evidence import merge, sort_changes
+from wizard.evidence import merge, sort_changes, unchecked_targets
+from wizard.plan import Plan
 from wizard.results import CheckResult, Status
 from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
@@ -81,7 +82,7 @@ def counts(results: Sequence[CheckResult]) -> str:
     return ", ".join(f"{found[status]} {status.value}" for status in _SEVERITY if status in found)
 
 
-def proof(progress: StepProgress | None) -> Proof:
+def proof(progress: StepProgress | None, plan: Plan | None = None) -> Proof:
     """How much the evidence proves a step; never more than it shows.
 
     A pass proves; a skip and a step marked done by hand do not, and say so. A
@@ -96,8 +97,7 @@ def proof(progress: StepProgress | None) -> Proof:
     # A target skipped from one host (turned away here) but checked from another (the
     # probe kit on Exchange or on the node itself) is proven; only a target nobody
     # checked leaves a gap.
-    checked = {result.target for result in real}
-    gaps = [result for result in results if result.status == Status.SKIP and result.target not in checked]
+    gaps = unchecked_targets(results, plan)
     if found == Status.WARN:
         return Proof("proven live, with warnings", "warn", "go, after reading the warnings")
     if real and gaps:

@@ -187,7 +187,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
             guide=render_step(step, plan, plan.nodes[0] if step.host == Host.NODE else None),
             team=TEAMS[step.host],
             rows=_rows(plan, step.host, list(stored.results) if stored else []),
-            proof=proof(stored),
+            proof=proof(stored, plan),
             progress=stored.status.label if stored else "",
             settled_at=stored.done_at if stored and settled else None,
             note=stored.note if stored else "",

@@ -24,9 +24,9 @@
 #   connection_control / connection-list: IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny against the Exchange servers
 #   relay / relay-connection-list: relaying is closed to other hosts when only the Exchange servers may connect
 #   relay / relay-settings: RelayForAuth and the size of RelayIpList (shown, not judged)
-#   library_test / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
-#   library_test / drop-folder-acl: the Drop folder's rights (listed, not judged)
-#   library_test / badmail-folder: files in the Badmail folder beside Drop
+#   restart / badmail-folder: files in the Badmail folder beside Drop
+#   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
+#   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
 # What it does not check (confirm these by hand):
 #   Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded
 #   which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder
@@ -627,19 +627,19 @@ function Test-Folders($Setting) {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $drop = [string]$Setting.DropDirectory
     $state = $null
-    try { $state = Get-FolderState $drop } catch { Add-ReadError 'library_test' 'drop-folder' "The Drop folder $drop" $_ $watch; return }
+    try { $state = Get-FolderState $drop } catch { Add-ReadError 'central_admin' 'drop-folder' "The Drop folder $drop" $_ $watch; return }
     if ($state -eq $null) {
-        Add-Fact 'library_test' 'drop-folder' 'fail' "the Drop folder that IIS names on $ThisNode ($drop) does not exist" 'Check DropDirectory of the Default SMTP Virtual Server; IIS cannot deliver without it.' @("DropDirectory: $drop") $watch
+        Add-Fact 'central_admin' 'drop-folder' 'fail' "the Drop folder that IIS names on $ThisNode ($drop) does not exist" 'Check DropDirectory of the Default SMTP Virtual Server; IIS cannot deliver without it.' @("DropDirectory: $drop") $watch
         return
     }
     if ($state.Count -gt 0 -and $state.OldestMinutes -ge $OldMinutes) {
-        Add-Fact 'library_test' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (unknown aliases stay about a day).' @($state.Line) $watch
+        Add-Fact 'central_admin' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (unknown aliases stay about a day).' @($state.Line) $watch
     } else {
-        Add-Fact 'library_test' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' @($state.Line) $watch
+        Add-Fact 'central_admin' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' @($state.Line) $watch
     }
     Test-DropAcl $drop
     $parent = Split-Path -Parent $drop
-    foreach ($pair in @(@('restart', 'queue-folder', 'Queue'), @('library_test', 'badmail-folder', 'Badmail'))) {
+    foreach ($pair in @(@('restart', 'queue-folder', 'Queue'), @('restart', 'badmail-folder', 'Badmail'))) {
         $folder = Join-Path $parent $pair[2]
         $found = Get-FolderState $folder
         if ($found -eq $null) {
@@ -664,7 +664,7 @@ function Test-DropAcl([string]$Drop) {
     } catch {
         $lines = @("the rights could not be read: $($_.Exception.Message)")
     }
-    Add-Fact 'library_test' 'drop-folder-acl' 'skip' "the rights on the Drop folder of $ThisNode are listed, not judged: confirm that the SharePoint Timer service account has Modify" 'Without delete rights the timer job imports the same message again and again.' $lines $watch
+    Add-Fact 'central_admin' 'drop-folder-acl' 'skip' "the rights on the Drop folder of $ThisNode are listed, not judged: confirm that the SharePoint Timer service account has Modify" 'Without delete rights the timer job imports the same message again and again.' $lines $watch
 }
 
 # ---------------------------------------------------------------------------
