@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from wizard.errors import PlanError
-from wizard.evidence import Change, Drift, merge, sort_changes
+from wizard.evidence import Change, Drift, age, merge, proven, sort_changes
 from wizard.model import Checklist, Step
 from wizard.plan import Plan, parse_plan
 from wizard.results import CheckResult, Status, utc_now
@@ -59,6 +59,32 @@ class StepProgress:
             if any(r.status == status for r in self.results):
                 return status
         return None
+
+    @property
+    def proof(self) -> str:
+        """What the evidence says, never more: ``pass``, ``fail``, ``not proven live (2 skipped)``, ...
+
+        A skip is not a pass, and a step marked done by hand is not "checked".
+        """
+        if not self.results:
+            return "done by hand, not proven live" if self.status == StepStatus.DONE else "not checked"
+        worst = self.worst
+        assert worst is not None
+        if worst.failed or proven(self.results):
+            return worst.value
+        skipped = sum(1 for r in self.results if r.status == Status.SKIP)
+        return f"not proven live ({skipped} skipped)"
+
+    def kept_from_earlier(self, now: datetime | None = None) -> str:
+        """How old the oldest result kept from an earlier run is, or "" when all are from the last one."""
+        if self.checked_at is None:
+            return ""
+        older = [
+            r.observed_at for r in self.results if r.observed_at < self.checked_at - timedelta(minutes=1)
+        ]
+        if not older:
+            return ""
+        return f"{len(older)} kept from an earlier run (oldest {age(min(older), now or utc_now())})"
 
     def to_json(self) -> dict[str, Any]:
         """The progress as JSON data."""

@@ -165,3 +165,48 @@ def test_connection_control_done_is_confirmed_in_plain_mode(farm: FarmFactory, c
     saved = store.load("cc")
     assert saved.progress_for("connection_control").status is StepStatus.DONE
     assert saved.current_step == "fqdn"
+
+
+def test_the_plain_summary_tells_proof_from_ticks(checklist: Checklist) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from wizard.plan import load_plan_file
+    from wizard.prompting.flow import PromptFlow
+    from wizard.results import CheckResult, Status, utc_now
+    from wizard.session import Session
+
+    plan = load_plan_file(Path(__file__).parent.parent / "data" / "single.toml").to_data()
+    plan.pop("schema")
+    session = Session(name="proof", plan_data=plan)
+    session.mark_done("dns")  # by hand, never checked
+    earlier = utc_now() - timedelta(hours=3)
+    connector = CheckResult(
+        "connector", "connector-send-test", "sp01.contoso.local", Status.PASS, "picked up"
+    )
+    session.record_run([replace(connector, observed_at=earlier)])
+    session.record_run(
+        [CheckResult("connector", "connector-send-test", "sp01.contoso.local", Status.SKIP, "-")]
+    )
+    session.record_run(
+        [
+            CheckResult("relay", "relay-refused", "sp01.contoso.local", Status.PASS, "refused"),
+            CheckResult("relay", "relay-refused", "sp01.contoso.local", Status.SKIP, "-", origin="ex1"),
+        ]
+    )
+    store.save(session)
+    asker = ScriptedAsker([])
+    with store.OpenSession("proof") as opened:
+        PromptFlow(asker, checklist, opened).summary()
+        assert (
+            "1 kept from an earlier run (oldest 3 h ago)"
+            in opened.session.progress_for("connector").kept_from_earlier()
+        )
+    by_step = {
+        step.id: next(line for line in asker.said if f". {step.title}: " in line)
+        for step in session.steps(checklist)
+    }
+    assert by_step["dns"].endswith("done, last check done by hand, not proven live")
+    assert by_step["connector"].endswith("last check pass")
+    assert by_step["relay"].endswith("last check not proven live (1 skipped)")
+    assert by_step["alias"].endswith("not started, last check not checked")

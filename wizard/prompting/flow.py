@@ -237,7 +237,8 @@ class PromptFlow:
             if text:
                 say(f"{title}:\n{plain_text(text)}")
         if progress.results:
-            say("Last check:")
+            kept = progress.kept_from_earlier()
+            say(f"Last check ({kept}):" if kept else "Last check:")
             for line in result_lines(progress.results):
                 say(f"  {line}")
         if progress.note:
@@ -418,9 +419,8 @@ class PromptFlow:
         say(f"Summary of {session.name}: {settled} of {total} steps settled.")
         for number, step in enumerate(session.steps(self.checklist), start=1):
             progress = session.progress_for(step.id)
-            worst = progress.worst.value if progress.worst else "not checked"
             note = f"; note: {progress.note}" if progress.note else ""
-            say(f"  {number:>2}. {step.title}: {progress.status.label}, last check {worst}{note}")
+            say(f"  {number:>2}. {step.title}: {progress.status.label}, last check {progress.proof}{note}")
         items = session.open_items(self.checklist)
         if items:
             say(f"Open items ({len(items)}):")

@@ -29,16 +29,27 @@ _PLAIN = re.compile(r"[\t\n\x20-\x7e]*")
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+# Bidirectional embeddings, overrides, isolates and marks: invisible, they make
+# a note or a server reply read differently from what it holds (U+202E turns
+# "exe.txt" around), so no document keeps them.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _unsafe(ch: str) -> bool:
-    """Control characters, lone surrogates and noncharacters: no viewer shows them, HTML forbids them."""
+    """Control and bidi characters, lone surrogates and noncharacters: shown as U+FFFD in every document."""
     code = ord(ch)
     if ch in "\t\n":
         return False
-    return unicodedata.category(ch) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+    return (
+        ch in _BIDI
+        or unicodedata.category(ch) in ("Cc", "Cs")
+        or 0xFDD0 <= code <= 0xFDEF
+        or (code & 0xFFFE) == 0xFFFE
+    )
 
 
 def clean(value: object) -> str:
-    """Text with every character no document may hold replaced by U+FFFD."""
+    """Text with every character no document may hold (controls, bidi overrides) replaced by U+FFFD."""
     text = str(value)
     if _PLAIN.fullmatch(text):
         return text

@@ -26,13 +26,14 @@ SEND_TEST_CHECKS = frozenset({"connector-send-test", "library-delivery"})
 """Check types that can send a real message when the operator asks for it."""
 
 
-def results_caption(results: list[CheckResult], when: str) -> str:
-    """One line about a step's last check: when, and how many of each outcome."""
+def results_caption(results: list[CheckResult], when: str, kept: str = "") -> str:
+    """One line about a step's last check: when, how many of each outcome, and what is kept from earlier."""
     if not results:
         return "Not checked yet. Check (ctrl+r) runs this step's live checks."
     counts = summarize(results)
     parts = [f"{count} {status}" for status, count in counts.items() if count]
-    return f"Last check {when}: " + ", ".join(parts) + ". Enter on a row shows its transcript."
+    earlier = f" ({kept})" if kept else ""
+    return f"Last check {when}: " + ", ".join(parts) + earlier + ". Enter on a row shows its transcript."
 
 
 class StepScreen(CheckingScreen):
@@ -106,7 +107,8 @@ class StepScreen(CheckingScreen):
         )
         if not self.checking:
             when = progress.checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if progress.checked_at else ""
-            self.query_one(CheckPanel).show_results(results_caption(progress.results, when), progress.results)
+            caption = results_caption(progress.results, when, progress.kept_from_earlier())
+            self.query_one(CheckPanel).show_results(caption, progress.results)
 
     def reveal_problems(self) -> None:
         """Show every problem in the farm's values (only the form has any)."""

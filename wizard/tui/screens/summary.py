@@ -82,10 +82,14 @@ class SummaryScreen(CheckingScreen):
         all_results = []
         for step in session.steps(checklist):
             progress = session.progress_for(step.id)
-            worst = progress.worst.value if progress.worst else "not run"
             title = step.title if len(step.title) <= TITLE_WIDTH else step.title[: TITLE_WIDTH - 1] + "…"
             table.add_row(
-                str(numbers[step.id]), title, progress.status.label, worst, progress.note, key=step.id
+                str(numbers[step.id]),
+                title,
+                progress.status.label,
+                progress.proof,
+                progress.note,
+                key=step.id,
             )
             all_results += progress.results
         if not self.checking:
