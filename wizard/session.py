@@ -67,7 +67,7 @@ class StepProgress:
         A skip is not a pass, and a step marked done by hand is not "checked".
         """
         if not self.results:
-            return "done by hand, not proven live" if self.status == StepStatus.DONE else "not checked"
+            return "not proven live" if self.status == StepStatus.DONE else "not checked"
         worst = self.worst
         assert worst is not None
         if worst.failed or proven(self.results):

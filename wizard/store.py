@@ -392,6 +392,9 @@ class OpenSession:
         return self._session
 
     def __enter__(self) -> OpenSession:
+        if not os.path.lexists(self.path):
+            # Refused before the lock, so no lock file is left for a session that does not exist.
+            raise StoreError(f"no saved session named {self.name!r} (see `spmail-wizard sessions`)")
         self._lock.__enter__()
         try:
             # A save cut short by a crash leaves its temporary file; with the lock

@@ -286,3 +286,9 @@ def test_the_lock_file_and_the_folders_are_private(wizard_home: Path) -> None:
         assert stat.S_IMODE(lock.stat().st_mode) == 0o600
     assert stat.S_IMODE(wizard_home.stat().st_mode) == 0o700
     assert stat.S_IMODE((wizard_home / "sessions").stat().st_mode) == 0o700
+
+
+def test_a_missing_session_leaves_no_lock_file(wizard_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["check", "--session", "nothere"]) == 2
+    assert "no saved session named 'nothere'" in one_line(capsys)
+    assert not list(wizard_home.rglob("nothere*"))
