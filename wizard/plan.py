@@ -122,7 +122,11 @@ class Plan(BaseModel):
         min_length=1, description="the only clients allowed to relay (and connect)"
     )
     connection_control: bool = Field(False, description="restrict connections too")
-    dns_servers: list[DnsServer] = Field(default_factory=list, description="empty: the system resolver")
+    dns_servers: list[DnsServer] = Field(
+        default_factory=list,
+        description=f"empty: the system resolver; at most {MAX_DNS_SERVERS}",
+        json_schema_extra={"maxItems": MAX_DNS_SERVERS},
+    )
     smtp_port: Port = 25
     exchange_port: Port | None = Field(
         None,
