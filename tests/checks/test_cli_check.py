@@ -308,3 +308,46 @@ def test_an_error_result_makes_check_exit_1(
     plan = Path(__file__).parent.parent / "data" / "single.toml"
     assert run(["check", str(plan), "--step", "mode"]) == 1
     assert "ERROR sp01.contoso.local: the check stopped" in capsys.readouterr().out
+
+
+def test_a_second_check_of_the_same_session_is_refused_while_the_first_runs() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(30)
+    _session_for(
+        {
+            "mode": "single",
+            "mail_host": "sp01.foo.local",
+            "exchange_servers": ["127.0.0.9"],
+            "smtp_port": listener.getsockname()[1],
+            "sharepoint_version": "2016",
+            "exchange_version": "2016",
+            "nodes": [{"name": "sp01.foo.local", "address": "127.0.0.1"}],
+        }
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "wizard",
+        "check",
+        "--session",
+        "farm-a",
+        "--step",
+        "mode",
+        "--timeout",
+        "5",
+    ]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        connection, _ = listener.accept()  # the first run is probing, so it holds the session
+        second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        connection.close()
+        out, _err = first.communicate(timeout=60)
+    finally:
+        first.kill()
+        listener.close()
+    assert second.returncode == 2 and second.stdout == ""
+    assert "open in another spmail-wizard" in second.stderr and second.stderr.count("\n") == 1
+    assert first.returncode == 1 and "sp01.foo.local" in out
+    assert store.load("farm-a").progress_for("mode").results, "the first run's results were saved"
