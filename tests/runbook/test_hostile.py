@@ -109,6 +109,11 @@ def _session(plan: Plan, text: str) -> Session:
             result("alias", "wfe1.foo.local", Status.FAIL, text, 30, hint=text),
             result("alias", text, Status.WARN, "through " + text, 31),
         ],
+        # Signed off while both passed: the drift notes at the top carry the hostile text too.
+        signed=[
+            result("alias", "wfe1.foo.local", Status.PASS, "accepted", 20),
+            result("alias", text, Status.PASS, "accepted", 20),
+        ],
     )
     session.progress["mode"] = StepProgress(
         status=StepStatus.DONE, note=text, results=[result("mode", text, Status.PASS, text, 1)]
