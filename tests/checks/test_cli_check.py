@@ -107,12 +107,8 @@ def test_session_gets_each_steps_results(farm: FarmFactory, capsys: pytest.Captu
     assert not saved.progress_for("fqdn").results
 
 
-def test_locked_session_is_refused_before_any_probe(tmp_path: Path) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.setblocking(False)
-    port = listener.getsockname()[1]
+def _session_on_port(port: int) -> None:
+    """A single-server session whose one node is 127.0.0.1 at ``port``, where the test listens."""
     _session_for(
         {
             "mode": "single",
@@ -124,6 +120,30 @@ def test_locked_session_is_refused_before_any_probe(tmp_path: Path) -> None:
             "nodes": [{"name": "sp01.foo.local", "address": "127.0.0.1"}],
         }
     )
+
+
+def _check_command(timeout: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "wizard",
+        "check",
+        "--session",
+        "farm-a",
+        "--step",
+        "mode",
+        "--timeout",
+        timeout,
+    ]
+
+
+def test_locked_session_is_refused_before_any_probe(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    _session_on_port(port)
     before = store.session_path("farm-a").read_bytes()
     holder = subprocess.Popen(
         [
@@ -139,18 +159,7 @@ def test_locked_session_is_refused_before_any_probe(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "wizard",
-                "check",
-                "--session",
-                "farm-a",
-                "--step",
-                "mode",
-                "--timeout",
-                "2",
-            ],
+            _check_command("2"),
             capture_output=True,
             text=True,
             env=dict(os.environ),
@@ -315,29 +324,8 @@ def test_a_second_check_of_the_same_session_is_refused_while_the_first_runs() ->
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     listener.settimeout(30)
-    _session_for(
-        {
-            "mode": "single",
-            "mail_host": "sp01.foo.local",
-            "exchange_servers": ["127.0.0.9"],
-            "smtp_port": listener.getsockname()[1],
-            "sharepoint_version": "2016",
-            "exchange_version": "2016",
-            "nodes": [{"name": "sp01.foo.local", "address": "127.0.0.1"}],
-        }
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "wizard",
-        "check",
-        "--session",
-        "farm-a",
-        "--step",
-        "mode",
-        "--timeout",
-        "5",
-    ]
+    _session_on_port(listener.getsockname()[1])
+    command = _check_command("5")
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         connection, _ = listener.accept()  # the first run is probing, so it holds the session
