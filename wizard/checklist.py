@@ -42,8 +42,26 @@ _STEP_FIELDS = {
     "before",
     "pitfalls",
     "expected",
+    "locks_out",
+    "confirm_done_unless_passed",
 }
-_REQUIRED_STEP_FIELDS = ("id", "title", "kind", "modes", "host", "why", "verify", "on_failure", "undo")
+_REQUIRED_STEP_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "modes",
+    "host",
+    "why",
+    "before",
+    "verify",
+    "expected",
+    "on_failure",
+    "undo",
+    "pitfalls",
+)
+"""Fields every step must give: what front ends, runbook and content checks show for each step."""
+_TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks"}
+_PAGE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CONDITION_VALUES = {
     "mode": MODES,
     "sharepoint": PRODUCT_VERSIONS,
@@ -88,7 +106,7 @@ def load_checklist(path: Path) -> Checklist:
 
 def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
     """Validate checklist data already parsed from TOML."""
-    unknown = set(data) - {"id", "title", "version", "steps"}
+    unknown = set(data) - _TOP_FIELDS
     if unknown:
         raise ChecklistError(f"{name}: unknown top-level field {sorted(unknown)[0]!r}")
     for key in ("id", "title"):
@@ -97,18 +115,68 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ChecklistError(f"{name}: field 'version' must be a whole number from 1")
+    places = _parse_places(data.get("places"), name)
+    sending = _parse_sending_checks(data.get("sending_checks", []), name)
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ChecklistError(f"{name}: needs at least one [[steps]] table")
     steps: list[Step] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_steps):
-        step = _parse_step(raw, name, index)
+        step = _parse_step(raw, name, index, places, sending)
         if step.id in seen:
             raise ChecklistError(f"{name}: step {step.id!r}: field 'id': duplicate step id")
         seen.add(step.id)
         steps.append(step)
-    return Checklist(data["id"], data["title"], version, tuple(steps), source=name)
+    return Checklist(
+        data["id"],
+        data["title"],
+        version,
+        tuple(steps),
+        source=name,
+        places=tuple((host, place[0]) for host, place in places.items()),
+    )
+
+
+_Place = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _parse_places(raw: Any, name: str) -> dict[Host, _Place]:
+    """The ``[places]`` table: a heading and optional named console pages for each place."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise ChecklistError(f"{name}: needs a [places] table naming each place steps are done in")
+    places: dict[Host, _Place] = {}
+    for key, value in raw.items():
+        where = f"{name}: places.{key}"
+        if key not in tuple(Host):
+            raise ChecklistError(f"{where}: {key!r} is not one of {', '.join(Host)}")
+        if not isinstance(value, Mapping) or set(value) - {"label", "pages"}:
+            raise ChecklistError(f"{where}: must be a table with 'label' and optional 'pages'")
+        label = value.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise ChecklistError(f"{where}: 'label' is required and must be non-empty text")
+        pages = value.get("pages", {})
+        if not isinstance(pages, Mapping):
+            raise ChecklistError(f"{where}: 'pages' must be a table of page name = path")
+        for page, path in pages.items():
+            if not _PAGE_NAME.match(page) or not isinstance(path, str) or not path.strip():
+                raise ChecklistError(
+                    f"{where}.pages.{page}: a page needs a lower-case name and a non-empty path"
+                )
+        places[Host(key)] = (label.strip(), tuple((page, path.strip()) for page, path in pages.items()))
+    return places
+
+
+def _parse_sending_checks(raw: Any, name: str) -> frozenset[str]:
+    """``sending_checks``: the check types that can send a real message when the operator asks."""
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ChecklistError(f"{name}: field 'sending_checks' must be a list of check types")
+    for item in raw:
+        if item not in CHECK_TYPES:
+            raise ChecklistError(
+                f"{name}: field 'sending_checks': {item!r} is not one of {', '.join(CHECK_TYPES)}"
+            )
+    return frozenset(raw)
 
 
 class _StepReader:
@@ -177,7 +245,9 @@ class _StepReader:
         return value
 
 
-def _parse_step(raw: Any, file: str, index: int) -> Step:
+def _parse_step(
+    raw: Any, file: str, index: int, places: Mapping[Host, _Place], sending: frozenset[str]
+) -> Step:
     if not isinstance(raw, Mapping):
         raise ChecklistError(f"{file}: step #{index + 1}: must be a table")
     step_id = raw.get("id")
@@ -194,6 +264,16 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
     modes = reader.strings("modes", MODES)
     if not modes:
         raise reader.fail("modes", "must name at least one mode")
+    host = reader.choice("host", tuple(Host), Host)
+    if host not in places:
+        raise reader.fail("host", f"{host.value!r} has no entry in the [places] table")
+    pitfalls = reader.strings("pitfalls")
+    if not pitfalls:
+        raise reader.fail("pitfalls", "must name at least one trap of this step")
+    checks = reader.strings("checks", CHECK_TYPES)
+    confirm = raw.get("confirm_done_unless_passed", False)
+    if not isinstance(confirm, bool):
+        raise reader.fail("confirm_done_unless_passed", "must be true or false")
     gui = []
     for index, item in enumerate(reader.tables("gui")):
         where = f"gui[{index}]"
@@ -201,7 +281,7 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
         gui.append(
             GuiPath(
                 text=_item_text(reader, where, item, "text"),
-                label=_item_text(reader, where, item, "label", required=False),
+                label=_item_text(reader, where, item, "label"),
                 when=reader.condition(where, item.get("when")),
                 prerequisite=_item_flag(reader, where, item, "prerequisite"),
             )
@@ -218,27 +298,33 @@ def _parse_step(raw: Any, file: str, index: int) -> Step:
                 text=_item_text(reader, where, item, "text"),
                 shell=shell,
                 source=_item_text(reader, where, item, "source"),
-                label=_item_text(reader, where, item, "label", required=False),
+                label=_item_text(reader, where, item, "label"),
                 when=reader.condition(where, item.get("when")),
                 prerequisite=_item_flag(reader, where, item, "prerequisite"),
             )
         )
+    where, pages = places[host]
     return Step(
         id=step_id,
         title=reader.text("title"),
         kind=reader.choice("kind", tuple(StepKind), StepKind),
         modes=modes,
-        host=reader.choice("host", tuple(Host), Host),
+        host=host,
         why=reader.text("why"),
         verify=reader.text("verify"),
         on_failure=reader.text("on_failure"),
         undo=reader.text("undo"),
         gui=tuple(gui),
         scripts=tuple(scripts),
-        checks=reader.strings("checks", CHECK_TYPES),
-        before=reader.text("before", required=False),
-        pitfalls=reader.strings("pitfalls"),
-        expected=reader.text("expected", required=False),
+        checks=checks,
+        before=reader.text("before"),
+        pitfalls=pitfalls,
+        expected=reader.text("expected"),
+        where=where,
+        pages=pages,
+        locks_out=reader.text("locks_out", required=False),
+        confirm_done_unless_passed=confirm,
+        sends_mail=bool(sending & set(checks)),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from wizard.checks.registry import REGISTRY
+
 
 class StepKind(StrEnum):
     """What the operator does on a step; front ends pick a screen by kind."""
@@ -18,7 +20,7 @@ class StepKind(StrEnum):
 
 
 class Host(StrEnum):
-    """Where a step is carried out."""
+    """Where a step is carried out; the checklist's ``[places]`` table names each one."""
 
     WORKSTATION = "workstation"
     DNS = "dns"
@@ -28,21 +30,6 @@ class Host(StrEnum):
     CENTRAL_ADMIN = "central_admin"
     LIBRARY = "library"
 
-    @property
-    def label(self) -> str:
-        """The host as a heading: where the operator sits for this step."""
-        return _HOST_LABELS[self]
-
-
-_HOST_LABELS = {
-    Host.WORKSTATION: "This workstation",
-    Host.DNS: "DNS server",
-    Host.NLB: "NLB Manager (any cluster node)",
-    Host.EXCHANGE: "Exchange server",
-    Host.NODE: "Each SMTP node",
-    Host.CENTRAL_ADMIN: "SharePoint Central Administration",
-    Host.LIBRARY: "The document library (browser)",
-}
 
 CONDITION_KEYS = ("mode", "sharepoint", "exchange", "windows")
 """Keys a ``when`` table may test, each against a list of plan values."""
@@ -50,19 +37,7 @@ CONDITION_KEYS = ("mode", "sharepoint", "exchange", "windows")
 SHELLS = ("powershell", "cmd", "vbscript")
 """Languages a step's script may be written in."""
 
-CHECK_TYPES = (
-    "smtp-greeting",
-    "dns-a-record",
-    "nlb-distribution",
-    "connector-send-test",
-    "relay-refused",
-    "connection-control",
-    "fqdn-greeting",
-    "alias-accepted",
-    "central-admin-manual",
-    "library-delivery",
-    "outgoing-smtp",
-)
+CHECK_TYPES: tuple[str, ...] = tuple(REGISTRY)
 """Check types the code implements; a step lists the ones that prove it."""
 
 
@@ -160,6 +135,26 @@ class Step:
     """Markdown templates: traps an operator falls into here."""
     expected: str = ""
     """Markdown template: the result to expect once the step is done."""
+    where: str = ""
+    """The place as a heading (``Each SMTP node``), from the checklist's ``[places]`` table."""
+    pages: tuple[tuple[str, str], ...] = ()
+    """The place's console pages as (name, template), from ``[places]``; texts use ``pages.<name>``,
+    and checks that name a page (the manual Central Administration check) read it from here."""
+    locks_out: str = ""
+    """Markdown template: why marking this step done cuts this machine off from the nodes.
+
+    When it renders to text for a plan, the front ends show the step's warning as a danger and
+    ask before marking the step done, with this text; empty means no lock-out for that plan.
+    """
+    confirm_done_unless_passed: bool = False
+    """Marking the step done asks first unless its live checks last passed.
+
+    Set on steps whose checks can prove them from here. Front ends read this flag, never step
+    ids, to decide when Done needs a confirmation: the last check failed, or never ran.
+    """
+    sends_mail: bool = False
+    """One of the step's checks can send a real test message (the checklist's ``sending_checks``);
+    front ends offer the Send test action only here, and always ask first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +167,12 @@ class Checklist:
     steps: tuple[Step, ...]
     source: str = ""
     """The file the checklist came from."""
+    places: tuple[tuple[Host, str], ...] = ()
+    """Each place's heading, in the order of the ``[places]`` table."""
+
+    def place(self, host: Host) -> str:
+        """The heading of a place (``SharePoint Central Administration``)."""
+        return dict(self.places).get(host, host.value)
 
     def for_mode(self, mode: str) -> tuple[Step, ...]:
         """The steps of one mode, in order."""

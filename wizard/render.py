@@ -140,15 +140,19 @@ class RenderedStep:
     pitfalls: tuple[str, ...]
     gui: tuple[RenderedGui, ...]
     scripts: tuple[RenderedScript, ...]
+    locks_out: str = ""
+    """Why marking the step done cuts this machine off, for this plan; empty when it does not."""
 
 
-def template_context(plan: Plan, node: Node | None = None) -> dict[str, Any]:
-    """The names a checklist template may use."""
+def template_context(
+    plan: Plan, node: Node | None = None, pages: tuple[tuple[str, str], ...] = ()
+) -> dict[str, Any]:
+    """The names a checklist template may use; ``pages`` are the step's place's page templates."""
     sp, ex, win = plan.sharepoint_version, plan.exchange_version, plan.windows_version
     dns_server = plan.dns_servers[0].rsplit(":", 1)[0] if plan.dns_servers else ""
     if dns_server.startswith("["):
         dns_server = dns_server[1:-1]
-    return {
+    context: dict[str, Any] = {
         "plan": plan,
         "mode": plan.mode,
         "nlb": plan.mode == "nlb",
@@ -173,7 +177,17 @@ def template_context(plan: Plan, node: Node | None = None) -> dict[str, Any]:
         "win2003": win == "2003",
         "test_recipient": plan.test_recipient or f"library@{plan.mail_host}",
         "outgoing_smtp_server": plan.outgoing_smtp_server or "",
+        "pages": {},
     }
+    # A page's path may depend on the versions, so it is itself a template over the same names.
+    context["pages"] = {name: _render(source, context) for name, source in pages}
+    return context
+
+
+def render_pages(step: Step, plan: Plan) -> dict[str, str]:
+    """The console pages of a step's place, filled in for the plan's versions."""
+    pages: dict[str, str] = template_context(plan, None, step.pages)["pages"]
+    return pages
 
 
 def applies(condition: Condition, plan: Plan) -> bool:
@@ -208,7 +222,7 @@ def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedSte
         plan: the farm's answers.
         node: for steps done on each node, the node to render for (default: the first).
     """
-    context = template_context(plan, node)
+    context = template_context(plan, node, step.pages)
     return RenderedStep(
         step=step,
         why=_render(step.why, context),
@@ -228,6 +242,7 @@ def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedSte
             for s in step.scripts
             if applies(s.when, plan)
         ),
+        locks_out=_render(step.locks_out, context),
     )
 
 
@@ -275,15 +290,16 @@ def verify_templates(checklist: Checklist) -> None:
     for step in checklist.steps:
         fields: list[tuple[str, str]] = [
             (name, getattr(step, name))
-            for name in ("why", "verify", "on_failure", "undo", "before", "expected")
+            for name in ("why", "verify", "on_failure", "undo", "before", "expected", "locks_out")
         ]
+        fields += [(f"pages.{page}", source) for page, source in step.pages]
         fields += [(f"pitfalls[{i}]", p) for i, p in enumerate(step.pitfalls)]
         fields += [(f"gui[{i}]", g.text) for i, g in enumerate(step.gui)]
         fields += [(f"scripts[{i}]", s.text) for i, s in enumerate(step.scripts)]
         for field, source in fields:
             for plan in plans:
                 try:
-                    _render(source, template_context(plan))
+                    _render(source, template_context(plan, None, step.pages))
                 except jinja2.TemplateError as exc:
                     raise ChecklistError(
                         f"{checklist.source}: step {step.id!r}: field {field!r}: template error: {exc}"

@@ -85,6 +85,8 @@ class Sweep:
     """SMTP port of the outgoing server named in the plan."""
     pickup_limit: float = 120.0
     """How long a sent test message is followed through the Drop folder."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Console pages by name (``incoming``), filled in for the plan from the checked steps' places."""
     limiter: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
     """Bounds the connections and queries in flight."""
     deadline: float = 0.0

@@ -12,22 +12,16 @@ def targets(plan: Plan) -> list[Target]:
     return [Target(plan.mail_host, "host")]
 
 
-def incoming_page(plan: Plan) -> str:
-    """Where the incoming e-mail settings are, for the plan's SharePoint version."""
-    if plan.sharepoint_version == "2007":
-        # The 2007 link text is remembered, not confirmed; say so rather than quote it as fact.
-        return (
-            "Central Administration > Operations > Topology and Services > "
-            "Incoming e-mail settings (link text may differ)"
-        )
-    return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure incoming e-mail settings"
+INCOMING_PAGE = "incoming"
+"""The checklist page (``[places.central_admin.pages]``) this check names."""
 
 
 async def run_central_admin(sweep: Sweep, target: Target) -> Verdict:
     """A skip that says exactly what to look at, and (2010 and later) how to read it in PowerShell."""
     plan = sweep.plan
+    page = sweep.pages.get(INCOMING_PAGE, "Central Administration's incoming e-mail settings")
     summary = (
-        f"manual: at {incoming_page(plan)}, incoming e-mail should be enabled (the Enable Incoming "
+        f"manual: at {page}, incoming e-mail should be enabled (the Enable Incoming "
         f"E-Mail section) and the E-mail server display address should read {plan.mail_host}"
     )
     if plan.sharepoint_version == "2007":

@@ -28,16 +28,14 @@ def _is_address(text: str) -> bool:
     return True
 
 
-def _outgoing_page(plan: Plan) -> str:
-    if plan.sharepoint_version == "2007":
-        return "Central Administration > Operations > Topology and Services > Outgoing e-mail settings > Outbound SMTP server"
-    return "Central Administration > System Settings > E-Mail and Text Messages (SMS) > Configure outgoing e-mail settings > Outbound SMTP server"
+OUTGOING_PAGE = "outgoing"
+"""The checklist page (``[places.central_admin.pages]``) this check names."""
 
 
 async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
     """``outgoing-smtp``: the outbound server named in the plan greets on port 25."""
     plan = sweep.plan
-    page = _outgoing_page(plan)
+    page = sweep.pages.get(OUTGOING_PAGE, "Central Administration's outgoing e-mail settings")
     if not plan.outgoing_smtp_server:
         return verdict(
             Status.SKIP,

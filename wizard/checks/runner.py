@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 
-from wizard.checks import delivery, dnscheck, manual, nlbcheck, outgoing, smtpchecks
 from wizard.checks.base import DEADLINE_MARGIN, Sweep, Target, Verdict, run_guarded, vip_target
-from wizard.model import CHECK_TYPES, Step
+from wizard.checks.registry import REGISTRY, CheckEntry
+from wizard.model import Step
 from wizard.plan import Plan
+from wizard.render import render_pages
 from wizard.results import CheckResult, Status
 
 __all__ = ["CHECKS", "CheckType", "run_checks"]
@@ -26,23 +28,13 @@ class CheckType:
     """Whether the check may also wait for the pickup limit."""
 
 
-CHECKS: dict[str, CheckType] = {
-    check.name: check
-    for check in (
-        CheckType("smtp-greeting", smtpchecks.greeting_targets, smtpchecks.run_greeting),
-        CheckType("dns-a-record", dnscheck.targets, dnscheck.run),
-        CheckType("nlb-distribution", nlbcheck.targets, nlbcheck.run),
-        CheckType("connector-send-test", delivery.targets, delivery.run_connector, follows_pickup=True),
-        CheckType("relay-refused", smtpchecks.connection_targets, smtpchecks.run_relay),
-        CheckType("connection-control", smtpchecks.connection_targets, smtpchecks.run_connection_control),
-        CheckType("fqdn-greeting", smtpchecks.connection_targets, smtpchecks.run_fqdn),
-        CheckType("alias-accepted", smtpchecks.greeting_targets, smtpchecks.run_alias),
-        CheckType("central-admin-manual", manual.targets, manual.run_central_admin),
-        CheckType("library-delivery", delivery.targets, delivery.run_library, follows_pickup=True),
-        CheckType("outgoing-smtp", outgoing.targets, outgoing.run_outgoing),
-    )
-}
-assert set(CHECKS) == set(CHECK_TYPES), "every check type in the model needs an implementation"
+def _load(name: str, entry: CheckEntry) -> CheckType:
+    module = import_module(f"wizard.checks.{entry.module}")
+    return CheckType(name, getattr(module, entry.targets), getattr(module, entry.run), entry.follows_pickup)
+
+
+CHECKS: dict[str, CheckType] = {name: _load(name, entry) for name, entry in REGISTRY.items()}
+"""The check types of :data:`wizard.checks.registry.REGISTRY`, loaded."""
 
 
 async def _unknown(name: str) -> Verdict:
@@ -94,6 +86,8 @@ async def run_checks(
         outgoing_port=outgoing_port,
         pickup_limit=pickup_limit,
     )
+    for step in steps:
+        sweep.pages.update(render_pages(step, plan))
     jobs: list[tuple[str, str, Target, CheckType | None]] = []
     for step in steps:
         for name in step.checks:

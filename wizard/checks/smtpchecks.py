@@ -6,6 +6,7 @@ import asyncio
 import re
 
 from wizard.checks import dialogue
+from wizard.checks.banner import windows_note
 from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
 from wizard.checks.dialogue import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
 from wizard.checks.dialogue import PROBE, reply_class
@@ -183,6 +184,7 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     greeted_as = _first_word(found.greeting.text)
     ehlo_as = _first_word(found.ehlo.text) if found.ehlo is not None and found.ehlo.ok else ""
     wrong = [name for name in (greeted_as, ehlo_as) if name and name.lower() != host]
+    build = windows_note(found.greeting.text, sweep.plan.windows_version)
     if not wrong:
         seen = (
             greeted_as
@@ -190,7 +192,10 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
             else f"{greeted_as} / {ehlo_as}"
         )
         return verdict(
-            Status.PASS, f"{where(sweep, target)} greets and answers EHLO as {seen}", "", found.transcript
+            Status.PASS,
+            f"{where(sweep, target)} greets and answers EHLO as {seen}{build}",
+            "",
+            found.transcript,
         )
     shown = f"greets as {greeted_as or '(nothing)'}" + (
         f" and answers EHLO as {ehlo_as}" if ehlo_as and ehlo_as.lower() != greeted_as.lower() else ""
@@ -199,7 +204,7 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     return verdict(
         Status.WARN,
         f"{where(sweep, target)} {shown}, not {host}; the FQDN is recommended, not required, so mail "
-        "still flows",
+        f"still flows{build}",
         f"On {node}, set Delivery > Advanced > Fully-qualified domain name to {host}, then restart the SMTP service.",
         found.transcript,
     )

@@ -19,11 +19,6 @@ from wizard.render import render_step
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
 
-SEND_TEST_CHECKS = frozenset({"connector-send-test", "library-delivery"})
-"""Check types that can send a real message when the operator asks for it."""
-LOCKOUT_STEP = "connection_control"
-"""The step after which this machine's own probes are refused (when connection control is on)."""
-
 
 def _validator(question: fields.Question) -> Callable[[str], bool | str]:
     def check(text: str) -> bool | str:
@@ -204,7 +199,7 @@ class PromptFlow:
         progress = self.session.progress_for(step.id)
         say("")
         say(f"Step {number} of {total}: {step.title} (status: {progress.status.label})")
-        say(f"Where: {step.host.label}")
+        say(f"Where: {step.where}")
         plan = self.session.plan_or_none()
         if plan is None:
             say("The farm's values are not complete yet.")
@@ -213,7 +208,7 @@ class PromptFlow:
             say(self.values_summary(plan))
         rendered = render_step(step, plan)
         if rendered.before:
-            heading = "WARNING, read first" if step.id == LOCKOUT_STEP else "Before you start"
+            heading = "WARNING, read first" if rendered.locks_out else "Before you start"
             say(f"{heading}:\n{plain_text(rendered.before)}")
         if rendered.why:
             say(f"Why:\n{plain_text(rendered.why)}")
@@ -262,7 +257,7 @@ class PromptFlow:
             choices.append(("values", "Change the farm's values"))
         if step.checks:
             choices.append(("check", "Run the live checks"))
-        if SEND_TEST_CHECKS & set(step.checks):
+        if step.sends_mail:
             choices.append(("send", "Send a real test message and check"))
         choices += [("done", "Mark done and go on"), ("skip", "Skip and go on"), ("note", "Write a note")]
         if session.progress_for(step.id).results:
@@ -351,13 +346,9 @@ class PromptFlow:
         """Mark a step done or skipped (confirming the lock-out first) and go on."""
         session, asker = self.session, self.asker
         plan = session.plan_or_none()
-        if not skipped and step.id == LOCKOUT_STEP and plan is not None and plan.connection_control:
-            asker.say(
-                "Connection control is on: the SMTP servers now accept connections only from "
-                f"{', '.join(plan.exchange_servers)}, so this machine's checks will be refused. "
-                "Add this machine's address to the Connection list for now (and remove it later), "
-                "or run `spmail-wizard check` from an allowed host."
-            )
+        locks_out = render_step(step, plan).locks_out if plan is not None and not skipped else ""
+        if locks_out:
+            asker.say(plain_text(locks_out))
             if not asker.confirm("Mark the step done?", default=False):
                 return False
         note = session.progress_for(step.id).note

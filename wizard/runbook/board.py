@@ -236,7 +236,7 @@ def build_board(
     scope = tuple(
         ScopeRow(
             entries[step_ids[0]].team,
-            host.label,
+            next(step.where for step in steps if step.host == host),
             _hosts(plan, host),
             tuple((e.number, e.anchor, e.step.title) for e in ordered if e.step.host == host),
         )

@@ -197,7 +197,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     groups = tuple(
         HostGroup(
             anchor=f"host-{slug(host.value)}",
-            title=host.label,
+            title=next(step.where for step in steps if step.host == host),
             team=TEAMS[host],
             detail=_detail(plan, host),
             steps=tuple(entries[step.id] for step in steps if step.host == host),

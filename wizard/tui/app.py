@@ -364,7 +364,7 @@ class WizardApp(App[int]):
         for number, step in enumerate(session.steps(self.checklist), start=1):
             yield SystemCommand(
                 f"Go to step {number}: {step.title}",
-                f"{session.progress_for(step.id).status.label}; done on: {step.host.label}",
+                f"{session.progress_for(step.id).status.label}; done on: {step.where}",
                 lambda step_id=step.id: self._move(step_id),
                 discover=False,
             )

@@ -10,12 +10,9 @@ from textual.widgets import Markdown, Static
 from wizard.render import RenderedStep, render_step
 from wizard.tui.messages import CopyRequested
 from wizard.tui.screens.dialogs import ConfirmDialog
-from wizard.tui.screens.step import SEND_TEST_CHECKS, StepScreen
+from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.plan_form import PlanForm
 from wizard.tui.widgets.script_block import ScriptBlock
-
-LOCKOUT_STEP = "connection_control"
-"""The step after which this machine's own probes are refused (when connection control is on)."""
 
 
 def _section(title: str, text: str) -> str:
@@ -55,7 +52,7 @@ class ActionStepScreen(StepScreen):
                 yield Static("The farm's values are incomplete; finish them on step 1.", classes="before")
                 return
             rendered = render_step(self.step, plan)
-            yield Static(f"Where: {self.step.host.label}", id="where", markup=False)
+            yield Static(f"Where: {self.step.where}", id="where", markup=False)
             yield from self._before(rendered)
             yield Markdown(_section("Why", rendered.why), classes="why")
             for gui in rendered.gui:
@@ -78,7 +75,7 @@ class ActionStepScreen(StepScreen):
         if not rendered.before:
             return
         box = Markdown(rendered.before, classes="before")
-        if self.step.id == LOCKOUT_STEP:
+        if rendered.locks_out:
             box.add_class("-danger")
             box.border_title = "Read first: this machine will be locked out"
         else:
@@ -101,21 +98,16 @@ class ActionStepScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_test":
-            return bool(SEND_TEST_CHECKS & set(self.step.checks))
+            return self.step.sends_mail
         return True
 
     def action_done(self) -> None:
         plan = self.plan
-        if self.step.id != LOCKOUT_STEP or plan is None or not plan.connection_control:
+        locks_out = render_step(self.step, plan).locks_out if plan is not None else ""
+        if not locks_out:
             super().action_done()
             return
-        body = (
-            "Connection control is on: from now on the SMTP servers accept connections only from "
-            f"{', '.join(plan.exchange_servers)}. This machine's checks (greeting, relay, FQDN, alias) "
-            "will be refused. Either add this machine's address to the Connection list for now "
-            "(and remove it when you are done), or run `spmail-wizard check` from an allowed host. "
-            "Mark the step done?"
-        )
+        body = f"{locks_out}\n\nMark the step done?"
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -22,9 +22,6 @@ from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.widgets.check_panel import CheckPanel
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
 
-SEND_TEST_CHECKS = frozenset({"connector-send-test", "library-delivery"})
-"""Check types that can send a real message when the operator asks for it."""
-
 
 def results_caption(results: list[CheckResult], when: str, kept: str = "") -> str:
     """One line about a step's last check: when, how many of each outcome, and what is kept from earlier."""
@@ -74,7 +71,7 @@ class StepScreen(CheckingScreen):
                 yield CheckPanel(id="checks")
                 with Horizontal(id="actions"):
                     yield Button("Check", compact=True, id="check-button", tooltip="ctrl+r")
-                    if SEND_TEST_CHECKS & set(self.step.checks):
+                    if self.step.sends_mail:
                         yield Button("Send test", compact=True, id="send-button", variant="warning")
                     yield Button("Done", compact=True, id="done-button", variant="success")
                     yield Button("Skip", compact=True, id="skip-button")
