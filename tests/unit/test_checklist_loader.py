@@ -36,6 +36,15 @@ DEFECTS = {
     "bad_template_syntax": "bad_template_syntax.toml: step 'alias': field 'why': template error: ",
     "bad_template_undefined_name": "bad_template_undefined_name.toml: step 'alias': field 'verify': template error: 'mail_hots' is undefined",
     "bad_template_unsafe": "bad_template_unsafe.toml: step 'alias': field 'verify': template error: access to attribute",
+    "bad_missing_before": "bad_missing_before.toml: step 'alias': field 'before': is required",
+    "bad_missing_expected": "bad_missing_expected.toml: step 'alias': field 'expected': is required",
+    "bad_no_pitfalls": "bad_no_pitfalls.toml: step 'alias': field 'pitfalls': must name at least one trap",
+    "bad_gui_missing_label": "bad_gui_missing_label.toml: step 'alias': field 'gui[0]': 'label' is required",
+    "bad_script_missing_label": "bad_script_missing_label.toml: step 'alias': field 'scripts[0]': 'label' is required",
+    "bad_no_places": "bad_no_places.toml: needs a [places] table",
+    "bad_host_without_place": "bad_host_without_place.toml: step 'alias': field 'host': 'node' has no entry in the [places] table",
+    "bad_unknown_sending_check": "bad_unknown_sending_check.toml: field 'sending_checks': 'ping' is not one of",
+    "bad_confirm_flag_not_bool": "bad_confirm_flag_not_bool.toml: step 'alias': field 'confirm_done_unless_passed': must be true or false",
 }
 
 
@@ -60,6 +69,8 @@ def test_good_file_loads() -> None:
     assert step.host is Host.NODE
     assert step.gui[0].when.windows == ("2003",)
     assert step.scripts[0].source == "IIS 6 SDK"
+    assert step.where == "Node" and checklist.place(Host.NODE) == "Node"
+    assert step.before and step.expected and step.pitfalls and not step.sends_mail
 
 
 def test_missing_file_is_a_checklist_error(tmp_path: Path) -> None:
