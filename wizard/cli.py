@@ -119,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the plan file's JSON Schema")
     _add_rehearse(
-        commands.add_parser("rehearse", help="a practice farm on loopback, and a session against it")
+        commands.add_parser(
+            "rehearse",
+            help="a practice farm on loopback, and a session against it",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
     )
     return parser
 
@@ -128,9 +132,11 @@ def _add_rehearse(parser: argparse.ArgumentParser) -> None:
     from wizard.farm.states import DESCRIPTIONS, STATES
 
     parser.description = (
-        "A practice farm on loopback (SMTP nodes, NLB, DNS, Exchange, Drop folders, timer job), "
+        "A practice farm on loopback (SMTP nodes, NLB, DNS, Exchange, Drop folders, timer job),\n"
+        "no root needed, and a guided session against it; with --serve, only the farm."
     )
-    parser.description += "no root needed; states: " + "; ".join(f"{s}: {DESCRIPTIONS[s]}" for s in STATES)
+    width = max(len(state) for state in STATES)
+    parser.epilog = "states:\n" + "\n".join(f"  {s.ljust(width)}  {DESCRIPTIONS[s]}" for s in STATES)
     parser.add_argument(
         "--state", default="complete", metavar="STATE", help=f"{' | '.join(STATES)} (default complete)"
     )

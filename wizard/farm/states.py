@@ -23,14 +23,13 @@ State = Literal[
 ]
 STATES: tuple[str, ...] = get_args(State)
 DESCRIPTIONS: dict[str, str] = {
-    "fresh": "nothing configured yet: nodes greet with their own names, no alias domain, no A record, "
-    "no NLB cluster, no Send Connector",
+    "fresh": "nothing set up: own names; no alias, A record, NLB or connector",
     "complete": "every step done; every check passes",
     "partial": "the last node lacks its FQDN and its alias domain",
     "open-relay": "the last node relays for anyone",
-    "node-down": "the last node's SMTP service is stopped (NLB still sends it its share)",
-    "wrong-dns": "the mail host's A record points at an address where nothing listens",
-    "conn-control": "connection control on every node, only Exchange may connect (and the plan says so)",
+    "node-down": "the last node's SMTP service is stopped; NLB still uses it",
+    "wrong-dns": "the mail host's A record points where nothing listens",
+    "conn-control": "connection control on every node: only Exchange (as planned)",
     "silent": "every node accepts connections and never greets",
     "timer-stopped": "the timer job is stopped, so the Drop folders are never emptied",
 }
