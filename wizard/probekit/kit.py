@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from wizard.atomicfile import write_text_atomic
 from wizard.checks import dialogue as written
 from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
@@ -22,9 +20,6 @@ MAX_LINE_WIDTH = 200
 """Characters kept per transcript line."""
 OLD_MINUTES = 10
 """A file this old in Drop means the timer job (every minute) is not taking it."""
-# Windows PowerShell 5.1 reads a .ps1 without a byte order mark in the ANSI
-# code page; with the mark every version reads UTF-8.
-_BOM = "\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +154,3 @@ def render_kit(plan: Plan, *, generated_at: datetime) -> dict[str, str]:
         )
         for host in kit_hosts(plan)
     }
-
-
-def write_kit(scripts: dict[str, str], folder: Path) -> list[Path]:
-    """Write the scripts into ``folder`` (CRLF, with a byte order mark) and return their paths."""
-    written = []
-    for name, text in scripts.items():
-        path = folder / name
-        write_text_atomic(path, _BOM + text.replace("\r\n", "\n").replace("\n", "\r\n"))
-        written.append(path)
-    return written

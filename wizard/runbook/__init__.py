@@ -103,13 +103,13 @@ def write_export(
     if fmt == "ps1":
         return _write_scripts(render_scripts(plan, checklist, session), target)
     if fmt == "probe":
-        from wizard.probekit.kit import render_kit, write_kit
+        from wizard.probekit.kit import render_kit
 
         if target.exists() and not target.is_dir():
             raise StoreError(
                 f"{target}: is a file; the probe kit is one script per host, written into a folder"
             )
-        return write_kit(render_kit(plan, generated_at=utc_now()), target)
+        return _write_scripts(render_kit(plan, generated_at=utc_now()), target)
     if fmt == "monitor":
         from wizard.runbook.monitor import monitoring_files
 

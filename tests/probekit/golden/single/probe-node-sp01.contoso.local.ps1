@@ -658,7 +658,8 @@ function Test-DropAcl([string]$Drop) {
     # rights are listed so the operator can find it.
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     try {
-        $acl = Get-Acl -LiteralPath $Drop -ErrorAction Stop
+        # Get-Acl takes -LiteralPath only from PowerShell 3.0; the folder's own method works on 2.0.
+        $acl = (Get-Item -LiteralPath $Drop -ErrorAction Stop).GetAccessControl()
         $lines = @($acl.Access | ForEach-Object { "$($_.AccessControlType) $($_.IdentityReference): $($_.FileSystemRights)" })
     } catch {
         $lines = @("the rights could not be read: $($_.Exception.Message)")
