@@ -524,21 +524,25 @@ function Get-RelayVerdict($Target, $Found) {
 
 function Get-ConnectionVerdict($Target, $Found) {
     $reason = Get-BlockedReason $Found
-    $listed = Test-Listed $Found
     $at = Get-Where $Target
     $exchange = $ExchangeServers -join ', '
-    if ($ConnectionControl) {
-        if ($reason -ne '' -and $listed) {
-            return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason" "Access > Connection: 'Only the list below' must list every Exchange server ($exchange)."
+    if (Test-Listed $Found) {
+        # An Exchange server is let in whatever the setting, so a probe from one proves
+        # nothing about who else is kept out; being turned away, though, is a real fault.
+        if ($reason -ne '') {
+            return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason" "Access > Connection: add $exchange to the list of computers allowed to connect."
         }
-        if ($reason -ne '') { return New-Verdict 'pass' "$at turned this host away ($reason): probably blocked by connection control, as planned" '' }
+        return New-Verdict 'skip' "this host ($($Found.Source)) is an Exchange server, which connection control lets in, so the connection-control probe from here proves nothing" 'The node kits read Access > Connection; a workstation that is turned away proves it too.'
+    }
+    if ($ConnectionControl) {
+        if ($reason -ne '') { return New-Verdict 'pass' "$at turned this host away ($reason), as connection control should" '' }
         if (Test-Greeted $Found) {
-            if ($listed) { return New-Verdict 'skip' "this host ($($Found.Source)) is an Exchange server, which connection control lets in, so the connection-control probe from here proves nothing" 'The node kits read Access > Connection; a workstation that is turned away proves it too.' }
             return New-Verdict 'warn' "$at accepts a session from this host ($($Found.Source)): connection control is not set, or this host is on the allowed list" "Access > Connection: choose 'Only the list below' and list only $exchange."
         }
         return New-Verdict 'warn' "$at $($FaultText[$Found.Fault]); that is not how connection control refuses, so the cause may be a firewall" $FaultHint[$Found.Fault]
     }
-    if ($reason -ne '') {
+    if ($reason -ne '' -and $Found.Fault -ne 'refused') {
+        # A refused connection with connection control off means the node is down (fault verdict below).
         return New-Verdict 'fail' "$at turned this host away ($reason) although connection control is off in the plan" "Access > Connection: choose 'All except the list below', or add this host; if the restriction is intended, set connection_control = true in the plan."
     }
     if (Test-Greeted $Found) { return New-Verdict 'pass' "$at accepts connections from this host (connection control is off in the plan)" '' }
