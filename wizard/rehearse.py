@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from wizard.farm.farm import Farm
 
 MAX_NODES = 32
+WAKE_INTERVAL = 0.5
+"""Seconds between the foreground's looks at whether a stop was asked, so a signal never waits unseen."""
 PICKUP_DELAY = 3.0
 """Seconds the practice timer job leaves a message in Drop: long enough to see it there, short enough to wait for."""
 
@@ -99,7 +101,8 @@ def serve(state: str, nodes: int | None, mode: str | None, plan_out: Path) -> in
             print(f"plan written to {plan_out}")
             print(f"try: spmail-wizard check {plan_out} --send-test")
             print("Ctrl+C stops the farm.", flush=True)
-            stopping.wait()
+            while not stopping.wait(WAKE_INTERVAL):
+                pass
         finally:
             farm.stop()
     print("practice farm stopped", flush=True)

@@ -215,11 +215,16 @@ def test_timer_stopped_leaves_the_message_in_drop(farms: dict[str, Served]) -> N
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
 def test_a_stop_signal_stops_cleanly_and_frees_every_address(stop: signal.Signals, tmp_path: Path) -> None:
     served = start_serving("complete", tmp_path)
-    wait_until_served(served)
-    plan = served.plan
-    assert taken(plan), "while serving, the addresses are held"
-    served.process.send_signal(stop)
-    out, _ = served.process.communicate(timeout=30)
+    try:
+        wait_until_served(served)
+        plan = served.plan
+        assert taken(plan), "while serving, the addresses are held"
+        served.process.send_signal(stop)
+        out, _ = served.process.communicate(timeout=30)
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()  # a farm deaf to the signal must not outlive the test
+            served.process.wait(10)
     assert served.process.returncode == 0
     assert out.strip().endswith("practice farm stopped")
     assert taken(plan) == []

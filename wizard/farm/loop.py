@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -16,8 +17,16 @@ class LoopThread:
 
     def __init__(self, name: str = "farm") -> None:
         self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+
+    def _run(self) -> None:
+        # Ctrl+C and SIGTERM belong to the main thread: Python runs signal handlers
+        # only there, and a signal the kernel hands to this thread instead would not
+        # wake a main thread that waits for it.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        self.loop.run_forever()
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
         """Run ``coro`` on the loop and return its result."""
