@@ -149,7 +149,10 @@ async def test_connection_control_on_turns_this_machine_away(farm: FarmFactory) 
             skipped = one(results, step, node)
             assert skipped.status == Status.SKIP, skipped.headline
             # What proves the step instead: the probe kit, run where connections are allowed.
-            assert f"Run the probe kit on {running.addresses.exchange} and import its results" in skipped.hint
+            assert (
+                f"Run the probe kit on {running.addresses.exchange} and on each node, and import its results"
+                in skipped.hint
+            )
             assert "--format probe" in skipped.hint and "spmail-wizard import" in skipped.hint
     assert not [r.headline for r in results if r.status.failed]
 

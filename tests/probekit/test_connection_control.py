@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,18 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     store.save(Session(name="locked", plan_data=plan_data))
 
     # From here, the farm turns this machine away: most steps cannot be proven.
-    assert run(["check", "--session", "locked", "--timeout", "3", "--require-proof"]) == ExitCode.FAILED
+    assert (
+        run(["check", "--session", "locked", "--timeout", "3", "--require-proof", "--json"])
+        == ExitCode.FAILED
+    )
+    hints = {r["hint"] for r in json.loads(capsys.readouterr().out)["results"] if r["status"] == "skip"}
+    # What the skips tell the operator to do is what this test does next.
+    kit = [
+        hint
+        for hint in hints
+        if f"Run the probe kit on {running.addresses.exchange} and on each node" in hint
+    ]
+    assert kit and all("--format probe" in hint and "spmail-wizard import" in hint for hint in kit)
     before = _unproven(store.load("locked"), checklist)
     assert {"alias", "fqdn", "relay", "restart", "nlb"} <= set(before)
 

@@ -63,11 +63,13 @@ def first_exchange(plan: Plan) -> str:
 
 def probe_kit_hint(plan: Plan, *, send_test: bool = False) -> str:
     """What proves a step instead, when this machine is turned away: the probe kit run on Exchange."""
-    switch = " with -SendTest" if send_test else ""
+    switch = " (with -SendTest on the Exchange server)" if send_test else ""
+    # The Exchange server's script proves what travels the network; what an Exchange server
+    # may do anyway (relay, connect) is proven by each node's script reading its settings.
     return (
-        f"Run the probe kit on {first_exchange(plan)} and import its results: "
-        f"`spmail-wizard export PLAN --format probe -o DIR`, run the script for that server there{switch}, "
-        "then `spmail-wizard import RESULTS.json --session NAME`."
+        f"Run the probe kit on {first_exchange(plan)} and on each node, and import its results: "
+        f"`spmail-wizard export PLAN --format probe -o DIR`, run each host's script there{switch}, "
+        "then `spmail-wizard import RESULTS.json --session NAME` for each results file."
     )
 
 
