@@ -224,6 +224,7 @@ def save(session: Session, home: Path | None = None) -> Path:
     """Save a session under its name; returns the file written."""
     path = session_path(session.name, home)
     try:
+        ensure_private_dir(path.parent.parent)  # the home folder: 0700, like the sessions in it
         write_file(session, path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot save: {exc.strerror or exc}") from None

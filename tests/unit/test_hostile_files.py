@@ -281,6 +281,7 @@ def test_a_crash_after_the_temporary_file_keeps_the_old_session_and_the_next_ope
 
 def test_the_lock_file_and_the_folders_are_private(wizard_home: Path) -> None:
     store.save(Session(name="mine", plan_data={}))
+    assert stat.S_IMODE(wizard_home.stat().st_mode) == 0o700  # from the first save on
     with store.OpenSession("mine"):
         lock = store.session_path("mine").with_suffix(".lock")
         assert stat.S_IMODE(lock.stat().st_mode) == 0o600
