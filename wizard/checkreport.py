@@ -46,7 +46,7 @@ def format_report(
     duration_ms: int | None = None,
     drift: Drift | None = None,
 ) -> str:
-    """Results grouped under their step's title, a hint under each failure, counts at the end.
+    """Results grouped under their step's title, a hint under each failure (and once per skip reason), counts at the end.
 
     What changed since the session's previous run comes first: a node that
     passed before and fails now is the report's first line.
@@ -54,6 +54,7 @@ def format_report(
     lines: list[str] = []
     if drift is not None and drift.changes:
         lines += [*drift.lines(), ""]
+    skip_hints: set[str] = set()
     for step in steps:
         mine = [r for r in results if r.step == step.id]
         if not mine:
@@ -63,6 +64,10 @@ def format_report(
             label = _paint(f"{result.status.value.upper():5}", result.status, colour)
             lines.append(f"  {label} {result.target}: {result.summary}")
             if result.hint and result.status in (Status.FAIL, Status.ERROR, Status.WARN):
+                lines.append(f"        -> {result.hint}")
+            elif result.hint and result.status == Status.SKIP and result.hint not in skip_hints:
+                # What proves a skipped check instead (such as the probe kit), said once.
+                skip_hints.add(result.hint)
                 lines.append(f"        -> {result.hint}")
         lines.append("")
     counts = summarize(list(results))

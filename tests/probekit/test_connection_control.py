@@ -53,6 +53,9 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
         if f"Run the probe kit on {running.addresses.exchange} and on each node" in hint
     ]
     assert kit and all("--format probe" in hint and "spmail-wizard import" in hint for hint in kit)
+    # The text report says it too, once, not under every skipped check.
+    assert run(["check", "--session", "locked", "--timeout", "3"]) == ExitCode.OK
+    assert capsys.readouterr().out.count(f"-> {kit[0]}") == 1
     before = _unproven(store.load("locked"), checklist)
     assert {"alias", "fqdn", "relay", "restart", "nlb"} <= set(before)
 
