@@ -144,8 +144,17 @@ class RenderedStep:
     """Why marking the step done cuts this machine off, for this plan; empty when it does not."""
 
 
+SEND_TEST_CLI = "`--send-test`"
+"""How step texts name the action that sends a real test message, on the command line and in the runbook;
+each front end names its own (the wizard's is a key), through the template name ``send_test``."""
+
+
 def template_context(
-    plan: Plan, node: Node | None = None, pages: tuple[tuple[str, str], ...] = ()
+    plan: Plan,
+    node: Node | None = None,
+    pages: tuple[tuple[str, str], ...] = (),
+    *,
+    send_test: str = SEND_TEST_CLI,
 ) -> dict[str, Any]:
     """The names a checklist template may use; ``pages`` are the step's place's page templates."""
     sp, ex, win = plan.sharepoint_version, plan.exchange_version, plan.windows_version
@@ -178,6 +187,7 @@ def template_context(
         "test_recipient": plan.test_recipient or f"library@{plan.mail_host}",
         "outgoing_smtp_server": plan.outgoing_smtp_server or "",
         "pages": {},
+        "send_test": send_test,
     }
     # A page's path may depend on the versions, so it is itself a template over the same names.
     context["pages"] = {name: _render(source, context) for name, source in pages}
@@ -214,15 +224,18 @@ def _render(source: str, context: dict[str, Any]) -> str:
     return _template(source).render(context).strip()
 
 
-def render_step(step: Step, plan: Plan, node: Node | None = None) -> RenderedStep:
+def render_step(
+    step: Step, plan: Plan, node: Node | None = None, *, send_test: str = SEND_TEST_CLI
+) -> RenderedStep:
     """Fill in a step for a plan, keeping only the variants for its versions.
 
     Args:
         step: the step from the checklist.
         plan: the farm's answers.
         node: for steps done on each node, the node to render for (default: the first).
+        send_test: how this front end names the action that sends a real test message.
     """
-    context = template_context(plan, node, step.pages)
+    context = template_context(plan, node, step.pages, send_test=send_test)
     return RenderedStep(
         step=step,
         why=_render(step.why, context),

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
 from wizard.evidence import Drift
 from wizard.jobs import create_session, export
-from wizard.model import Checklist, StepKind
+from wizard.model import Checklist
 from wizard.plan import Plan
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.session import Session
@@ -31,12 +34,13 @@ from wizard.tui.messages import (
 )
 from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.dialogs import ExportChoice, ExportDialog
-from wizard.tui.screens.guidance import ActionStepScreen, InputStepScreen
 from wizard.tui.screens.start import StartScreen
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.screens.summary import SummaryScreen
 
 PROG = "spmail-wizard"
+SAVE_DELAY = 0.3
+"""Seconds of quiet typing after which a note or answer is saved: a save costs an fsync, too much per key."""
 
 
 class WizardApp(App[int]):
@@ -59,9 +63,22 @@ class WizardApp(App[int]):
         """The data folder (None: the default one)."""
         self.options = options or CheckOptions()
         """How checks run."""
+        self.input_time = 0.0
+        """When the key or mouse button being handled was pressed (Textual's clock)."""
         self._opened: store.OpenSession | None = None
         self.last_drift = Drift()
         """What the latest run of checks changed in the session."""
+        self._step_screen: StepScreen | None = None
+        self._screens_plan = ""
+        self._save_timer: Timer | None = None
+        self._saved = asyncio.Event()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Remember when each key or button was pressed, so a step screen can tell a
+        # key meant for it from one pressed while the screen before it was shown.
+        if isinstance(event, events.Key | events.MouseDown | events.MouseUp) and not event.is_forwarded:
+            self.input_time = event.time
+        await super().on_event(event)
 
     # The open session -------------------------------------------------------------
 
@@ -83,6 +100,7 @@ class WizardApp(App[int]):
 
     def close_session(self) -> None:
         """Save and release the session (safe to call twice)."""
+        self._cancel_save_timer()
         if self._opened is not None:
             opened, self._opened = self._opened, None
             try:
@@ -92,7 +110,25 @@ class WizardApp(App[int]):
             finally:
                 opened.__exit__(None, None, None)
 
+    def _cancel_save_timer(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+
+    def _save_soon(self) -> None:
+        """Save once typing pauses (every change of a step, a result or a status saves at once)."""
+        self._cancel_save_timer()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save)
+
+    async def until_saved(self) -> None:
+        """Return once no typed change waits to be saved."""
+        while self._save_timer is not None:
+            self._saved.clear()
+            await self._saved.wait()
+
     def _save(self, announce: str = "") -> None:
+        self._cancel_save_timer()
+        self._saved.set()
         if self._opened is None:
             return
         try:
@@ -110,11 +146,11 @@ class WizardApp(App[int]):
 
     # Screens ------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self._opened is None:
             self.push_screen(StartScreen(self.checklist))
         else:
-            self.show_step()
+            await self.show_step()
 
     def _show(self, screen: Screen[None]) -> None:
         if len(self.screen_stack) <= 1:
@@ -122,13 +158,27 @@ class WizardApp(App[int]):
         else:
             self.switch_screen(screen)
 
-    def show_step(self) -> None:
+    async def show_step(self) -> None:
         """Show the session's current step (the first one while the farm's values are incomplete)."""
         session = self._need_session()
         step = session.enter(self.checklist)
         self._save()
-        screen_class = InputStepScreen if step.kind is StepKind.INPUT else ActionStepScreen
-        self._show(screen_class(step, session, self.checklist, self.options))
+        plan_key = json.dumps(session.plan_data, sort_keys=True, default=str)
+        screen = self._step_screen
+        if screen is None or screen.session is not session:
+            if screen is not None and screen not in self.screen_stack:
+                self.uninstall_screen(screen)
+            screen = self._step_screen = StepScreen(step, session, self.checklist, self.options)
+            self.install_screen(screen, name=f"steps-{id(screen)}")
+        elif screen.is_mounted:
+            if plan_key != self._screens_plan:
+                await screen.forget_guidance()
+            await screen.show_step(step)
+        else:
+            screen.step = step
+        self._screens_plan = plan_key
+        if screen is not self.screen:
+            self._show(screen)
 
     def show_summary(self, *, check_all: bool = False) -> None:
         """Show the final summary, optionally checking every step at once."""
@@ -160,37 +210,50 @@ class WizardApp(App[int]):
         session = self._need_session()
         mode_before = session.mode
         session.set_answers(event.plan_data)
-        self._save()
+        self._save_soon()
         if session.mode != mode_before:
             self._refresh_screen()
 
     @on(NoteChanged)
     def apply_note(self, event: NoteChanged) -> None:
-        """Keep a step's note as typed."""
+        """Keep a step's note as typed, with the step it was typed on."""
         self._need_session().set_note(event.step_id, event.note)
-        self._save()
+        self._save_soon()
 
     @on(SettleRequested)
-    def settle_step(self, event: SettleRequested) -> None:
+    async def settle_step(self, event: SettleRequested) -> None:
         """Mark a step done or skipped, then go on."""
         session = self._need_session()
+        title = self.checklist.step(event.step_id).title
+        if event.step_id != session.current_step:
+            what = "Skip" if event.skipped else "Done"
+            self._not_applied(f"{what} was asked on {title!r}, which is no longer on screen.")
+            return
         if not self._plan_ready(session):
             return
-        title = self.checklist.step(event.step_id).title
         if event.skipped:
             session.skip(event.step_id, event.note)
             self._save(f"Skipped: {title}.")
         else:
             session.mark_done(event.step_id, event.note)
             self._save(f"Done: {title}.")
-        self._move("next")
+        await self._move("next")
 
     @on(MoveRequested)
-    def move(self, event: MoveRequested) -> None:
-        """Go where the operator asked."""
-        self._move(event.target)
+    async def move(self, event: MoveRequested) -> None:
+        """Go where the operator asked, if the step asked from is still the one on screen."""
+        session = self._need_session()
+        if event.from_step is not None and event.from_step != session.current_step:
+            title = self.checklist.step(event.from_step).title
+            asked = {"next": "Next", "back": "Back", "summary": "Summary"}.get(event.target, "A jump")
+            self._not_applied(f"{asked} was asked on {title!r}, which is no longer on screen.")
+            return
+        await self._move(event.target)
 
-    def _move(self, target: str) -> None:
+    def _not_applied(self, reason: str) -> None:
+        self.notify(f"Not applied: {reason} Press the key again on this step.", severity="warning")
+
+    async def _move(self, target: str) -> None:
         session = self._need_session()
         if target == "summary":
             self.show_summary()
@@ -215,7 +278,7 @@ class WizardApp(App[int]):
             except KeyError:
                 self.notify(f"There is no step {target!r} in {session.mode} mode.", severity="error")
                 return
-        self.show_step()
+        await self.show_step()
 
     @on(ChecksFinished)
     def record_results(self, event: ChecksFinished) -> None:
@@ -266,7 +329,7 @@ class WizardApp(App[int]):
     # The start screen -------------------------------------------------------------
 
     @on(StartScreen.NewRequested)
-    def start_new(self, event: StartScreen.NewRequested) -> None:
+    async def start_new(self, event: StartScreen.NewRequested) -> None:
         """Create a session (as `spmail-wizard new` does) and open it."""
         try:
             name = create_session(self.checklist, event.name, event.plan, self.home).name
@@ -275,17 +338,17 @@ class WizardApp(App[int]):
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.notify(f"Session {name!r} created.", timeout=3)
-        self.show_step()
+        await self.show_step()
 
     @on(StartScreen.ResumeRequested)
-    def resume(self, event: StartScreen.ResumeRequested) -> None:
+    async def resume(self, event: StartScreen.ResumeRequested) -> None:
         """Open a saved session at its step."""
         try:
             self.open_session(event.name)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
             return
-        self.show_step()
+        await self.show_step()
 
     @on(StartScreen.ExportRequested)
     def export_from_start(self, event: StartScreen.ExportRequested) -> None:

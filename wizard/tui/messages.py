@@ -78,10 +78,13 @@ class SettleRequested(Message):
 class MoveRequested(Message):
     """The operator asked for another step: ``next``, ``back``, ``summary`` or a step id."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, from_step: str | None = None) -> None:
         super().__init__()
         self.target = target
         """Where to go."""
+        self.from_step = from_step
+        """The step on screen when the operator asked (None: from the summary); ``next`` and
+        ``back`` are relative to it, so a request made on a step the session has left is dropped."""
 
 
 class CopyRequested(Message):

@@ -71,13 +71,19 @@ class CheckingScreen(Screen[None]):
     def _finished(self, result: CheckResult) -> None:
         self.post_message(CheckFinished(result))
 
+    def shows_results_of(self, step_id: str) -> bool:
+        """Whether this screen's panel shows the rows of a step's checks now."""
+        return True
+
     @on(CheckStarted)
     def _show_start(self, event: CheckStarted) -> None:
-        self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
+        if self.shows_results_of(event.step_id):
+            self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
 
     @on(CheckFinished)
     def _show_result(self, event: CheckFinished) -> None:
-        self.query_one(CheckPanel).finish(event.result)
+        if self.shows_results_of(event.result.step):
+            self.query_one(CheckPanel).finish(event.result)
 
     @on(CheckRow.TranscriptRequested)
     def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:

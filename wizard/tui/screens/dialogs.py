@@ -111,6 +111,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     """Pick the format and the path of an export."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#export-path"
+    """Typing right after ctrl+e goes into the path, the field most often changed."""
 
     def __init__(self, name: str) -> None:
         super().__init__(classes="dialog")

@@ -1,25 +1,32 @@
-"""The frame every step screen shares: sidebar, title, check panel, actions and note."""
+"""The step screen: sidebar, title, the step's content, check panel, actions and note, for any step.
+
+One screen shows every step of the open session. Each step's content (the form
+of the farm's values, or a change's guidance) is built the first time the step
+is shown and kept, so moving between steps swaps what is shown instead of
+building a screen: a step change costs a repaint, not a layout of a hundred
+widgets.
+"""
 
 from __future__ import annotations
 
 from textual import on
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, ContentSwitcher, Header, Input, Static
 
-from wizard.model import Checklist, Step
+from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
-from wizard.tui.messages import (
-    MoveRequested,
-    NoteChanged,
-    SettleRequested,
-)
+from wizard.tui.messages import CopyRequested, MoveRequested, NoteChanged, SettleRequested
 from wizard.tui.screens.checking import CheckingScreen, CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.widgets.check_panel import CheckPanel
+from wizard.tui.widgets.guidance import StepGuidance
+from wizard.tui.widgets.keybar import KeyBar
+from wizard.tui.widgets.plan_form import PlanForm
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
 
 
@@ -33,8 +40,57 @@ def results_caption(results: list[CheckResult], when: str, kept: str = "") -> st
     return f"Last check {when}: " + ", ".join(parts) + earlier + ". Enter on a row shows its transcript."
 
 
+def done_doubt(step: Step, results: list[CheckResult], checking: bool) -> str:
+    """Why marking a step done needs a second thought (empty: it does not).
+
+    Done with a failed check, or with a check that never ran, would record a tick
+    with no proof behind it.
+    """
+    if not step.confirm_done_unless_passed:
+        return ""
+    if checking:
+        return "Its live check is still running."
+    if not results:
+        return "Its live check has never run."
+    failed = [result for result in results if result.status.failed]
+    if failed:
+        return f"Its last check failed ({len(failed)} of {len(results)} results failed or errored)."
+    if all(result.status.value == "skip" for result in results):
+        return "Its last check proved nothing: every result was a skip."
+    return ""
+
+
+class NoteInput(Input):
+    """The note field; each edit is reported with the step it was typed on."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            placeholder="Note for this step (change number, who did it, what was odd)…",
+            compact=True,
+            id="note",
+        )
+        self.step_id = ""
+        """The step whose note is shown."""
+        self._loading = False
+
+    def show_note(self, step_id: str, note: str) -> None:
+        """Show a step's saved note (not reported as an edit)."""
+        self._loading = True
+        try:
+            self.step_id = step_id
+            self.value = note
+        finally:
+            self._loading = False
+
+    def watch_value(self, value: str) -> None:
+        # Runs as the key is handled, so the note goes with the step it was typed on,
+        # even when the step changes before the Changed message would be handled.
+        if not self._loading and self.step_id:
+            self.post_message(NoteChanged(self.step_id, value))
+
+
 class StepScreen(CheckingScreen):
-    """A step of the session: subclasses fill in the middle for their step kind."""
+    """The open session's current step; the App says which step, this screen reports what was asked."""
 
     BINDINGS = [
         Binding("ctrl+r", "check", "Check", id="check", priority=True, tooltip="Run this step's live checks"),
@@ -42,8 +98,16 @@ class StepScreen(CheckingScreen):
         Binding("ctrl+s", "skip", "Skip", id="skip", priority=True, tooltip="Skip the step and go on"),
         Binding("ctrl+g", "back", "Back", id="back", priority=True, tooltip="Go back to the previous step"),
         Binding("ctrl+n", "next", "Next", id="next", priority=True, tooltip="The next step"),
+        Binding("ctrl+t", "send_test", "Send test", id="send-test", tooltip="Send a real test message"),
+        Binding("ctrl+y", "copy", "Copy", id="copy", tooltip="Copy the first script (or click path)"),
         Binding("escape", "leave_field", show=False),
     ]
+
+    shown_at: float | None = None
+    """When the current step was drawn (Textual's clock), or None while it is not on show.
+
+    A key pressed before then was meant for what was shown before, so an action
+    it triggers is dropped with a notice rather than applied to this step."""
 
     def __init__(self, step: Step, session: Session, checklist: Checklist, options: CheckOptions) -> None:
         super().__init__()
@@ -55,6 +119,7 @@ class StepScreen(CheckingScreen):
         """The checklist the steps come from."""
         self.options = options
         """How checks run."""
+        self._content_plan: Plan | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -67,31 +132,62 @@ class StepScreen(CheckingScreen):
             yield StepSidebar(id="sidebar")
             with Vertical(id="main"):
                 yield Static("", id="step-title", markup=False)
-                yield from self.compose_content()
+                yield ContentSwitcher(id="step-content")
                 yield CheckPanel(id="checks")
                 with Horizontal(id="actions"):
                     yield Button("Check", compact=True, id="check-button", tooltip="ctrl+r")
-                    if self.step.sends_mail:
-                        yield Button("Send test", compact=True, id="send-button", variant="warning")
-                    yield Button("Done", compact=True, id="done-button", variant="success")
-                    yield Button("Skip", compact=True, id="skip-button")
-                    yield Button("◀ Back", compact=True, id="back-button")
-                    yield Button("Next ▶", compact=True, id="next-button")
-                yield Input(
-                    self.session.progress_for(self.step.id).note,
-                    placeholder="Note for this step (change number, who did it, what was odd)…",
-                    compact=True,
-                    id="note",
-                )
-        yield Footer()
+                    yield Button(
+                        "Send test", compact=True, id="send-button", variant="warning", tooltip="ctrl+t"
+                    )
+                    yield Button("Done", compact=True, id="done-button", variant="success", tooltip="ctrl+d")
+                    yield Button("Skip", compact=True, id="skip-button", tooltip="ctrl+s")
+                    yield Button("◀ Back", compact=True, id="back-button", tooltip="ctrl+g")
+                    yield Button("Next ▶", compact=True, id="next-button", tooltip="ctrl+n")
+                yield NoteInput()
+        yield KeyBar()
 
-    def compose_content(self) -> ComposeResult:
-        """The middle of the screen, by step kind."""
-        yield from ()
-
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sub_title = self.session.name
+        await self.show_step(self.step)
+
+    # Showing a step --------------------------------------------------------------
+
+    async def show_step(self, step: Step) -> None:
+        """Show a step: its content (built once), its progress and its note."""
+        if step.id != self.step.id and self.checking:
+            # Results of a run belong on the screen of the step it was started on.
+            self.workers.cancel_group(self, "checks")
+        self.step = step
+        self.shown_at = None
+        switcher = self.query_one(ContentSwitcher)
+        content_id = self._content_id(step)
+        if not any(child.id == content_id for child in switcher.children):
+            await switcher.mount(self._build_content(step))
+        switcher.current = content_id
+        self.query_one("#send-button").display = step.sends_mail
+        self.query_one(NoteInput).show_note(step.id, self.session.progress_for(step.id).note)
         self.update_progress()
+        self.refresh_bindings()
+        if self.is_current:
+            self.call_after_refresh(self._mark_shown)
+
+    def _content_id(self, step: Step) -> str:
+        return "plan-form" if step.kind is StepKind.INPUT else f"guidance-{step.id}"
+
+    def _build_content(self, step: Step) -> PlanForm | StepGuidance:
+        if step.kind is StepKind.INPUT:
+            return PlanForm(self.session.plan_data, id="plan-form")
+        return StepGuidance(step, self.plan)
+
+    async def forget_guidance(self) -> None:
+        """Drop the guidance built for other answers; each step is built again when shown."""
+        stale = [
+            child
+            for child in self.query_one(ContentSwitcher).children
+            if isinstance(child, StepGuidance) and child.step.id != self.step.id
+        ]
+        for child in stale:
+            await child.remove()
 
     def update_progress(self) -> None:
         """Show the session's progress: sidebar, title, last results."""
@@ -107,8 +203,46 @@ class StepScreen(CheckingScreen):
             caption = results_caption(progress.results, when, progress.kept_from_earlier())
             self.query_one(CheckPanel).show_results(caption, progress.results)
 
+    def on_screen_resume(self) -> None:
+        self.shown_at = None
+        self.call_after_refresh(self._mark_shown)
+
+    def on_screen_suspend(self) -> None:
+        self.shown_at = None
+
+    def _mark_shown(self) -> None:
+        if self.is_current:
+            self.shown_at = get_time()
+
+    def accepts_input(self, what: str) -> bool:
+        """True when the key or click being handled was pressed while this step was on show.
+
+        Otherwise the operator has not seen this step yet: say so, and do nothing.
+        """
+        pressed = getattr(self.app, "input_time", 0.0)
+        if self.shown_at is not None and pressed >= self.shown_at:
+            return True
+        self.notify(
+            f"{what} not applied: it was pressed before {self.step.title!r} was on screen. "
+            "Press it again to apply it to this step.",
+            severity="warning",
+        )
+        return False
+
+    def shows_results_of(self, step_id: str) -> bool:
+        return step_id == self.step.id
+
     def reveal_problems(self) -> None:
         """Show every problem in the farm's values (only the form has any)."""
+        for form in self.query(PlanForm):
+            form.reveal()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send_test":
+            return self.step.sends_mail
+        if action == "copy":
+            return self.step.kind is not StepKind.INPUT
+        return True
 
     # Actions -------------------------------------------------------------------
 
@@ -118,10 +252,13 @@ class StepScreen(CheckingScreen):
 
     def action_check(self) -> None:
         """Run the step's live checks."""
-        self._start_checks(send_test=False)
+        if self.accepts_input("Check"):
+            self._start_checks(send_test=False)
 
     def action_send_test(self) -> None:
         """Send a real test message, after confirmation."""
+        if not self.accepts_input("Send test"):
+            return
         plan = self.plan
         if plan is None:
             self._values_incomplete()
@@ -132,12 +269,24 @@ class StepScreen(CheckingScreen):
             "(the plain Check never does). It arrives in a Drop folder and, once SharePoint "
             "picks it up, in the library. Send it now?"
         )
+        step = self.step
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and step is self.step:
                 self._start_checks(send_test=True)
 
         self.app.push_screen(ConfirmDialog("Send a real test message?", body, "Send it"), answered)
+
+    def action_copy(self) -> None:
+        """Copy the focused script, or the first one."""
+        if not self.accepts_input("Copy"):
+            return
+        guidance = self.query_one(ContentSwitcher).visible_content
+        block = guidance.block_to_copy(self.focused) if isinstance(guidance, StepGuidance) else None
+        if block is None:
+            self.notify("This step has nothing to copy.")
+            return
+        self.post_message(CopyRequested(block.text, block.what))
 
     def _values_incomplete(self) -> None:
         self.reveal_problems()
@@ -155,23 +304,63 @@ class StepScreen(CheckingScreen):
         self.run_step_checks([self.step], send_test)
 
     def action_done(self) -> None:
-        """Mark the step done (the App moves on)."""
-        self.post_message(SettleRequested(self.step.id, False, self._note()))
+        """Mark the step done (the App moves on); asks first when the proof is missing."""
+        if self.accepts_input("Done"):
+            self.settle_done()
+
+    def settle_done(self) -> None:
+        """Mark the step done after the questions its state calls for."""
+        if self.step.kind is StepKind.INPUT:
+            problems = self.query_one(PlanForm).reveal()
+            if problems:
+                first = problems[0].describe()
+                self.notify(f"{len(problems)} value(s) to fix first; {first}", severity="error")
+                return
+        step, note = self.step, self._note()
+        questions = [question for question in (self._lockout_question(), self._doubt_question()) if question]
+
+        def ask(remaining: list[ConfirmDialog]) -> None:
+            if step is not self.step:
+                return
+            if not remaining:
+                self.post_message(SettleRequested(step.id, False, note))
+                return
+            self.app.push_screen(remaining[0], lambda yes: ask(remaining[1:]) if yes else None)
+
+        ask(questions)
+
+    def _doubt_question(self) -> ConfirmDialog | None:
+        doubt = done_doubt(self.step, self.session.progress_for(self.step.id).results, self.checking)
+        if not doubt:
+            return None
+        body = f"{doubt} Mark {self.step.title!r} done anyway? Check (ctrl+r) runs its live checks first."
+        return ConfirmDialog("Mark done without proof?", body, "Mark done")
+
+    def _lockout_question(self) -> ConfirmDialog | None:
+        guidance = self.query_one(ContentSwitcher).visible_content
+        rendered = guidance.rendered if isinstance(guidance, StepGuidance) else None
+        if rendered is None or not rendered.locks_out:
+            return None
+        body = f"{rendered.locks_out}\n\nMark the step done?"
+        return ConfirmDialog("Connection control is on", body, "Mark done", danger=True)
 
     def action_skip(self) -> None:
         """Skip the step (the App moves on)."""
-        self.post_message(SettleRequested(self.step.id, True, self._note()))
+        if self.accepts_input("Skip"):
+            self.post_message(SettleRequested(self.step.id, True, self._note()))
 
     def action_back(self) -> None:
         """Go to the previous step."""
-        self.post_message(MoveRequested("back"))
+        if self.accepts_input("Back"):
+            self.post_message(MoveRequested("back", self.step.id))
 
     def action_next(self) -> None:
         """Go to the next step, or to the summary after the last one."""
-        self.post_message(MoveRequested("next"))
+        if self.accepts_input("Next"):
+            self.post_message(MoveRequested("next", self.step.id))
 
     def _note(self) -> str:
-        return self.query_one("#note", Input).value
+        return self.query_one(NoteInput).value
 
     # Events --------------------------------------------------------------------
 
@@ -188,12 +377,6 @@ class StepScreen(CheckingScreen):
         }
         actions[event.button.id or ""]()
 
-    @on(Input.Changed, "#note")
-    def _note_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if event.value != self.session.progress_for(self.step.id).note:
-            self.post_message(NoteChanged(self.step.id, event.value))
-
     @on(Input.Submitted, "#note")
     def _note_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -202,5 +385,5 @@ class StepScreen(CheckingScreen):
     @on(StepSidebar.JumpRequested)
     def _jump(self, event: StepSidebar.JumpRequested) -> None:
         event.stop()
-        if event.step_id != self.step.id:
-            self.post_message(MoveRequested(event.step_id))
+        if event.step_id != self.step.id and self.accepts_input("The jump"):
+            self.post_message(MoveRequested(event.step_id, self.step.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from textual.app import ComposeResult
@@ -15,9 +16,9 @@ from textual.widgets import Static
 from wizard.results import CheckResult
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-"""Frames of the running-row spinner."""
-SPIN_INTERVAL = 0.12
-"""Seconds per spinner frame; one timer drives every running row."""
+"""Frames of the spinner in the caption of a running check."""
+SPIN_INTERVAL = 0.25
+"""Seconds per spinner frame (the caption's time is in whole seconds)."""
 
 
 class CheckRow(Vertical, can_focus=True):
@@ -42,7 +43,7 @@ class CheckRow(Vertical, can_focus=True):
         show_step: bool = False,
         result: CheckResult | None = None,
     ) -> None:
-        super().__init__(classes="-running")
+        super().__init__(classes=f"-{result.status.value}" if result is not None else "-running")
         self.step_id = step_id
         """The step the check belongs to."""
         self.check = check
@@ -53,7 +54,6 @@ class CheckRow(Vertical, can_focus=True):
         """Prefix the headline with the step id (when rows of many steps share a panel)."""
         self.result: CheckResult | None = None
         """The result, once it arrived."""
-        self._frame = 0
         # Built here rather than queried later: a row can be filled in (or removed)
         # before its children are mounted.
         self._headline = Static(self._running_text(), classes="headline", markup=False)
@@ -70,20 +70,13 @@ class CheckRow(Vertical, can_focus=True):
         return f"[{self.step_id}] " if self.show_step else ""
 
     def _running_text(self) -> str:
-        return f"{SPINNER[self._frame % len(SPINNER)]} {self._prefix()}RUN   {self.target}: {self.check}…"
-
-    def spin(self) -> None:
-        """Advance the spinner one frame."""
-        if self.result is None:
-            self._frame += 1
-            self._headline.update(self._running_text())
+        return f"{self._prefix()}RUN   {self.target}: {self.check}…"
 
     def show_result(self, result: CheckResult) -> None:
         """Fill the row in with a result (once the row is mounted, if it is not yet)."""
         self.result = result
-        self.remove_class("-running")
-        for status in ("pass", "warn", "fail", "skip", "error"):
-            self.set_class(result.status.value == status, f"-{status}")
+        # One change of classes, so one restyle of the row rather than six.
+        self.set_classes(f"-{result.status.value}")
         seen = f" · seen from {result.origin}" if result.origin else ""
         self._headline.update(Content(self._prefix() + result.headline + seen))
         self._hint.update(Content(f"  ↳ {result.hint}" if result.hint else ""))
@@ -98,61 +91,97 @@ class CheckRow(Vertical, can_focus=True):
         self.action_show_transcript()
 
 
+def failures_first(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """Failures and errors first, then warnings, then the rest; each group in step order as given."""
+    rank = {"fail": 0, "error": 0, "warn": 1}
+    return sorted(results, key=lambda result: rank.get(result.status.value, 2))
+
+
 class CheckPanel(VerticalScroll):
-    """The rows of the last or running check of a step (or of every step, on the summary)."""
+    """The rows of the last or running check of a step (or of every step, on the summary).
+
+    Rows of a run are mounted in batches and the running ones do not animate one
+    by one: the caption carries the spinner, the count and the time, so sixty-four
+    checks starting at once cost one layout, not sixty-four.
+    """
 
     def __init__(self, *, show_step: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.show_step = show_step
         """Rows name their step (the summary's check-all run)."""
         self._timer: Timer | None = None
+        self._open_rows: dict[tuple[str, str, str], CheckRow] = {}
+        self._pending: list[CheckRow] = []
+        self._what = ""
+        self._limit: float | None = None
+        self._started = 0.0
+        self._done = 0
+        self._frame = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="check-caption", markup=False)
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(SPIN_INTERVAL, self._spin, pause=True)
-
-    def _spin(self) -> None:
-        running = [row for row in self.query(CheckRow) if row.result is None]
-        for row in running:
-            row.spin()
-        if not running and self._timer is not None:
-            self._timer.pause()
+        self._timer = self.set_interval(SPIN_INTERVAL, self._tick, pause=True)
 
     def _caption(self, text: str) -> None:
         self.query_one("#check-caption", Static).update(text)
 
-    def _row(self, step_id: str, check: str, target: str) -> CheckRow | None:
-        for row in self.query(CheckRow):
-            if (row.step_id, row.check, row.target) == (step_id, check, target) and row.result is None:
-                return row
-        return None
+    def _tick(self) -> None:
+        self._frame += 1
+        total = self._done + len(self._open_rows)
+        elapsed = time.monotonic() - self._started
+        limit = f" of at most {self._limit:.0f} s" if self._limit else ""
+        counts = f"{self._done} of {total} done · " if total else ""
+        spinner = SPINNER[self._frame % len(SPINNER)]
+        self._caption(f"{spinner} {self._what} {counts}{elapsed:.0f} s{limit}")
 
-    def begin(self, caption: str) -> None:
-        """Clear the rows for a new run."""
+    def _add(self, row: CheckRow) -> None:
+        if not self._pending:
+            self.call_later(self._flush)
+        self._pending.append(row)
+
+    def _flush(self) -> None:
+        rows, self._pending = self._pending, []
+        if rows:
+            self.mount_all(rows)
+
+    def begin(self, caption: str, *, limit: float | None = None) -> None:
+        """Clear the rows for a new run; the caption counts and times it (up to ``limit`` seconds)."""
         self.query(CheckRow).remove()
+        self._pending.clear()
+        self._open_rows.clear()
+        self._what, self._limit, self._done = caption, limit, 0
+        self._started = time.monotonic()
         self._caption(caption)
-
-    def start(self, step_id: str, check: str, target: str) -> None:
-        """Add a running row."""
-        if self._row(step_id, check, target) is None:
-            self.mount(CheckRow(step_id, check, target, show_step=self.show_step))
         if self._timer is not None:
             self._timer.resume()
 
+    def start(self, step_id: str, check: str, target: str) -> None:
+        """Add a running row."""
+        key = (step_id, check, target)
+        if key not in self._open_rows:
+            row = CheckRow(step_id, check, target, show_step=self.show_step)
+            self._open_rows[key] = row
+            self._add(row)
+
     def finish(self, result: CheckResult) -> None:
         """Fill in the row of a result (adding one if its start was never seen)."""
-        row = self._row(result.step, result.check, result.target)
+        self._done += 1
+        row = self._open_rows.pop((result.step, result.check, result.target), None)
         if row is None:
-            self.mount(
+            self._add(
                 CheckRow(result.step, result.check, result.target, show_step=self.show_step, result=result)
             )
         else:
             row.show_result(result)
 
     def show_results(self, caption: str, results: Iterable[CheckResult]) -> None:
-        """Show saved results (no running rows)."""
+        """Show saved results, failures first (no running rows)."""
         self.begin(caption)
-        for result in results:
-            self.finish(result)
+        if self._timer is not None:
+            self._timer.pause()
+        for result in failures_first(results):
+            self._add(
+                CheckRow(result.step, result.check, result.target, show_step=self.show_step, result=result)
+            )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.markdown import Markdown
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Markdown, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from wizard.tui.messages import CopyRequested
 
@@ -29,7 +30,7 @@ class ScriptBlock(Vertical):
             yield Label(self.caption, markup=False)
             yield Button("Copy", compact=True, classes="copy", tooltip=f"Copy the {self.what}")
         if self.markdown:
-            yield Markdown(self.text)
+            yield Static(Markdown(self.text), classes="click-path")
         else:
             yield TextArea(
                 self.text, read_only=True, soft_wrap=True, compact=True, highlight_cursor_line=False

@@ -1,0 +1,366 @@
+"""How fast the real wizard answers an operator, measured in a pseudo-terminal, as ratios of one run.
+
+Run from the repository root: ``python -m benchmarks.tui [--repeat 5]``.
+
+Every figure starts a real process in a 120x40 pseudo-terminal and reads what
+it draws through a terminal emulator (pyte) until a known text is on the
+screen; nothing is read from inside the process. Sessions live in a temporary
+folder; the checks talk only to servers this script starts on 127.0.0.0/8.
+
+- first screen: launch to the start screen, against a minimal Textual app
+  (header, one line, footer) started the same way;
+- step change: a key press to the next (or previous) step's title on screen;
+- echo: a key typed in the note field to the character on screen, while the
+  DNS step's 64 checks run and their results arrive;
+- ``--version``: launch to exit;
+- ``check``: the whole process against a loopback farm, against the sweep's own
+  duration as the process reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pyte
+
+ROOT = Path(__file__).resolve().parent.parent
+COLUMNS, LINES = 120, 40
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Minimal(App[None]):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def compose(self):
+        yield Header()
+        yield Static("minimal app ready")
+        yield Footer()
+
+
+Minimal().run()
+"""
+ECHO_NODES = 8
+"""Nodes of the silent farm: Check all then runs more than 64 checks at once."""
+ECHO_TEXT = "CHG4711-night.md"
+CHECK_TIMEOUT = 5.0
+"""The wizard's probe timeout: the silent farm's checks stay under way this long."""
+CTRL = {"n": "\x0e", "g": "\x07", "r": "\x12", "q": "\x11"}
+TARGETS = {
+    "first screen ratio": 1.3,
+    "step change ms": 100.0,
+    "echo ms": 50.0,
+    "--version s": 0.15,
+}
+
+
+class Terminal:
+    """A process in a pseudo-terminal, and the screen it has drawn so far."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+        self.started = time.perf_counter()
+        self.child = pexpect.spawn(
+            argv[0], argv[1:], env=env, cwd=str(ROOT), dimensions=(LINES, COLUMNS), timeout=None
+        )
+
+    def text(self) -> str:
+        """The screen as lines of text."""
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, wanted: Callable[[str], bool], limit: float = 30.0) -> float:
+        """Read output until ``wanted(screen text)`` holds; returns the moment it did (perf_counter)."""
+        deadline = time.perf_counter() + limit
+        while not wanted(self.text()):
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"not on screen within {limit} s:\n{self.text()}")
+            try:
+                chunk = self.child.read_nonblocking(65536, timeout=0.05)
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                raise RuntimeError(f"the process ended; screen:\n{self.text()}") from None
+            self.stream.feed(chunk)
+        return time.perf_counter()
+
+    def drain(self) -> None:
+        """Take in whatever output is waiting, without blocking."""
+        while True:
+            try:
+                self.stream.feed(self.child.read_nonblocking(65536, timeout=0.01))
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
+    def send(self, keys: str) -> float:
+        """Type keys; returns the moment they were written."""
+        self.drain()
+        moment = time.perf_counter()
+        self.child.send(keys)
+        return moment
+
+    def close(self) -> None:
+        """Quit the app and make sure the process is gone."""
+        if self.child.isalive():
+            self.child.send(CTRL["q"])
+            self.child.expect(pexpect.EOF, timeout=10)
+        self.child.close(force=True)
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "SPMAIL_WIZARD_HOME": str(home),
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "PYTHONPATH": str(ROOT),
+            "TEXTUAL_ANIMATIONS": "none",
+        }
+    )
+    return env
+
+
+def _wizard(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wizard", *args]
+
+
+def first_screen(home: Path, repeat: int) -> tuple[float, float]:
+    """Median seconds from launch to the minimal app's screen, and to the wizard's start screen."""
+    minimal, wizard = [], []
+    for _ in range(repeat):
+        term = Terminal([sys.executable, "-c", MINIMAL_APP], _env(home))
+        minimal.append(term.wait_for(lambda text: "minimal app ready" in text) - term.started)
+        term.close()
+        term = Terminal(_wizard(), _env(home))
+        # The whole start screen: its intro, the first tab's fields and the key line.
+        wizard.append(
+            term.wait_for(
+                lambda text: "prove each step live" in text and "Plan file" in text and "palette" in text
+            )
+            - term.started
+        )
+        term.close()
+    return statistics.median(minimal), statistics.median(wizard)
+
+
+def _title(number: int, total: int) -> Callable[[str], bool]:
+    return lambda text: f"Step {number} of {total} ·" in text
+
+
+def step_changes(home: Path, session: str) -> tuple[list[float], list[float]]:
+    """Seconds per step change: first visits (forward through every step), then visits again."""
+    term = Terminal(_wizard("resume", session), _env(home))
+    first, again = [], []
+    try:
+        term.wait_for(lambda text: "Step 1 of " in text)
+        total = int(term.text().split("Step 1 of ", 1)[1].split()[0])
+        for number in range(2, total + 1):
+            pressed = term.send(CTRL["n"])
+            first.append(term.wait_for(_title(number, total)) - pressed)
+        for key, numbers in ((CTRL["g"], range(total - 1, 0, -1)), (CTRL["n"], range(2, total + 1))):
+            for number in numbers:
+                pressed = term.send(key)
+                again.append(term.wait_for(_title(number, total)) - pressed)
+    finally:
+        term.close()
+    return first, again
+
+
+def _save_session(home: Path, name: str, plan_data: dict[str, Any], step: str) -> None:
+    code = (
+        "import json, sys\n"
+        "from wizard import store\n"
+        "from wizard.checklist import load_default\n"
+        "from wizard.session import Session\n"
+        "session = Session(name=sys.argv[1], plan_data=json.loads(sys.argv[2]))\n"
+        "session.go_to(load_default(), sys.argv[3])\n"
+        "store.save(session)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, name, json.dumps(plan_data), step], env=_env(home), cwd=ROOT, check=True
+    )
+
+
+def _nlb_plan(dns_servers: list[str]) -> dict[str, Any]:
+    return {
+        "mode": "nlb",
+        "mail_host": "mossmail.foo.local",
+        "dns_zone": "foo.local",
+        "vip": "127.0.0.50",
+        "exchange_servers": ["127.0.0.20"],
+        "dns_servers": dns_servers,
+        "sharepoint_version": "2010",
+        "exchange_version": "2010",
+        "test_recipient": "docs@mossmail.foo.local",
+        "nodes": [
+            {"name": "wfe1.foo.local", "address": "127.0.0.11"},
+            {"name": "wfe2.foo.local", "address": "127.0.0.12"},
+        ],
+    }
+
+
+def _check_count(plan_data: dict[str, Any]) -> int:
+    from wizard.checklist import load_default
+    from wizard.checks import CHECKS
+    from wizard.plan import parse_plan
+
+    plan = parse_plan(plan_data)
+    steps = load_default().for_mode(plan.mode)
+    return sum(len(CHECKS[name].targets(plan)) for step in steps for name in step.checks)
+
+
+def echo_while_checking(home: Path) -> tuple[list[float], int]:
+    """Seconds from each typed character to its echo, in the export dialog's path field, while Check all runs.
+
+    The farm's nodes accept connections and never greet, so every SMTP check
+    stays under way until its timeout while the keys are typed.
+    """
+    from wizard.farm import Farm
+
+    with Farm("silent", ECHO_NODES) as farm:
+        plan = farm.plan_data
+        checks = _check_count(plan)
+        plan.pop("schema", None)
+        _save_session(home, "echo", plan, "mode")
+        term = Terminal(_wizard("resume", "echo"), _env(home))
+        try:
+            term.wait_for(lambda text: "Step 1 of " in text)
+            term.send("\x1b")
+            term.send("\x10")  # ctrl+p: the command palette
+            term.wait_for(lambda text: "Search for commands" in text)
+            term.send("Check all steps")
+            term.wait_for(lambda text: "Run every step's live checks" in text)
+            started = term.send("\r")
+            term.wait_for(lambda text: "Checking every step" in text and "RUN " in text)
+            term.send("\x05")  # ctrl+e: the export dialog, its path field focused
+            term.wait_for(lambda text: "echo-runbook.md" in text)
+            print("dialog at", time.perf_counter() - started, file=sys.stderr)
+            echoes = []
+            # The suggested path is selected: the first key replaces it, as it would for an operator.
+            for length in range(1, len(ECHO_TEXT) + 1):
+                pressed = term.send(ECHO_TEXT[length - 1])
+                echoes.append(
+                    term.wait_for(functools.partial(_field_shows, "Write to", ECHO_TEXT[:length])) - pressed
+                )
+            typing_ended = time.perf_counter() - started
+        finally:
+            term.close()
+    print("echo debug", typing_ended, [round(e, 3) for e in echoes], file=sys.stderr)
+    if typing_ended >= CHECK_TIMEOUT:
+        raise RuntimeError(f"the typing ended {typing_ended:.1f} s after Check all, past the checks' timeout")
+    return echoes, checks
+
+
+def _field_shows(label: str, typed: str, text: str) -> bool:
+    for line in text.splitlines():
+        if label in line:
+            return line.split(label, 1)[1].lstrip(" ▊▐▌").startswith(typed)
+    return False
+
+
+def version(home: Path, repeat: int) -> float:
+    """Median seconds of ``--version``, launch to exit."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(_wizard("--version"), env=_env(home), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def check_process(home: Path, repeat: int) -> tuple[float, float]:
+    """Median seconds of ``check --json`` as a process, and of its sweep as the process reports it."""
+    from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
+    from wizard.farm import Farm
+
+    with Farm("complete", 2) as farm:
+        plan_path = farm.write_plan(home / "farm.toml")
+        env = _env(home) | {
+            UNC_ROOT_VARIABLE: str(farm.unc_root),
+            "SPMAIL_WIZARD_EXCHANGE_PORT": str(farm.exchange_port),
+        }
+        walls, sweeps = [], []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            done = subprocess.run(
+                _wizard("check", str(plan_path), "--json"), env=env, cwd=ROOT, capture_output=True, text=True
+            )
+            walls.append(time.perf_counter() - started)
+            sweeps.append(json.loads(done.stdout)["duration_ms"] / 1000)
+    return statistics.median(walls), statistics.median(sweeps)
+
+
+@contextmanager
+def _home() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="spmail-bench-") as folder:
+        yield Path(folder)
+
+
+def main() -> None:
+    """Measure everything and print one table; the targets are the issue's."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="launches per figure; the median is shown")
+    args = parser.parse_args()
+    with _home() as home:
+        nlb_plan = _nlb_plan(["127.0.0.1:53"])
+        _save_session(home, "walk", nlb_plan, "mode")
+        minimal, wizard = first_screen(home, args.repeat)
+        first, again = step_changes(home, "walk")
+        echoes, running = echo_while_checking(home)
+        version_s = version(home, args.repeat)
+        check_wall, check_sweep = check_process(home, args.repeat)
+    changes = first + again
+    rows = [
+        (
+            "first screen / minimal Textual app",
+            wizard / minimal,
+            "first screen ratio",
+            f"{wizard * 1000:.0f} ms / {minimal * 1000:.0f} ms",
+        ),
+        (
+            "step change, median of all",
+            statistics.median(changes) * 1000,
+            "step change ms",
+            f"first visits {statistics.median(first) * 1000:.0f} ms, again {statistics.median(again) * 1000:.0f} ms, "
+            f"slowest {max(changes) * 1000:.0f} ms, {len(changes)} changes",
+        ),
+        (
+            f"echo while {running}+ checks run, median",
+            statistics.median(echoes) * 1000,
+            "echo ms",
+            f"slowest {max(echoes) * 1000:.0f} ms of {len(echoes)} keys",
+        ),
+        ("--version", version_s, "--version s", ""),
+        (
+            "check as a process / its sweep",
+            check_wall / check_sweep,
+            "",
+            f"{check_wall * 1000:.0f} ms / {check_sweep * 1000:.0f} ms",
+        ),
+    ]
+    print(f"{'measure':<36} {'figure':>9}  {'target':>8}  detail")
+    for label, figure, target_key, detail in rows:
+        target = TARGETS.get(target_key)
+        verdict = (
+            "" if target is None else ("<= " + f"{target:g}" + (" ok" if figure <= target else " MISSED"))
+        )
+        print(f"{label:<36} {figure:>9.2f}  {verdict:>8}  {detail}")
+
+
+if __name__ == "__main__":
+    main()
