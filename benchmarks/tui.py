@@ -285,15 +285,11 @@ def version(home: Path, repeat: int) -> float:
 
 def check_process(home: Path, repeat: int) -> tuple[float, float]:
     """Median seconds of ``check --json`` as a process, and of its sweep as the process reports it."""
-    from wizard.checks.dropfolder import UNC_ROOT_VARIABLE
     from wizard.farm import Farm
 
     with Farm("complete", 2) as farm:
         plan_path = farm.write_plan(home / "farm.toml")
-        env = _env(home) | {
-            UNC_ROOT_VARIABLE: str(farm.unc_root),
-            "SPMAIL_WIZARD_EXCHANGE_PORT": str(farm.exchange_port),
-        }
+        env = _env(home) | {"SPMAIL_WIZARD_EXCHANGE_PORT": str(farm.exchange_port)}
         walls, sweeps = [], []
         for _ in range(repeat):
             started = time.perf_counter()
