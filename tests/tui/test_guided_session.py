@@ -53,8 +53,9 @@ async def _check_and_mark_done(pilot: Any, app: WizardApp, step_id: str) -> list
     assert all(row.result is not None for row in rows)
     await pilot.press("ctrl+d")
     await settle(pilot)
-    if all(row.result is not None and row.result.status.value == "skip" for row in rows):
-        # A check that proved nothing (a test message not sent) is no proof: done is asked first.
+    skipped = all(row.result is not None and row.result.status.value == "skip" for row in rows)
+    if skipped and app.checklist.step(step_id).confirm_done_unless_passed:
+        # A check that proved nothing is no proof: on a step the checklist flags, done is asked first.
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
         await settle(pilot)
