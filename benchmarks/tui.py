@@ -249,7 +249,6 @@ def echo_while_checking(home: Path) -> tuple[list[float], int]:
             term.wait_for(lambda text: "Checking every step" in text and "RUN " in text)
             term.send("\x05")  # ctrl+e: the export dialog, its path field focused
             term.wait_for(lambda text: "echo-runbook.md" in text)
-            print("dialog at", time.perf_counter() - started, file=sys.stderr)
             echoes = []
             # The suggested path is selected: the first key replaces it, as it would for an operator.
             for length in range(1, len(ECHO_TEXT) + 1):
@@ -260,7 +259,6 @@ def echo_while_checking(home: Path) -> tuple[list[float], int]:
             typing_ended = time.perf_counter() - started
         finally:
             term.close()
-    print("echo debug", typing_ended, [round(e, 3) for e in echoes], file=sys.stderr)
     if typing_ended >= CHECK_TIMEOUT:
         raise RuntimeError(f"the typing ended {typing_ended:.1f} s after Check all, past the checks' timeout")
     return echoes, checks

@@ -22,6 +22,7 @@ from wizard.evidence import Drift
 from wizard.jobs import create_session, export
 from wizard.model import Checklist
 from wizard.plan import Plan
+from wizard.prompting.plaintext import plain_text
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.session import Session
 from wizard.tui.messages import (
@@ -50,7 +51,15 @@ class WizardApp(App[int]):
     TITLE = PROG
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Save and quit"),
-        Binding("ctrl+e", "export", "Export", id="export", tooltip="Write a runbook of this session"),
+        # Priority, so that ctrl+e exports from a text field too (an Input would take it as "end").
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            id="export",
+            priority=True,
+            tooltip="Write a runbook of this session",
+        ),
     ]
 
     def __init__(
@@ -295,10 +304,16 @@ class WizardApp(App[int]):
 
     @on(CopyRequested)
     def copy_text(self, event: CopyRequested) -> None:
-        """Put a script or click path on the clipboard."""
-        self.copy_to_clipboard(event.text)
-        lines = event.text.count("\n") + 1
-        self.notify(f"Copied the {event.what} ({lines} line{'s' if lines > 1 else ''}).", timeout=3)
+        """Put a script or click path on the clipboard, as plain text."""
+        text = plain_text(event.text)
+        self.copy_to_clipboard(text)
+        lines = text.count("\n") + 1
+        # The terminal's clipboard escape (OSC 52) gets no answer: whether it worked cannot be known.
+        self.notify(
+            f"Sent the {event.what} ({lines} line{'s' if lines > 1 else ''}) to the clipboard. "
+            "Some terminals ignore this (OSC 52); if nothing pastes, select the text with the mouse.",
+            timeout=6,
+        )
 
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
@@ -408,7 +423,12 @@ class WizardApp(App[int]):
     # Commands ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand(
+            "Screenshot", "Save the screen as an SVG file in the working folder", self.save_screen_svg
+        )
         session = self.session
         if session is None:
             return
@@ -455,6 +475,17 @@ class WizardApp(App[int]):
             self._save()
         self.notify("\n".join(report.lines()[:8]), title="Imported")
         self._refresh_screen()
+
+    def save_screen_svg(self) -> None:
+        """Write the screen as an SVG in the working folder and say where."""
+        stem = self.session.name if self.session is not None else PROG
+        name = f"{stem}-{utc_now():%Y%m%d-%H%M%S}.svg"
+        try:
+            written = self.save_screenshot(filename=name, path=str(Path.cwd()))
+        except OSError as exc:
+            self.notify(f"Screenshot not saved: {exc.strerror or exc}", severity="error", timeout=10)
+            return
+        self.notify(f"Screenshot saved to {written}", title="Screenshot", timeout=8)
 
     def _check_all(self) -> None:
         if self._plan_ready(self._need_session()):

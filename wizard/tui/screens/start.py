@@ -40,6 +40,9 @@ PLAN_SOURCE = "plan-file"
 class StartScreen(Screen[None]):
     """The three jobs: new, resume, export."""
 
+    AUTO_FOCUS = "#new-name"
+    """Typing at once fills in the first field of the first job."""
+
     class NewRequested(Message):
         """Start a new session, blank or from a plan file."""
 

@@ -9,7 +9,7 @@ widgets.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,6 +81,20 @@ class NoteInput(Input):
             self.value = note
         finally:
             self._loading = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A character typed before the step on show was drawn was meant for the note of
+        # the step before: it is not typed into this step's note.
+        shown = getattr(self.screen, "shown_at", None)
+        if event.is_printable and (shown is None or event.time < shown):
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                f"{event.character!r} not typed: it was pressed before this step was on screen.",
+                severity="warning",
+            )
+            return
+        await super()._on_key(event)
 
     def watch_value(self, value: str) -> None:
         # Runs as the key is handled, so the note goes with the step it was typed on,
@@ -164,7 +178,8 @@ class StepScreen(CheckingScreen):
         if not any(child.id == content_id for child in switcher.children):
             await switcher.mount(self._build_content(step))
         switcher.current = content_id
-        self.query_one("#send-button").display = step.sends_mail
+        for button in self.query("#send-button"):
+            button.display = step.sends_mail
         self.query_one(NoteInput).show_note(step.id, self.session.progress_for(step.id).note)
         self.update_progress()
         self.refresh_bindings()
