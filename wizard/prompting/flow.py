@@ -37,6 +37,24 @@ def result_lines(results: list[CheckResult]) -> list[str]:
     return lines
 
 
+MENU: tuple[tuple[str, str], ...] = (
+    ("check", "Run the live checks"),
+    ("send", "Send a real test message and check"),
+    ("done", "Mark done and go on"),
+    ("skip", "Skip and go on"),
+    ("note", "Write a note"),
+    ("transcripts", "Show the last check's transcripts"),
+    ("values", "Change the farm's values"),
+    ("next", "Next step"),
+    ("back", "Previous step"),
+    ("goto", "Go to another step"),
+    ("summary", "Summary"),
+    ("export", "Export a runbook"),
+    ("quit", "Save and quit"),
+)
+"""Every step's menu, in one fixed order: an action's number never changes between steps."""
+
+
 class PromptFlow:
     """Walks an open session step by step with one question at a time."""
 
@@ -250,31 +268,31 @@ class PromptFlow:
         )
 
     def menu(self, step: Step) -> bool:
-        """Ask what to do on a step; False when the operator quits."""
+        """Ask what to do on a step; False when the operator quits.
+
+        Every action keeps its place, so its number is the same on every step (a
+        screen reader's user learns ``3`` once); one a step does not offer is
+        listed as such and refused with a line if chosen.
+        """
         session = self.session
-        choices = []
-        if step.kind is StepKind.INPUT:
-            choices.append(("values", "Change the farm's values"))
-        if step.checks:
-            choices.append(("check", "Run the live checks"))
-        if step.sends_mail:
-            choices.append(("send", "Send a real test message and check"))
-        choices += [("done", "Mark done and go on"), ("skip", "Skip and go on"), ("note", "Write a note")]
-        if session.progress_for(step.id).results:
-            choices.append(("transcripts", "Show the last check's transcripts"))
-        choices += self.extra_choices(step)
-        choices += [
-            ("next", "Next step"),
-            ("back", "Previous step"),
-            ("goto", "Go to another step"),
-            ("summary", "Summary"),
-            ("export", "Export a runbook"),
-            ("quit", "Save and quit"),
+        offered = {
+            "values": step.kind is StepKind.INPUT,
+            "check": bool(step.checks),
+            "send": step.sends_mail,
+            "transcripts": bool(session.progress_for(step.id).results),
+        }
+        choices = [
+            (value, label if offered.get(value, True) else f"{label} (not on this step)")
+            for value, label in MENU
         ]
+        choices += self.extra_choices(step)
         while True:
             action = self.asker.choose(
                 f"{step.title}: what now?", choices, default="check" if step.checks else "done"
             )
+            if not offered.get(action, True):
+                self.asker.say(f"{dict(MENU)[action]}: not on this step.")
+                continue
             if action == "quit":
                 self.save()
                 self.asker.say(f"Saved. Resume with: spmail-wizard resume {session.name} --plain")
