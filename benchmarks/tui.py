@@ -334,7 +334,7 @@ def main() -> None:
             f"slowest {max(changes) * 1000:.0f} ms, {len(changes)} changes",
         ),
         (
-            f"echo while {running}+ checks run, median",
+            f"echo while {running} checks run, median",
             statistics.median(echoes) * 1000,
             "echo ms",
             f"slowest {max(echoes) * 1000:.0f} ms of {len(echoes)} keys",
