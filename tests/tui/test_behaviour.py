@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import current_step, settle, type_into
@@ -22,7 +21,7 @@ from wizard.tui.app import WizardApp
 from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.start import StartScreen
-from wizard.tui.screens.summary import SummaryScreen
+from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.check_panel import CheckRow
 
 SIZE = (100, 32)
@@ -166,34 +165,31 @@ async def test_start_screen_lists_refused_files_and_checks_a_plan_path_as_typed(
 
 
 @pytest.mark.timeout(180)
-async def test_screen_stays_responsive_while_many_checks_run(farm: FarmFactory, checklist: Checklist) -> None:
-    running = farm("silent", nodes=4)
-    app = _open_at(checklist, running, "dns", timeout=4.0)
+async def test_typing_lands_while_many_checks_are_in_flight(farm: FarmFactory, checklist: Checklist) -> None:
+    # Silent nodes hold every probe open until the sweep's deadline, far beyond the typing below:
+    # the checks are still in flight when the keys are handled, unless they block the screen.
+    running = farm("silent", nodes=8)
+    app = _open_at(checklist, running, "mode", timeout=30.0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Check all steps")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, SummaryScreen)
-        table = app.screen.query_one("#step-table", DataTable)
-        started = time.monotonic()
-        row_before = table.cursor_row
-        await pilot.press("down")
-        await pilot.pause()
-        answered_in = time.monotonic() - started
-        running_rows = [row for row in app.screen.query(CheckRow) if row.result is None]
-        assert table.cursor_row == row_before + 1
-        assert answered_in < 1.0, f"a key took {answered_in:.2f}s while checks ran"
-        assert len(running_rows) >= 20, "the checks run at once, each row with its spinner"
-        await settle(pilot)
-        rows = list(app.screen.query(CheckRow))
-        assert len(rows) >= 32
-        assert all(row.result is not None for row in rows)
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        await pilot.press("ctrl+r")
+        for _ in range(100):
+            rows = list(screen.query(CheckRow))
+            if len(rows) >= 8:
+                break
+            await pilot.pause()
+        assert len(rows) >= 8, "a row per node, each with its spinner"
+        assert all(row.result is None for row in rows)
+
+        await type_into(pilot, "#note", "CHG-4711 by Ann")
+
+        assert screen.query_one("#note", Input).value == "CHG-4711 by Ann"
         assert app.session is not None
-        assert app.session.progress_for("fqdn").worst is not None
+        assert app.session.progress_for("mode").note == "CHG-4711 by Ann"
+        assert screen.checking, "the keys were handled while the checks ran, not after them"
+        assert all(row.result is None for row in screen.query(CheckRow))
         await pilot.press("ctrl+q")
 
 
