@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from tests.farm.fixtures import FarmFactory
@@ -18,11 +19,12 @@ from wizard.model import Checklist
 from wizard.session import Session, StepStatus
 from wizard.tui import app as tui_app
 from wizard.tui.app import WizardApp
+from wizard.tui.messages import CheckProgress
 from wizard.tui.screens.checking import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.start import StartScreen
 from wizard.tui.screens.step import StepScreen
-from wizard.tui.widgets.check_panel import CheckRow
+from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
 SIZE = (100, 32)
 
@@ -68,6 +70,49 @@ async def test_plain_check_never_sends_data_and_the_test_message_is_confirmed_fi
         results = app.session.progress_for("library_test").results
         assert [result.status.value for result in results] == ["pass"]
         await pilot.press("ctrl+q")
+
+
+async def test_a_send_test_shows_each_phase_with_its_limit(
+    farm: FarmFactory, checklist: Checklist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = farm("good", nodes=2)
+    app = _open_at(checklist, running, "library_test")
+    phases: list[CheckProgress] = []
+    captions: list[str] = []
+    show_caption = CheckPanel._caption
+
+    def seen_caption(panel: CheckPanel, text: str) -> None:
+        captions.append(text)
+        show_caption(panel, text)
+
+    monkeypatch.setattr(CheckPanel, "_caption", seen_caption)
+
+    def hook(message: Message) -> None:
+        # The hook sees a message as it is posted and again as it is handled: keep it once.
+        if isinstance(message, CheckProgress) and not any(message is seen for seen in phases):
+            phases.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+
+    assert [phase.phase.split(" ")[0:3] for phase in phases] == [
+        ["submitting", "the", "test"],
+        ["waiting", "for", "the"],
+        ["waiting", "for", "SharePoint"],
+    ], [phase.phase for phase in phases]
+    assert "Drop folder" in phases[1].phase
+    assert phases[1].limit == 10.0, "the pickup limit of the run"
+    assert 0 < phases[2].limit <= 10.0, "what is left of it once the message arrived"
+    for phase in phases:
+        shown = [caption for caption in captions if phase.phase in caption]
+        assert shown, f"{phase.phase!r} never shown"
+        assert f"of at most {phase.limit:.0f} s" in shown[0]
+    assert running.nodes[0].delivered or running.nodes[1].delivered
 
 
 async def test_connection_control_stands_out_and_done_is_confirmed(

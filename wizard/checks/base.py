@@ -29,6 +29,8 @@ LINE_WIDTH = 300
 """Longest transcript line kept; the rest of a line is counted, not kept."""
 
 TargetKind = Literal["node", "vip", "dns", "host"]
+Progress = Callable[[str, float], None]
+"""Told a long check's phase as it begins (``waiting for the Drop folder``) and the seconds it may take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,8 @@ class Sweep:
     """SMTP port of the outgoing server named in the plan."""
     pickup_limit: float = 120.0
     """How long a sent test message is followed through the Drop folder."""
+    on_progress: Progress | None = None
+    """Told each phase of a test message as it begins, with its limit in seconds."""
     pages: dict[str, str] = field(default_factory=dict)
     """Console pages by name (``incoming``), filled in for the plan from the checked steps' places."""
     limiter: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_IN_FLIGHT))
@@ -97,6 +101,11 @@ class Sweep:
     def __post_init__(self) -> None:
         if not self.deadline:
             self.deadline = _clock() + self.timeout
+
+    def progress(self, phase: str, limit: float) -> None:
+        """Say that a long check entered a phase that may take up to ``limit`` seconds."""
+        if self.on_progress is not None:
+            self.on_progress(phase, limit)
 
     def remaining(self) -> float:
         """Seconds left before the sweep's deadline (never below zero)."""

@@ -108,6 +108,7 @@ async def _send_and_follow(
     assert plan.test_recipient is not None
     message_id, payload = build_message(plan, plan.test_recipient, route)
     watches, unreadable = await asyncio.to_thread(readable_folders, list(plan.nodes))
+    sweep.progress(f"submitting the test message {route}", sweep.remaining())
     async with sweep.limiter:
         sent = await converse(
             address,
@@ -206,6 +207,7 @@ async def _follow(
 ) -> Verdict:
     """Find the message in a Drop folder, then time until the timer job takes it."""
     limit = sweep.pickup_limit
+    sweep.progress("waiting for the message in a Drop folder", limit)
     looked_at: set[Path] = set()
     found: tuple[DropWatch, Path] | None = None
     while found is None and time.monotonic() - sent_at < limit:
@@ -234,6 +236,10 @@ async def _follow(
     watch, path = found
     arrived_at = time.monotonic()
     lines.append(f"-- found as {path.name} on {watch.node.name} after {arrived_at - sent_at:.2f} s")
+    # The pickup limit counts from the send, so this phase has what is left of it.
+    sweep.progress(
+        f"waiting for SharePoint to pick it up on {watch.node.name}", limit - (arrived_at - sent_at)
+    )
     while path.exists() and time.monotonic() - sent_at < limit:
         await asyncio.sleep(POLL_INTERVAL)
     arrival = f"arrived on {watch.node.name} in {arrived_at - sent_at:.1f} s"

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
-from wizard.checks.base import DEADLINE_MARGIN, Sweep, Target, Verdict, run_guarded, vip_target
+from wizard.checks.base import DEADLINE_MARGIN, Progress, Sweep, Target, Verdict, run_guarded, vip_target
 from wizard.checks.registry import REGISTRY, CheckEntry
 from wizard.model import Step
 from wizard.plan import Plan
@@ -56,6 +56,7 @@ async def run_checks(
     pickup_limit: float = 120.0,
     on_start: Callable[[str, str, str], None] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> list[CheckResult]:
     """Run every check of the given steps at once and return the results in a stable order.
 
@@ -77,6 +78,8 @@ async def run_checks(
         pickup_limit: how long a test message is followed through the Drop folder.
         on_start: called with (step id, check, target) as each check begins.
         on_result: called with each result as soon as it is known.
+        on_progress: called with each phase of a test message (submitting, waiting for the
+            Drop folder, waiting for pickup) as it begins, and the seconds that phase may take.
     """
     sweep = Sweep(
         plan,
@@ -85,6 +88,7 @@ async def run_checks(
         exchange_port=exchange_port,
         outgoing_port=outgoing_port,
         pickup_limit=pickup_limit,
+        on_progress=on_progress,
     )
     for step in steps:
         sweep.pages.update(render_pages(step, plan))

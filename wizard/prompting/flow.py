@@ -408,6 +408,7 @@ class PromptFlow:
                 exchange_port=self.exchange_port,
                 outgoing_port=self.outgoing_port,
                 on_result=arrived,
+                on_progress=lambda phase, limit: say(f"  … {phase} (at most {limit:.0f} s)"),
             )
         )
         self.last_drift = session.record_run(results, steps=[step.id for step in steps])

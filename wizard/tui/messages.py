@@ -31,6 +31,17 @@ class CheckFinished(Message):
         """The result."""
 
 
+class CheckProgress(Message):
+    """A test message entered a phase (submitting, waiting for the Drop folder, for pickup)."""
+
+    def __init__(self, phase: str, limit: float) -> None:
+        super().__init__()
+        self.phase = phase
+        """What the check waits for now."""
+        self.limit = limit
+        """Seconds this phase may take."""
+
+
 class ChecksFinished(Message):
     """A run of checks ended; the App records the results per step and saves."""
 

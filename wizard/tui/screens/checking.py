@@ -11,7 +11,7 @@ from textual.screen import Screen
 from wizard.model import Step
 from wizard.results import CheckResult
 from wizard.session import Session
-from wizard.tui.messages import CheckFinished, ChecksFinished, CheckStarted
+from wizard.tui.messages import CheckFinished, CheckProgress, ChecksFinished, CheckStarted
 from wizard.tui.screens.dialogs import TranscriptDialog
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
@@ -62,6 +62,7 @@ class CheckingScreen(Screen[None]):
             pickup_limit=self.options.pickup_limit,
             on_start=self._started,
             on_result=self._finished,
+            on_progress=self._progress,
         )
         self.post_message(ChecksFinished(tuple(step.id for step in steps), list(results)))
 
@@ -70,6 +71,9 @@ class CheckingScreen(Screen[None]):
 
     def _finished(self, result: CheckResult) -> None:
         self.post_message(CheckFinished(result))
+
+    def _progress(self, phase: str, limit: float) -> None:
+        self.post_message(CheckProgress(phase, limit))
 
     def shows_results_of(self, step_id: str) -> bool:
         """Whether this screen's panel shows the rows of a step's checks now."""
@@ -84,6 +88,10 @@ class CheckingScreen(Screen[None]):
     def _show_result(self, event: CheckFinished) -> None:
         if self.shows_results_of(event.result.step):
             self.query_one(CheckPanel).finish(event.result)
+
+    @on(CheckProgress)
+    def _show_progress(self, event: CheckProgress) -> None:
+        self.query_one(CheckPanel).phase(event.phase, event.limit)
 
     @on(CheckRow.TranscriptRequested)
     def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:

@@ -113,6 +113,7 @@ class CheckPanel(VerticalScroll):
         self._open_rows: dict[tuple[str, str, str], CheckRow] = {}
         self._pending: list[CheckRow] = []
         self._what = ""
+        self._phase = ""
         self._limit: float | None = None
         self._started = 0.0
         self._done = 0
@@ -134,7 +135,8 @@ class CheckPanel(VerticalScroll):
         limit = f" of at most {self._limit:.0f} s" if self._limit else ""
         counts = f"{self._done} of {total} done · " if total else ""
         spinner = SPINNER[self._frame % len(SPINNER)]
-        self._caption(f"{spinner} {self._what} {counts}{elapsed:.0f} s{limit}")
+        phase = f" {self._phase} ·" if self._phase else ""
+        self._caption(f"{spinner} {self._what}{phase} {counts}{elapsed:.0f} s{limit}")
 
     def _add(self, row: CheckRow) -> None:
         if not self._pending:
@@ -151,11 +153,17 @@ class CheckPanel(VerticalScroll):
         self.query(CheckRow).remove()
         self._pending.clear()
         self._open_rows.clear()
-        self._what, self._limit, self._done = caption, limit, 0
+        self._what, self._phase, self._limit, self._done = caption, "", limit, 0
         self._started = time.monotonic()
         self._caption(caption)
         if self._timer is not None:
             self._timer.resume()
+
+    def phase(self, phase: str, limit: float) -> None:
+        """A long check entered a phase: the caption names it and times it against its limit."""
+        self._phase, self._limit = phase, limit
+        self._started = time.monotonic()
+        self._tick()
 
     def start(self, step_id: str, check: str, target: str) -> None:
         """Add a running row."""
