@@ -223,14 +223,14 @@ def _exchange_port() -> int:
 
 def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
     """Hand over to the TUI or the plain prompts."""
-    checklist = _load_checklist()
     if plain:
         from wizard import prompt
 
-        return ExitCode(prompt.run(checklist, session_name, exchange_port=_exchange_port()))
+        return ExitCode(prompt.run(_load_checklist(), session_name, exchange_port=_exchange_port()))
     from wizard.tui import app
 
-    return ExitCode(app.run(checklist, session_name, exchange_port=_exchange_port()))
+    # The TUI loads the checklist itself, after its first screen is painted.
+    return ExitCode(app.run(None, session_name, exchange_port=_exchange_port()))
 
 
 def _cmd_new(args: argparse.Namespace) -> ExitCode:

@@ -66,3 +66,11 @@ def test_version_loads_no_heavy_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.startswith("spmail-wizard ")
     assert result.stderr.strip() == ""
+
+
+def test_start_screen_path_loads_no_domain_library() -> None:
+    """The full-screen wizard's modules paint the start screen before pydantic, jinja2 or the checklist load."""
+    loaded = loaded_after_import(
+        "wizard.cli, wizard.tui.app", ("pydantic", "jinja2", "wizard.checklist", "wizard.store", "dns")
+    )
+    assert loaded == []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -16,15 +18,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from wizard import store
 from wizard.errors import PlanError, StoreError, WizardError
 from wizard.evidence import Drift
-from wizard.jobs import create_session, export
-from wizard.model import Checklist
-from wizard.plan import Plan
 from wizard.prompting.plaintext import plain_text
 from wizard.results import CheckResult, Status, summarize, utc_now
-from wizard.session import Session
 from wizard.tui.messages import (
     AnswersChanged,
     ChecksFinished,
@@ -33,11 +30,18 @@ from wizard.tui.messages import (
     NoteChanged,
     SettleRequested,
 )
-from wizard.tui.screens.checking import CheckOptions
-from wizard.tui.screens.dialogs import ExportChoice, ExportDialog
 from wizard.tui.screens.start import StartScreen
-from wizard.tui.screens.step import StepScreen
-from wizard.tui.screens.summary import SummaryScreen
+
+# The store, plans, sessions, the checklist and the step screens pull in pydantic and
+# the templates: they load when first needed, so the start screen paints before them.
+if TYPE_CHECKING:
+    from wizard import store
+    from wizard.model import Checklist
+    from wizard.plan import Plan
+    from wizard.session import Session
+    from wizard.tui.screens.checking import CheckOptions
+    from wizard.tui.screens.dialogs import ExportChoice
+    from wizard.tui.screens.step import StepScreen
 
 PROG = "spmail-wizard"
 SAVE_DELAY = 0.3
@@ -63,14 +67,22 @@ class WizardApp(App[int]):
     ]
 
     def __init__(
-        self, checklist: Checklist, *, home: Path | None = None, options: CheckOptions | None = None
+        self,
+        checklist: Checklist | None = None,
+        *,
+        home: Path | None = None,
+        options: CheckOptions | None = None,
     ):
         super().__init__()
-        self.checklist = checklist
-        """The steps."""
+        self._checklist = checklist
+        self._checklist_lock = threading.Lock()
         self.home = home
         """The data folder (None: the default one)."""
-        self.options = options or CheckOptions()
+        if options is None:
+            from wizard.tui.screens.checking import CheckOptions
+
+            options = CheckOptions()
+        self.options = options
         """How checks run."""
         self.input_time = 0.0
         """When the key or mouse button being handled was pressed (Textual's clock)."""
@@ -89,6 +101,16 @@ class WizardApp(App[int]):
             self.input_time = event.time
         await super().on_event(event)
 
+    @property
+    def checklist(self) -> Checklist:
+        """The steps: the default checklist unless one was given, loaded on first use (from any thread)."""
+        with self._checklist_lock:
+            if self._checklist is None:
+                from wizard.checklist import load_default
+
+                self._checklist = load_default()
+            return self._checklist
+
     # The open session -------------------------------------------------------------
 
     @property
@@ -102,6 +124,8 @@ class WizardApp(App[int]):
         Raises:
             StoreError: no such session, a refused file, or open in another process.
         """
+        from wizard import store
+
         opened = store.OpenSession(name, self.home)
         opened.__enter__()
         self.close_session()
@@ -157,7 +181,7 @@ class WizardApp(App[int]):
 
     async def on_mount(self) -> None:
         if self._opened is None:
-            self.push_screen(StartScreen(self.checklist))
+            self.push_screen(StartScreen(lambda: self.checklist))
         else:
             await self.show_step()
 
@@ -169,6 +193,8 @@ class WizardApp(App[int]):
 
     async def show_step(self) -> None:
         """Show the session's current step (the first one while the farm's values are incomplete)."""
+        from wizard.tui.screens.step import StepScreen
+
         session = self._need_session()
         step = session.enter(self.checklist)
         self._save()
@@ -191,9 +217,14 @@ class WizardApp(App[int]):
 
     def show_summary(self, *, check_all: bool = False) -> None:
         """Show the final summary, optionally checking every step at once."""
+        from wizard.tui.screens.summary import SummaryScreen
+
         self._show(SummaryScreen(self._need_session(), self.checklist, self.options, check_all=check_all))
 
     def _refresh_screen(self) -> None:
+        from wizard.tui.screens.step import StepScreen
+        from wizard.tui.screens.summary import SummaryScreen
+
         screen = self.screen
         if isinstance(screen, StepScreen | SummaryScreen):
             screen.update_progress()
@@ -202,6 +233,8 @@ class WizardApp(App[int]):
         """True when the answers make a plan; otherwise say so and show the problems."""
         if session.plan_or_none() is not None:
             return True
+        from wizard.tui.screens.step import StepScreen
+
         screen = self.screen
         if isinstance(screen, StepScreen):
             screen.reveal_problems()
@@ -324,6 +357,8 @@ class WizardApp(App[int]):
         error = worker.error
         reason = "the live checks are not installed" if isinstance(error, ImportError) else str(error)
         self.notify(f"The checks stopped: {reason}", title="Check error", severity="error", timeout=10)
+        from wizard.tui.screens.step import StepScreen
+
         screen = worker.node
         session = self.session
         if session is None or not isinstance(screen, StepScreen):
@@ -346,6 +381,8 @@ class WizardApp(App[int]):
     @on(StartScreen.NewRequested)
     async def start_new(self, event: StartScreen.NewRequested) -> None:
         """Create a session (as `spmail-wizard new` does) and open it."""
+        from wizard.jobs import create_session
+
         try:
             name = create_session(self.checklist, event.name, event.plan, self.home).name
             self.open_session(name)
@@ -368,6 +405,8 @@ class WizardApp(App[int]):
     @on(StartScreen.ExportRequested)
     def export_from_start(self, event: StartScreen.ExportRequested) -> None:
         """Export a saved session or a plan file."""
+        from wizard import store
+
         session: Session | None = None
         try:
             if event.session_name is not None:
@@ -383,6 +422,8 @@ class WizardApp(App[int]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
+        from wizard.tui.screens.dialogs import ExportChoice
+
         self._write_export(ExportChoice(event.fmt, event.output), plan, session)
 
     # Export ---------------------------------------------------------------------
@@ -402,9 +443,13 @@ class WizardApp(App[int]):
             if choice is not None:
                 self._write_export(choice, plan, session)
 
+        from wizard.tui.screens.dialogs import ExportDialog
+
         self.push_screen(ExportDialog(session.name), chosen)
 
     def _write_export(self, choice: ExportChoice, plan: Plan, session: Session | None) -> None:
+        from wizard.jobs import export
+
         try:
             written = export(choice.fmt, plan, self.checklist, session, choice.output)
         except (WizardError, OSError, ValueError) as exc:
@@ -432,6 +477,8 @@ class WizardApp(App[int]):
         session = self.session
         if session is None:
             return
+        from wizard.tui.screens.step import StepScreen
+
         if isinstance(screen, StepScreen):
             yield SystemCommand("Check this step", "Run the live checks of this step", screen.action_check)
         yield SystemCommand("Check all steps", "Run every step's live checks on the summary", self._check_all)
@@ -502,17 +549,19 @@ class WizardApp(App[int]):
         self.exit(0)
 
 
-def run(checklist: Checklist, session_name: str | None, *, exchange_port: int = 25) -> int:
+def run(checklist: Checklist | None, session_name: str | None, *, exchange_port: int = 25) -> int:
     """Run the full-screen wizard.
 
     Args:
-        checklist: the steps.
+        checklist: the steps, or None for the default checklist, loaded when first needed.
         session_name: a saved session to open at its step, or None for the start screen.
         exchange_port: SMTP port of the Exchange servers, for the connector's test message.
 
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
+    from wizard.tui.screens.checking import CheckOptions
+
     return run_app(WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port)), session_name)
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.screen import Screen
 
-from wizard.model import Step
 from wizard.results import CheckResult
-from wizard.session import Session
 from wizard.tui.messages import CheckFinished, CheckProgress, ChecksFinished, CheckStarted
 from wizard.tui.screens.dialogs import TranscriptDialog
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+
+if TYPE_CHECKING:
+    from wizard.model import Step
+    from wizard.session import Session
 
 
 @dataclass(frozen=True, slots=True)

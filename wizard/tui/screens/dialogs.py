@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from wizard.jobs import EXPORT_FORMATS, default_export_path
+from wizard.exportnames import EXPORT_FORMATS, default_export_path
 from wizard.results import CheckResult
 
 

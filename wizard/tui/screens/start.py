@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -22,19 +24,20 @@ from textual.widgets import (
     TabPane,
 )
 
-from wizard import store
-from wizard.jobs import (
-    default_export_path,
-    name_reason,
-    read_plan_path,
-    refusal,
-)
-from wizard.model import Checklist
-from wizard.plan import Plan
-from wizard.tui.screens.dialogs import export_format_select
+from wizard.exportnames import default_export_path
+
+# The session store, plans and the checklist pull in pydantic and the templates: they
+# load in a thread after the first paint (see ``_load_sessions``), or when a job needs them.
+if TYPE_CHECKING:
+    from wizard import store
+    from wizard.model import Checklist
+    from wizard.plan import Plan
 
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""
+PLAN_OPTION = ("A plan file…", PLAN_SOURCE)
+LOADING = "Reading the saved sessions…"
+"""The Resume tab's line until the saved sessions are listed."""
 
 
 class StartScreen(Screen[None]):
@@ -75,10 +78,10 @@ class StartScreen(Screen[None]):
             self.plan = plan
             """The plan file's plan, when exporting a plan file."""
 
-    def __init__(self, checklist: Checklist) -> None:
+    def __init__(self, checklist: Callable[[], Checklist]) -> None:
         super().__init__()
         self.checklist = checklist
-        """For the progress of each saved session."""
+        """Gives the steps, for the progress of each saved session (loading them the first time)."""
         self._infos: list[store.SessionInfo] = []
         self._suggested_output = ""
 
@@ -92,12 +95,16 @@ class StartScreen(Screen[None]):
         with TabbedContent(id="jobs"):
             with TabPane("New session", id="new"):
                 yield from self._compose_new()
-            with TabPane("Resume", id="resume"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="refused", markup=False)
-            with TabPane("Export", id="export"):
-                yield from self._compose_export()
+            # Filled after the first paint (see ``_fill_hidden_tabs``): they start hidden.
+            yield TabPane("Resume", id="resume")
+            yield TabPane("Export", id="export")
         yield Footer()
+
+    def _compose_resume(self) -> ComposeResult:
+        table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Name", "Mode", "Mail host", "Progress", "Step", "Last change")
+        yield table
+        yield Static(LOADING, id="refused", markup=False)
 
     def _compose_new(self) -> ComposeResult:
         with Vertical(classes="job"):
@@ -112,10 +119,14 @@ class StartScreen(Screen[None]):
             yield Button("Start", variant="primary", compact=True, id="new-start")
 
     def _compose_export(self) -> ComposeResult:
+        from wizard.tui.screens.dialogs import export_format_select
+
         with Vertical(classes="job"):
             with Horizontal(classes="field-row"):
                 yield Label("From", classes="field-label")
-                yield Select([], prompt="Choose a session or a plan file", compact=True, id="export-source")
+                yield Select(
+                    [PLAN_OPTION], prompt="Choose a session or a plan file", compact=True, id="export-source"
+                )
             with Horizontal(classes="field-row", id="export-plan-row"):
                 yield Label("Plan file", classes="field-label")
                 yield Input(compact=True, id="export-plan")
@@ -132,14 +143,31 @@ class StartScreen(Screen[None]):
         self.sub_title = "start"
         for line in self.query(".reason"):
             line.display = False
-        self.query_one("#export-plan-row").display = False
-        table = self.query_one("#sessions", DataTable)
-        table.add_columns("Name", "Mode", "Mail host", "Progress", "Step", "Last change")
-        self.refresh_sessions()
+        self.call_after_refresh(self._fill_hidden_tabs)
 
-    def refresh_sessions(self) -> None:
-        """List the saved sessions again (refused files with their reason)."""
-        self._infos = store.list_sessions(self.checklist)
+    async def _fill_hidden_tabs(self) -> None:
+        """The Resume and Export tabs' widgets, then the saved sessions, after the first paint."""
+        await self.query_one("#resume", TabPane).mount_compose(self._compose_resume())
+        await self.query_one("#export", TabPane).mount_compose(self._compose_export())
+        for line in self.query("#export .reason"):
+            line.display = False
+        self.query_one("#export-plan-row").display = False
+        # Started now, not at mount: the thread's imports would hold the interpreter lock during the paint.
+        self._load_sessions()
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def _load_sessions(self) -> None:
+        """Read the saved sessions off the event loop, so the screen paints before that work."""
+        from wizard import store
+
+        infos = store.list_sessions(self.checklist())
+        self.app.call_from_thread(self.show_sessions, infos)
+
+    def show_sessions(self, infos: list[store.SessionInfo]) -> None:
+        """Fill the Resume table and the export sources with ``infos``."""
+        from wizard.jobs import refusal
+
+        self._infos = infos
         table = self.query_one("#sessions", DataTable)
         table.clear()
         for info in self._infos:
@@ -151,7 +179,12 @@ class StartScreen(Screen[None]):
         else:
             note.update("\n".join(refused) or "Enter opens the highlighted session.")
         good = [(f"Session {info.name}", info.name) for info in self._infos if not info.error]
-        self.query_one("#export-source", Select).set_options([*good, ("A plan file…", PLAN_SOURCE)])
+        source = self.query_one("#export-source", Select)
+        chosen = source.value
+        source.set_options([*good, PLAN_OPTION])
+        # A plan file chosen while the list was read stays chosen.
+        if chosen == PLAN_SOURCE:
+            source.value = chosen
 
     # New ------------------------------------------------------------------------
 
@@ -162,6 +195,8 @@ class StartScreen(Screen[None]):
         line.set_class(text.startswith("✖"), "-fail")
 
     def _name_reason(self, text: str) -> str:
+        from wizard.jobs import name_reason
+
         reason = name_reason(text)
         return f"✖ {reason}" if reason else ""
 
@@ -171,12 +206,16 @@ class StartScreen(Screen[None]):
 
     @on(Input.Changed, "#new-plan")
     def _new_plan_changed(self, event: Input.Changed) -> None:
+        from wizard.jobs import read_plan_path
+
         self._show("#new-plan-reason", read_plan_path(event.value)[1])
 
     @on(Input.Submitted, "#new-name")
     @on(Input.Submitted, "#new-plan")
     @on(Button.Pressed, "#new-start")
     def _start_new(self) -> None:
+        from wizard.jobs import read_plan_path
+
         name_text = self.query_one("#new-name", Input).value
         plan_text = self.query_one("#new-plan", Input).value
         name_reason = self._name_reason(name_text)
@@ -195,6 +234,8 @@ class StartScreen(Screen[None]):
         if info is None:
             return
         if info.error:
+            from wizard.jobs import refusal
+
             self.notify(refusal(info), severity="error", title=info.path.name)
             return
         self.post_message(self.ResumeRequested(info.name))
@@ -204,6 +245,8 @@ class StartScreen(Screen[None]):
     def _export_base(self) -> str:
         source = self.query_one("#export-source", Select).value
         if source == PLAN_SOURCE:
+            from wizard.jobs import read_plan_path
+
             plan, _line = read_plan_path(self.query_one("#export-plan", Input).value)
             return plan.mail_host if plan else "plan"
         return str(source) if isinstance(source, str) else "runbook"
@@ -228,6 +271,8 @@ class StartScreen(Screen[None]):
 
     @on(Input.Changed, "#export-plan")
     def _export_plan_changed(self, event: Input.Changed) -> None:
+        from wizard.jobs import read_plan_path
+
         self._show("#export-plan-reason", read_plan_path(event.value)[1])
         self._suggest_output()
 
@@ -244,6 +289,8 @@ class StartScreen(Screen[None]):
             self.notify("Name a file (or a folder, for scripts) to write to.", severity="error")
             return
         if source == PLAN_SOURCE:
+            from wizard.jobs import read_plan_path
+
             plan, line = read_plan_path(self.query_one("#export-plan", Input).value)
             if plan is None:
                 self.notify(line or "Name the plan file to export.", severity="error")
