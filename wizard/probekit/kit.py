@@ -11,13 +11,10 @@ from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.plan import Plan
 from wizard.probekit import catalog
 from wizard.probekit.dialogue import KitMove, closing, kit_conversations
+from wizard.probekit.resultsfile import MAX_LINE_WIDTH, MAX_TRANSCRIPT_LINES
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
 
-MAX_TRANSCRIPT_LINES = 200
-"""Lines of a conversation kept per result, as ``import`` accepts them."""
-MAX_LINE_WIDTH = 200
-"""Characters kept per transcript line."""
 OLD_MINUTES = 10
 """A file this old in Drop means the timer job (every minute) is not taking it."""
 

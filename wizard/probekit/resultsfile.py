@@ -29,7 +29,9 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 """A kit run over 32 nodes writes a few hundred KiB; anything much larger is not a results file."""
 MAX_RESULTS = 2000
 MAX_TRANSCRIPT_LINES = 200
+"""Lines of a conversation kept per imported result; the kit's scripts write no more than this."""
 MAX_LINE_WIDTH = 200
+"""Characters kept per transcript line, by the kit and by ``import``."""
 MAX_TEXT = 1000
 """Longest summary or hint kept, in characters."""
 MAX_DIGITS = 12
