@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -21,6 +22,16 @@ class Status(StrEnum):
     def failed(self) -> bool:
         """True for the outcomes that make ``check`` exit 1."""
         return self in (Status.FAIL, Status.ERROR)
+
+
+SEVERITY = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
+"""Statuses from the most serious to the least: what a step, a row or a count shows first."""
+
+
+def worst(results: Iterable[CheckResult]) -> Status | None:
+    """The most serious status among results, or None when there are none."""
+    present = {result.status for result in results}
+    return next((status for status in SEVERITY if status in present), None)
 
 
 def utc_now() -> datetime:

@@ -12,7 +12,7 @@ from wizard.errors import PlanError
 from wizard.evidence import Change, Drift, age, merge, proven, sort_changes
 from wizard.model import Checklist, Step
 from wizard.plan import Plan, parse_plan
-from wizard.results import CheckResult, Status, utc_now
+from wizard.results import CheckResult, Status, utc_now, worst
 
 
 class StepStatus(StrEnum):
@@ -54,11 +54,7 @@ class StepProgress:
     @property
     def worst(self) -> Status | None:
         """The worst status among the last results, or None if never checked."""
-        order = [Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP]
-        for status in order:
-            if any(r.status == status for r in self.results):
-                return status
-        return None
+        return worst(self.results)
 
     @property
     def proof(self) -> str:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.evidence import merge, sort_changes, unchecked_targets
 from wizard.plan import Plan
-from wizard.results import CheckResult, Status
+from wizard.results import SEVERITY, CheckResult, Status, worst
 from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
 
 THIS_MACHINE = "this workstation"
 """The origin shown for a check run where the runbook was prepared."""
-
-_SEVERITY = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +66,12 @@ def evidence(result: CheckResult) -> Evidence:
     )
 
 
-def worst(results: Iterable[CheckResult]) -> Status | None:
-    """The most serious status among results, or None when there are none."""
-    present = {result.status for result in results}
-    return next((status for status in _SEVERITY if status in present), None)
-
-
 def counts(results: Sequence[CheckResult]) -> str:
     """How many results per status, most serious first (``1 fail, 3 pass``)."""
     found: dict[Status, int] = {}
     for result in results:
         found[result.status] = found.get(result.status, 0) + 1
-    return ", ".join(f"{found[status]} {status.value}" for status in _SEVERITY if status in found)
+    return ", ".join(f"{found[status]} {status.value}" for status in SEVERITY if status in found)
 
 
 def proof(progress: StepProgress | None, plan: Plan | None = None) -> Proof:
