@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from tests.probekit.test_import import GOOD, ORIGIN
 from tests.runbook.conftest import GENERATED_AT, plan_data
@@ -15,8 +15,9 @@ from wizard.model import Checklist
 from wizard.runbook import render_html, render_markdown
 from wizard.session import Session
 from wizard.tui.app import WizardApp
-from wizard.tui.screens.checking import CheckOptions
+from wizard.tui.options import CheckOptions
 from wizard.tui.screens.summary import SummaryScreen
+from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckRow
 
 SIZE = (110, 36)
@@ -48,7 +49,7 @@ async def test_the_palette_imports_a_results_file_and_the_summary_shows_its_orig
         await type_into(pilot, "#results-path", str(bad))
         verdict = str(app.screen.query_one("#results-verdict", Static).render())
         assert "not a complete JSON document" in verdict
-        assert app.screen.query_one("#import", Button).disabled
+        assert app.screen.query_one("#import", Action).disabled
         await type_into(pilot, "#results-path", str(good))
         assert "4 results seen from ex1.foo.local" in str(
             app.screen.query_one("#results-verdict", Static).render()

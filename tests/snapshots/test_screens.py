@@ -10,14 +10,16 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import Input, TextArea
 
+from tests.tui.helpers import settle
 from wizard import store
 from wizard.model import Checklist
 from wizard.plan import load_plan_file
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepProgress, StepStatus
 from wizard.tui.app import WizardApp
+from wizard.tui.widgets.jobbar import JobBar
 
 SIZES = [(80, 24), (120, 40)]
 DATA = Path(__file__).parent.parent / "data"
@@ -113,8 +115,11 @@ def test_start_screen_resume_tab(
     (wizard_home / "sessions" / "broken.json").write_text("{", encoding="utf-8")
 
     async def show_resume(pilot: Pilot[int]) -> None:
-        pilot.app.screen.query_one(TabbedContent).active = "resume"
-        await pilot.pause()
+        # As a person would: focus the row of jobs and move right to Resume.
+        await settle(pilot)
+        pilot.app.screen.query_one(JobBar).focus()
+        await pilot.press("right")
+        await settle(pilot)
 
     assert snap_compare(_app(checklist, None), terminal_size=size, run_before=show_resume)
 

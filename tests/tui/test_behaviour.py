@@ -20,7 +20,7 @@ from wizard.session import Session, StepStatus
 from wizard.tui import app as tui_app
 from wizard.tui.app import WizardApp
 from wizard.tui.messages import CheckProgress
-from wizard.tui.screens.checking import CheckOptions
+from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.start import StartScreen
 from wizard.tui.screens.step import StepScreen

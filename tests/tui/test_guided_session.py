@@ -17,7 +17,7 @@ from wizard.model import Checklist, StepKind
 from wizard.plan import parse_plan
 from wizard.session import Session, StepStatus
 from wizard.tui.app import WizardApp
-from wizard.tui.screens.checking import CheckOptions
+from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.screens.summary import SummaryScreen

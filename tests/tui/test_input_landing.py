@@ -21,7 +21,7 @@ from wizard.model import Checklist
 from wizard.plan import load_plan_file
 from wizard.session import Session, StepStatus
 from wizard.tui.app import WizardApp
-from wizard.tui.screens.checking import CheckOptions
+from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.step import StepScreen
 

@@ -19,7 +19,6 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from wizard.errors import PlanError, StoreError, WizardError
-from wizard.evidence import Drift
 from wizard.prompting.plaintext import plain_text
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.tui.messages import (
@@ -36,14 +35,17 @@ from wizard.tui.screens.start import StartScreen
 # the templates: they load when first needed, so the start screen paints before them.
 if TYPE_CHECKING:
     from wizard import store
+    from wizard.evidence import Drift
     from wizard.model import Checklist
     from wizard.plan import Plan
     from wizard.session import Session
-    from wizard.tui.screens.checking import CheckOptions
+    from wizard.tui.options import CheckOptions
     from wizard.tui.screens.dialogs import ExportChoice
     from wizard.tui.screens.step import StepScreen
 
 PROG = "spmail-wizard"
+OUTPUT_SWITCH_INTERVAL = 0.001
+"""Seconds another thread may wait for the interpreter lock while the App runs (see ``run_app``)."""
 SAVE_DELAY = 0.3
 """Seconds of quiet typing after which a note or answer is saved: a save costs an fsync, too much per key."""
 
@@ -79,7 +81,7 @@ class WizardApp(App[int]):
         self.home = home
         """The data folder (None: the default one)."""
         if options is None:
-            from wizard.tui.screens.checking import CheckOptions
+            from wizard.tui.options import CheckOptions
 
             options = CheckOptions()
         self.options = options
@@ -87,8 +89,8 @@ class WizardApp(App[int]):
         self.input_time = 0.0
         """When the key or mouse button being handled was pressed (Textual's clock)."""
         self._opened: store.OpenSession | None = None
-        self.last_drift = Drift()
-        """What the latest run of checks changed in the session."""
+        self.last_drift: Drift | None = None
+        """What the latest run of checks (or import) changed in the session; None before the first."""
         self._step_screen: StepScreen | None = None
         self._screens_plan = ""
         self._save_timer: Timer | None = None
@@ -179,7 +181,13 @@ class WizardApp(App[int]):
 
     # Screens ------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        # Textual mounts the App inside a batch that suppresses painting; a screen pushed
+        # from here would lose its first paint, and its "after refresh" work (the start
+        # screen's other jobs, a step's build-ahead) would run before anything was shown.
+        self.call_later(self._show_first_screen)
+
+    async def _show_first_screen(self) -> None:
         if self._opened is None:
             self.push_screen(StartScreen(lambda: self.checklist))
         else:
@@ -206,9 +214,12 @@ class WizardApp(App[int]):
             screen = self._step_screen = StepScreen(step, session, self.checklist, self.options)
             self.install_screen(screen, name=f"steps-{id(screen)}")
         elif screen.is_mounted:
-            if plan_key != self._screens_plan:
-                await screen.forget_guidance()
-            await screen.show_step(step)
+            # One layout and one paint for the whole change: without the batch, every
+            # frame while a new step's widgets mount would lay out the screen again.
+            with self.batch_update():
+                if plan_key != self._screens_plan:
+                    await screen.forget_guidance()
+                await screen.show_step(step)
         else:
             screen.step = step
         self._screens_plan = plan_key
@@ -560,7 +571,7 @@ def run(checklist: Checklist | None, session_name: str | None, *, exchange_port:
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
-    from wizard.tui.screens.checking import CheckOptions
+    from wizard.tui.options import CheckOptions
 
     return run_app(WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port)), session_name)
 
@@ -573,11 +584,18 @@ def run_app(app: WizardApp, session_name: str | None) -> int:
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 2
+    # Textual writes each frame from a thread of its own. While the event loop is busy
+    # (building a step, mounting the start screen's other jobs) that thread waits for the
+    # interpreter lock up to the switch interval at every write: at the default 5 ms a
+    # painted frame reached the terminal up to 90 ms late. 1 ms lets it through at once.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, OUTPUT_SWITCH_INTERVAL))
     try:
         code = app.run()
     except KeyboardInterrupt:
         return 130
     finally:
+        sys.setswitchinterval(switch_interval)
         app.close_session()
     if code is None:
         return app.return_code or 0

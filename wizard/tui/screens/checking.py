@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -11,26 +10,13 @@ from textual.screen import Screen
 
 from wizard.results import CheckResult
 from wizard.tui.messages import CheckFinished, CheckProgress, ChecksFinished, CheckStarted
+from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import TranscriptDialog
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
 if TYPE_CHECKING:
     from wizard.model import Step
     from wizard.session import Session
-
-
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
-    """How the live checks run from the TUI."""
-
-    timeout: float = 5.0
-    """Seconds per probe."""
-    exchange_port: int = 25
-    """SMTP port of the Exchange servers, for the connector's test message."""
-    outgoing_port: int = 25
-    """SMTP port of the outgoing server named in the plan."""
-    pickup_limit: float = 120.0
-    """Seconds a test message is followed through the Drop folder."""
 
 
 class CheckingScreen(Screen[None]):
@@ -44,6 +30,8 @@ class CheckingScreen(Screen[None]):
     """The session whose plan is checked."""
     options: CheckOptions
     """How checks run."""
+    check_panel: CheckPanel
+    """The panel the rows of a run go to (kept by the screen: a query per result walks the whole screen)."""
 
     @property
     def checking(self) -> bool:
@@ -85,16 +73,16 @@ class CheckingScreen(Screen[None]):
     @on(CheckStarted)
     def _show_start(self, event: CheckStarted) -> None:
         if self.shows_results_of(event.step_id):
-            self.query_one(CheckPanel).start(event.step_id, event.check, event.target)
+            self.check_panel.start(event.step_id, event.check, event.target)
 
     @on(CheckFinished)
     def _show_result(self, event: CheckFinished) -> None:
         if self.shows_results_of(event.result.step):
-            self.query_one(CheckPanel).finish(event.result)
+            self.check_panel.finish(event.result)
 
     @on(CheckProgress)
     def _show_progress(self, event: CheckProgress) -> None:
-        self.query_one(CheckPanel).phase(event.phase, event.limit)
+        self.check_panel.phase(event.phase, event.limit)
 
     @on(CheckRow.TranscriptRequested)
     def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from wizard.exportnames import EXPORT_FORMATS, default_export_path
 from wizard.results import CheckResult
+from wizard.tui.widgets.action import Action
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -37,14 +38,14 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.body, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.confirm, variant="error" if self.danger else "primary", id="yes")
-                yield Button("Cancel", id="no")
+                yield Action(self.confirm, variant="error" if self.danger else "primary", id="yes")
+                yield Action("Cancel", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#no", Action).focus()
 
-    @on(Button.Pressed)
-    def _answer(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed)
+    def _answer(self, event: Action.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "yes")
 
@@ -75,12 +76,12 @@ class TranscriptDialog(ModalScreen[None]):
             transcript = "\n".join(result.transcript) or "(no transcript)"
             yield TextArea(transcript, read_only=True, soft_wrap=True, compact=True, id="transcript")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary")
+                yield Action("Close", id="close", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
+        self.query_one("#close", Action).focus()
 
-    @on(Button.Pressed, "#close")
+    @on(Action.Pressed, "#close")
     def action_close(self) -> None:
         """Close the transcript."""
         self.dismiss(None)
@@ -131,8 +132,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 yield Input(self._suggested, compact=True, id="export-path")
             yield Static("", classes="reason", id="export-reason", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export")
-                yield Button("Cancel", id="cancel")
+                yield Action("Export", variant="primary", id="export")
+                yield Action("Cancel", id="cancel")
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -149,7 +150,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         reason.display = bool(message)
 
     @on(Input.Submitted, "#export-path")
-    @on(Button.Pressed, "#export")
+    @on(Action.Pressed, "#export")
     def _export(self) -> None:
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
@@ -157,7 +158,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         fmt = str(self.query_one("#export-format", Select).value)
         self.dismiss(ExportChoice(fmt, Path(path).expanduser()))
 
-    @on(Button.Pressed, "#cancel")
+    @on(Action.Pressed, "#cancel")
     def action_cancel(self) -> None:
         """Close without exporting."""
         self.dismiss(None)

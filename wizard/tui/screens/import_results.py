@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from wizard.model import Checklist
 from wizard.probekit.importer import preview
 from wizard.session import Session
+from wizard.tui.widgets.action import Action
 
 
 class ImportDialog(ModalScreen[Path | None]):
@@ -39,8 +40,8 @@ class ImportDialog(ModalScreen[Path | None]):
             yield Input(placeholder="path to the results file", id="results-path")
             yield Static("", id="results-verdict", classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", variant="primary", id="import", disabled=True)
-                yield Button("Cancel", id="cancel")
+                yield Action("Import", variant="primary", id="import", disabled=True)
+                yield Action("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -49,20 +50,20 @@ class ImportDialog(ModalScreen[Path | None]):
     def _typed(self, event: Input.Changed) -> None:
         found, line = preview(event.value, session=self.session, checklist=self.checklist)
         self.query_one("#results-verdict", Static).update(line)
-        self.query_one("#import", Button).disabled = found is None
+        self.query_one("#import", Action).disabled = found is None
 
     @on(Input.Submitted, "#results-path")
     def _submitted(self) -> None:
-        if not self.query_one("#import", Button).disabled:
+        if not self.query_one("#import", Action).disabled:
             self._finish()
 
-    @on(Button.Pressed, "#import")
-    def _import_pressed(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, "#import")
+    def _import_pressed(self, event: Action.Pressed) -> None:
         event.stop()
         self._finish()
 
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Action.Pressed) -> None:
         event.stop()
         self.dismiss(None)
 

@@ -12,23 +12,22 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
-    Button,
-    DataTable,
-    Footer,
+    ContentSwitcher,
     Header,
     Input,
-    Label,
-    Select,
     Static,
-    TabbedContent,
-    TabPane,
 )
 
 from wizard.exportnames import default_export_path
+from wizard.tui.widgets.action import Action
+from wizard.tui.widgets.jobbar import JobBar
+from wizard.tui.widgets.keybar import KeyBar
 
 # The session store, plans and the checklist pull in pydantic and the templates: they
 # load in a thread after the first paint (see ``_load_sessions``), or when a job needs them.
 if TYPE_CHECKING:
+    from textual.widgets import DataTable, Select
+
     from wizard import store
     from wizard.model import Checklist
     from wizard.plan import Plan
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""
 PLAN_OPTION = ("A plan file…", PLAN_SOURCE)
+JOBS = [("new", "New session"), ("resume", "Resume"), ("export", "Export")]
+"""The start screen's jobs: the id of each one's pane, and its name in the job bar."""
 LOADING = "Reading the saved sessions…"
 """The Resume tab's line until the saved sessions are listed."""
 
@@ -92,15 +93,18 @@ class StartScreen(Screen[None]):
             "and prove each step live.",
             id="intro",
         )
-        with TabbedContent(id="jobs"):
-            with TabPane("New session", id="new"):
+        yield JobBar(JOBS, id="jobs")
+        with ContentSwitcher(initial="new", id="job-panes"):
+            with Vertical(id="new", classes="job-pane"):
                 yield from self._compose_new()
             # Filled after the first paint (see ``_fill_hidden_tabs``): they start hidden.
-            yield TabPane("Resume", id="resume")
-            yield TabPane("Export", id="export")
-        yield Footer()
+            yield Vertical(id="resume", classes="job-pane")
+            yield Vertical(id="export", classes="job-pane")
+        yield KeyBar()
 
     def _compose_resume(self) -> ComposeResult:
+        from textual.widgets import DataTable
+
         table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Mode", "Mail host", "Progress", "Step", "Last change")
         yield table
@@ -109,35 +113,37 @@ class StartScreen(Screen[None]):
     def _compose_new(self) -> ComposeResult:
         with Vertical(classes="job"):
             with Horizontal(classes="field-row"):
-                yield Label("Session name", classes="field-label")
+                yield Static("Session name", classes="field-label")
                 yield Input(placeholder="empty: from the mail host", compact=True, id="new-name")
             yield Static("", classes="reason", id="new-name-reason", markup=False)
             with Horizontal(classes="field-row"):
-                yield Label("Plan file", classes="field-label")
+                yield Static("Plan file", classes="field-label")
                 yield Input(placeholder="empty: a blank session", compact=True, id="new-plan")
             yield Static("", classes="reason", id="new-plan-reason", markup=False)
-            yield Button("Start", variant="primary", compact=True, id="new-start")
+            yield Action("Start", variant="primary", compact=True, id="new-start")
 
     def _compose_export(self) -> ComposeResult:
+        from textual.widgets import Select
+
         from wizard.tui.screens.dialogs import export_format_select
 
         with Vertical(classes="job"):
             with Horizontal(classes="field-row"):
-                yield Label("From", classes="field-label")
+                yield Static("From", classes="field-label")
                 yield Select(
                     [PLAN_OPTION], prompt="Choose a session or a plan file", compact=True, id="export-source"
                 )
             with Horizontal(classes="field-row", id="export-plan-row"):
-                yield Label("Plan file", classes="field-label")
+                yield Static("Plan file", classes="field-label")
                 yield Input(compact=True, id="export-plan")
             yield Static("", classes="reason", id="export-plan-reason", markup=False)
             with Horizontal(classes="field-row"):
-                yield Label("Format", classes="field-label")
+                yield Static("Format", classes="field-label")
                 yield export_format_select()
             with Horizontal(classes="field-row"):
-                yield Label("Write to", classes="field-label")
+                yield Static("Write to", classes="field-label")
                 yield Input(compact=True, id="export-output")
-            yield Button("Export", variant="primary", compact=True, id="export-start")
+            yield Action("Export", variant="primary", compact=True, id="export-start")
 
     def on_mount(self) -> None:
         self.sub_title = "start"
@@ -147,8 +153,8 @@ class StartScreen(Screen[None]):
 
     async def _fill_hidden_tabs(self) -> None:
         """The Resume and Export tabs' widgets, then the saved sessions, after the first paint."""
-        await self.query_one("#resume", TabPane).mount_compose(self._compose_resume())
-        await self.query_one("#export", TabPane).mount_compose(self._compose_export())
+        await self.query_one("#resume", Vertical).mount_compose(self._compose_resume())
+        await self.query_one("#export", Vertical).mount_compose(self._compose_export())
         for line in self.query("#export .reason"):
             line.display = False
         self.query_one("#export-plan-row").display = False
@@ -165,6 +171,8 @@ class StartScreen(Screen[None]):
 
     def show_sessions(self, infos: list[store.SessionInfo]) -> None:
         """Fill the Resume table and the export sources with ``infos``."""
+        from textual.widgets import DataTable, Select
+
         from wizard.jobs import refusal
 
         self._infos = infos
@@ -185,6 +193,16 @@ class StartScreen(Screen[None]):
         # A plan file chosen while the list was read stays chosen.
         if chosen == PLAN_SOURCE:
             source.value = chosen
+
+    # Jobs -------------------------------------------------------------------------
+
+    def show_job(self, job: str) -> None:
+        """Show one job's pane (``new``, ``resume`` or ``export``)."""
+        self.query_one(JobBar).choose(job)
+
+    @on(JobBar.Chosen)
+    def _job_chosen(self, event: JobBar.Chosen) -> None:
+        self.query_one("#job-panes", ContentSwitcher).current = event.job
 
     # New ------------------------------------------------------------------------
 
@@ -212,7 +230,7 @@ class StartScreen(Screen[None]):
 
     @on(Input.Submitted, "#new-name")
     @on(Input.Submitted, "#new-plan")
-    @on(Button.Pressed, "#new-start")
+    @on(Action.Pressed, "#new-start")
     def _start_new(self) -> None:
         from wizard.jobs import read_plan_path
 
@@ -227,8 +245,11 @@ class StartScreen(Screen[None]):
 
     # Resume ---------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#sessions")
-    def _resume(self, event: DataTable.RowSelected) -> None:
+    # Handlers by name rather than @on(DataTable...): the table and the selects are
+    # built after the first paint, and so are their modules imported.
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "sessions":
+            return
         event.stop()
         info = next((info for info in self._infos if info.name == event.row_key.value), None)
         if info is None:
@@ -243,6 +264,8 @@ class StartScreen(Screen[None]):
     # Export ---------------------------------------------------------------------
 
     def _export_base(self) -> str:
+        from textual.widgets import Select
+
         source = self.query_one("#export-source", Select).value
         if source == PLAN_SOURCE:
             from wizard.jobs import read_plan_path
@@ -252,21 +275,24 @@ class StartScreen(Screen[None]):
         return str(source) if isinstance(source, str) else "runbook"
 
     def _suggest_output(self) -> None:
+        from textual.widgets import Select
+
         output = self.query_one("#export-output", Input)
         if output.value in ("", self._suggested_output):
             fmt = str(self.query_one("#export-format", Select).value)
             self._suggested_output = default_export_path(self._export_base(), fmt)
             output.value = self._suggested_output
 
-    @on(Select.Changed, "#export-source")
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "export-source":
+            self._source_changed(event)
+        elif event.select.id == "export-format":
+            self._suggest_output()
+
     def _source_changed(self, event: Select.Changed) -> None:
         self.query_one("#export-plan-row").display = event.value == PLAN_SOURCE
         if event.value != PLAN_SOURCE:
             self._show("#export-plan-reason", "")
-        self._suggest_output()
-
-    @on(Select.Changed, "#export-format")
-    def _format_changed(self) -> None:
         self._suggest_output()
 
     @on(Input.Changed, "#export-plan")
@@ -276,9 +302,11 @@ class StartScreen(Screen[None]):
         self._show("#export-plan-reason", read_plan_path(event.value)[1])
         self._suggest_output()
 
-    @on(Button.Pressed, "#export-start")
+    @on(Action.Pressed, "#export-start")
     @on(Input.Submitted, "#export-output")
     def _export(self) -> None:
+        from textual.widgets import Select
+
         source = self.query_one("#export-source", Select).value
         output = self.query_one("#export-output", Input).value.strip()
         fmt = str(self.query_one("#export-format", Select).value)

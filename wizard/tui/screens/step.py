@@ -14,15 +14,17 @@ from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, ContentSwitcher, Header, Input, Static
+from textual.widgets import ContentSwitcher, Header, Input, Static
 
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
 from wizard.tui.messages import CopyRequested, MoveRequested, NoteChanged, SettleRequested
-from wizard.tui.screens.checking import CheckingScreen, CheckOptions
+from wizard.tui.options import CheckOptions
+from wizard.tui.screens.checking import CheckingScreen
 from wizard.tui.screens.dialogs import ConfirmDialog
+from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
 from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.keybar import KeyBar
@@ -134,6 +136,18 @@ class StepScreen(CheckingScreen):
         self.options = options
         """How checks run."""
         self._content_plan: Plan | None = None
+        # Kept rather than queried: a query walks every step's kept content, hidden or not.
+        self._sidebar = StepSidebar(id="sidebar")
+        self._title = Static("", id="step-title", markup=False)
+        self._switcher = ContentSwitcher(id="step-content")
+        self.check_panel = CheckPanel(id="checks")
+        self._send_button = Action(
+            "Send test", compact=True, id="send-button", variant="warning", tooltip="ctrl+t"
+        )
+        self._note_input = NoteInput()
+        self._building_ahead = False
+        self._ready_at: float | None = None
+        self._painted_at: float | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -143,25 +157,24 @@ class StepScreen(CheckingScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal(id="body"):
-            yield StepSidebar(id="sidebar")
+            yield self._sidebar
             with Vertical(id="main"):
-                yield Static("", id="step-title", markup=False)
-                yield ContentSwitcher(id="step-content")
-                yield CheckPanel(id="checks")
+                yield self._title
+                yield self._switcher
+                yield self.check_panel
                 with Horizontal(id="actions"):
-                    yield Button("Check", compact=True, id="check-button", tooltip="ctrl+r")
-                    yield Button(
-                        "Send test", compact=True, id="send-button", variant="warning", tooltip="ctrl+t"
-                    )
-                    yield Button("Done", compact=True, id="done-button", variant="success", tooltip="ctrl+d")
-                    yield Button("Skip", compact=True, id="skip-button", tooltip="ctrl+s")
-                    yield Button("◀ Back", compact=True, id="back-button", tooltip="ctrl+g")
-                    yield Button("Next ▶", compact=True, id="next-button", tooltip="ctrl+n")
-                yield NoteInput()
+                    yield Action("Check", compact=True, id="check-button", tooltip="ctrl+r")
+                    yield self._send_button
+                    yield Action("Done", compact=True, id="done-button", variant="success", tooltip="ctrl+d")
+                    yield Action("Skip", compact=True, id="skip-button", tooltip="ctrl+s")
+                    yield Action("◀ Back", compact=True, id="back-button", tooltip="ctrl+g")
+                    yield Action("Next ▶", compact=True, id="next-button", tooltip="ctrl+n")
+                yield self._note_input
         yield KeyBar()
 
     async def on_mount(self) -> None:
         self.sub_title = self.session.name
+        self.screen_layout_refresh_signal.subscribe(self, self._painted)
         await self.show_step(self.step)
 
     # Showing a step --------------------------------------------------------------
@@ -172,19 +185,18 @@ class StepScreen(CheckingScreen):
             # Results of a run belong on the screen of the step it was started on.
             self.workers.cancel_group(self, "checks")
         self.step = step
-        self.shown_at = None
-        switcher = self.query_one(ContentSwitcher)
+        self._not_shown()
+        switcher = self._switcher
         content_id = self._content_id(step)
         if not any(child.id == content_id for child in switcher.children):
             await switcher.mount(self._build_content(step))
         switcher.current = content_id
-        for button in self.query("#send-button"):
-            button.display = step.sends_mail
-        self.query_one(NoteInput).show_note(step.id, self.session.progress_for(step.id).note)
+        self._send_button.display = step.sends_mail
+        self._note_input.show_note(step.id, self.session.progress_for(step.id).note)
         self.update_progress()
         self.refresh_bindings()
         if self.is_current:
-            self.call_after_refresh(self._mark_shown)
+            self._await_paint()
 
     def _content_id(self, step: Step) -> str:
         return "plan-form" if step.kind is StepKind.INPUT else f"guidance-{step.id}"
@@ -198,7 +210,7 @@ class StepScreen(CheckingScreen):
         """Drop the guidance built for other answers; each step is built again when shown."""
         stale = [
             child
-            for child in self.query_one(ContentSwitcher).children
+            for child in self._switcher.children
             if isinstance(child, StepGuidance) and child.step.id != self.step.id
         ]
         for child in stale:
@@ -207,27 +219,71 @@ class StepScreen(CheckingScreen):
     def update_progress(self) -> None:
         """Show the session's progress: sidebar, title, last results."""
         entries = step_entries(self.session, self.checklist)
-        self.query_one(StepSidebar).show_steps(entries, self.step.id)
+        self._sidebar.show_steps(entries, self.step.id)
         number = next((entry.number for entry in entries if entry.step_id == self.step.id), 0)
         progress = self.session.progress_for(self.step.id)
-        self.query_one("#step-title", Static).update(
-            f"Step {number} of {len(entries)} · {progress.status.label} · {self.step.title}"
-        )
+        self._title.update(f"Step {number} of {len(entries)} · {progress.status.label} · {self.step.title}")
         if not self.checking:
             when = progress.checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if progress.checked_at else ""
             caption = results_caption(progress.results, when, progress.kept_from_earlier())
-            self.query_one(CheckPanel).show_results(caption, progress.results)
+            self.check_panel.show_results(caption, progress.results)
 
     def on_screen_resume(self) -> None:
-        self.shown_at = None
-        self.call_after_refresh(self._mark_shown)
+        self._not_shown()
+        self._await_paint()
 
     def on_screen_suspend(self) -> None:
         self.shown_at = None
 
+    def _not_shown(self) -> None:
+        self.shown_at = None
+        self._ready_at = None
+        self._painted_at = None
+
+    def _await_paint(self) -> None:
+        """The step's widgets are in place: the next paint shows it."""
+        self._ready_at = get_time()
+        self.call_after_refresh(self._mark_shown)
+
+    def _painted(self, _screen: object) -> None:
+        # Published as the screen's new layout has been drawn: the moment the step
+        # became visible, which the "after refresh" callback below follows by a few
+        # milliseconds; a key pressed in between was pressed with the step on screen.
+        if self.shown_at is None and self._ready_at is not None and self._painted_at is None:
+            self._painted_at = get_time()
+
     def _mark_shown(self) -> None:
-        if self.is_current:
-            self.shown_at = get_time()
+        if self.is_current and self._ready_at is not None:
+            now = get_time()
+            painted = self._painted_at
+            self.shown_at = painted if painted is not None and painted <= now else now
+            self._build_ahead_soon()
+
+    def _build_ahead_soon(self) -> None:
+        if not self._building_ahead:
+            self._building_ahead = True
+            self.call_after_refresh(self._build_ahead)
+
+    async def _build_ahead(self) -> None:
+        """Build one step the operator has not opened yet, hidden, then go on to the next.
+
+        The operator reads a step for seconds; building the steps after it in that
+        time makes every step change a switch of what is shown. One step per turn
+        of the event loop, so a key pressed meanwhile waits for one step at most.
+        """
+        self._building_ahead = False
+        if not self.is_current or self.plan is None:
+            return
+        steps = self.session.steps(self.checklist)
+        here = next((index for index, step in enumerate(steps) if step.id == self.step.id), 0)
+        built = {child.id for child in self._switcher.children}
+        for step in steps[here + 1 :] + steps[:here]:
+            if self._content_id(step) not in built:
+                content = self._build_content(step)
+                content.display = False
+                await self._switcher.mount(content)
+                self._build_ahead_soon()
+                return
 
     def accepts_input(self, what: str) -> bool:
         """True when the key or click being handled was pressed while this step was on show.
@@ -296,7 +352,7 @@ class StepScreen(CheckingScreen):
         """Copy the focused script, or the first one."""
         if not self.accepts_input("Copy"):
             return
-        guidance = self.query_one(ContentSwitcher).visible_content
+        guidance = self._switcher.visible_content
         block = guidance.block_to_copy(self.focused) if isinstance(guidance, StepGuidance) else None
         if block is None:
             self.notify("This step has nothing to copy.")
@@ -315,7 +371,7 @@ class StepScreen(CheckingScreen):
             self._values_incomplete()
             return
         what = "Sending a test message and checking…" if send_test else "Checking…"
-        self.query_one(CheckPanel).begin(what)
+        self.check_panel.begin(what)
         self.run_step_checks([self.step], send_test)
 
     def action_done(self) -> None:
@@ -352,7 +408,7 @@ class StepScreen(CheckingScreen):
         return ConfirmDialog("Mark done without proof?", body, "Mark done")
 
     def _lockout_question(self) -> ConfirmDialog | None:
-        guidance = self.query_one(ContentSwitcher).visible_content
+        guidance = self._switcher.visible_content
         rendered = guidance.rendered if isinstance(guidance, StepGuidance) else None
         if rendered is None or not rendered.locks_out:
             return None
@@ -375,12 +431,12 @@ class StepScreen(CheckingScreen):
             self.post_message(MoveRequested("next", self.step.id))
 
     def _note(self) -> str:
-        return self.query_one(NoteInput).value
+        return self._note_input.value
 
     # Events --------------------------------------------------------------------
 
-    @on(Button.Pressed, "#actions Button")
-    def _button(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, "#actions Action")
+    def _button(self, event: Action.Pressed) -> None:
         event.stop()
         actions = {
             "check-button": self.action_check,

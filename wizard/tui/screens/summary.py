@@ -6,12 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from wizard.model import Checklist
 from wizard.session import Session
 from wizard.tui.messages import MoveRequested
-from wizard.tui.screens.checking import CheckingScreen, CheckOptions
+from wizard.tui.options import CheckOptions
+from wizard.tui.screens.checking import CheckingScreen
+from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
 
 TITLE_WIDTH = 34
@@ -39,6 +41,7 @@ class SummaryScreen(CheckingScreen):
         """The checklist the steps come from."""
         self.options = options
         """How checks run."""
+        self.check_panel = CheckPanel(show_step=True, id="checks")
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -46,11 +49,11 @@ class SummaryScreen(CheckingScreen):
             yield Static("", id="summary-head", markup=False)
             yield Static("", id="open-items", markup=False)
             yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
-            yield CheckPanel(show_step=True, id="checks")
+            yield self.check_panel
             with Horizontal(id="actions"):
-                yield Button("Check all", compact=True, id="check-all-button")
-                yield Button("Export", compact=True, id="export-button")
-                yield Button("◀ Back to steps", compact=True, id="back-button")
+                yield Action("Check all", compact=True, id="check-all-button")
+                yield Action("Export", compact=True, id="export-button")
+                yield Action("◀ Back to steps", compact=True, id="back-button")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -94,14 +97,14 @@ class SummaryScreen(CheckingScreen):
             all_results += progress.results
         if not self.checking:
             caption = "Results of the last check of each step:" if all_results else "No step checked yet."
-            self.query_one(CheckPanel).show_results(caption, all_results)
+            self.check_panel.show_results(caption, all_results)
 
     def action_check_all(self) -> None:
         """Run every step's live checks at once."""
         if self.session.plan_or_none() is None:
             self.notify("The farm's values are incomplete; finish them on step 1 first.", severity="error")
             return
-        self.query_one(CheckPanel).begin("Checking every step…")
+        self.check_panel.begin("Checking every step…")
         self.run_step_checks(list(self.session.steps(self.checklist)))
 
     @on(DataTable.RowSelected)
@@ -114,14 +117,14 @@ class SummaryScreen(CheckingScreen):
         """Back to the step the session is on."""
         self.post_message(MoveRequested(self.session.current_step))
 
-    @on(Button.Pressed, "#check-all-button")
+    @on(Action.Pressed, "#check-all-button")
     def _check_all_pressed(self) -> None:
         self.action_check_all()
 
-    @on(Button.Pressed, "#export-button")
+    @on(Action.Pressed, "#export-button")
     async def _export_pressed(self) -> None:
         await self.run_action("app.export")
 
-    @on(Button.Pressed, "#back-button")
+    @on(Action.Pressed, "#back-button")
     def _back_pressed(self) -> None:
         self.action_back()

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from wizard.model import Step
 from wizard.plan import Plan
 from wizard.render import RenderedStep, render_step
+from wizard.tui.widgets.prose import Prose
 from wizard.tui.widgets.script_block import ScriptBlock
 
 SEND_TEST_ACTION = "**Send test** (ctrl+t)"
@@ -52,7 +53,7 @@ class StepGuidance(VerticalScroll):
             return
         yield Static(f"Where: {self.step.where}", classes="where", markup=False)
         yield from self._before(rendered)
-        yield Static(Group(*_section("Why", rendered.why)), classes="why")
+        yield Prose(Group(*_section("Why", rendered.why)), classes="why")
         for gui in rendered.gui:
             caption = f"Click path · {gui.label}" if gui.label else "Click path"
             yield ScriptBlock(caption, gui.text, "click path", markdown=True)
@@ -67,12 +68,12 @@ class StepGuidance(VerticalScroll):
             *_section("If the check fails", rendered.on_failure),
             *_section("Undo", rendered.undo),
         ]
-        yield Static(Group(*rest), classes="rest")
+        yield Prose(Group(*rest), classes="rest")
 
     def _before(self, rendered: RenderedStep) -> ComposeResult:
         if not rendered.before:
             return
-        box = Static(Markdown(rendered.before), classes="before")
+        box = Prose(Markdown(rendered.before), classes="before")
         if rendered.locks_out:
             box.add_class("-danger")
             box.border_title = "Read first: this machine will be locked out"

@@ -16,19 +16,13 @@ from textual.widgets import Static
 class KeyBar(Static):
     """Every shown binding of the screen as ``key Description``; disabled ones dimmed."""
 
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        width: 1fr;
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__("", id="keybar")
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # Drawn now, so the keys are in the first paint; drawn again once focus settles.
+        self.show_keys()
         self.call_after_refresh(self.show_keys)
 
     def on_unmount(self) -> None:
@@ -60,7 +54,9 @@ class KeyBar(Static):
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             display = escape(self.app.get_key_display(palette))
             hint = Content.from_markup(f"[@click=app.command_palette][b $accent]{display}[/] palette[/]")
-            gap = max(2, self.size.width - line.cell_length - hint.cell_length - 2)
+            # Before the first layout the bar has no size yet; it spans the screen's width.
+            width = self.size.width or self.app.size.width
+            gap = max(2, width - line.cell_length - hint.cell_length - 2)
             line = line + Content(" " * gap) + hint
         self.update(Content(" ") + line)
 

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantFocus
-from textual.widgets import Button, Label, Static
+from textual.widgets import Label, Static
 
 from wizard import questions as fields
 from wizard.errors import Problem
 from wizard.tui.messages import AnswersChanged
+from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.form_field import FormField
 
 
@@ -29,7 +30,7 @@ class NodeGroup(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="node-heading"):
             yield Label(f"Node {self.index + 1}", classes="node-title")
-            yield Button("Remove", compact=True, classes="remove-node", tooltip="Remove this node")
+            yield Action("Remove", compact=True, classes="remove-node", tooltip="Remove this node")
         for question in fields.NODE_QUESTIONS:
             yield FormField(
                 question,
@@ -70,7 +71,7 @@ class PlanForm(Vertical):
             for index, node in enumerate(fields.nodes_of(self.plan_data)):
                 yield NodeGroup(index, node)
             yield Static("", id="nodes-reason", classes="reason", markup=False)
-            yield Button("Add node", compact=True, id="add-node", tooltip="Add a server running SMTP")
+            yield Action("Add node", compact=True, id="add-node", tooltip="Add a server running SMTP")
 
     def on_mount(self) -> None:
         self._show_mode()
@@ -102,15 +103,15 @@ class PlanForm(Vertical):
                 fields.with_node_answer(self.plan_data, field.node_index, field.question.key, event.text)
             )
 
-    @on(Button.Pressed, "#add-node")
-    async def _add_node(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, "#add-node")
+    async def _add_node(self, event: Action.Pressed) -> None:
         event.stop()
         nodes = fields.nodes_of(self.plan_data)
         await self._rebuild_nodes(dict(self.plan_data) | {"nodes": [*nodes, {}]})
         self.query(NodeGroup).last().query_one("Input").focus()
 
-    @on(Button.Pressed, ".remove-node")
-    async def _remove_node(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, ".remove-node")
+    async def _remove_node(self, event: Action.Pressed) -> None:
         event.stop()
         group = next(node for node in event.button.ancestors if isinstance(node, NodeGroup))
         await self._rebuild_nodes(fields.without_node(self.plan_data, group.index))

@@ -6,9 +6,11 @@ from rich.markdown import Markdown
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Label, TextArea
 
 from wizard.tui.messages import CopyRequested
+from wizard.tui.widgets.action import Action
+from wizard.tui.widgets.prose import Prose
 
 
 class ScriptBlock(Vertical):
@@ -28,16 +30,16 @@ class ScriptBlock(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="script-caption"):
             yield Label(self.caption, markup=False)
-            yield Button("Copy", compact=True, classes="copy", tooltip=f"Copy the {self.what}")
+            yield Action("Copy", compact=True, classes="copy", tooltip=f"Copy the {self.what}")
         if self.markdown:
-            yield Static(Markdown(self.text), classes="click-path")
+            yield Prose(Markdown(self.text), classes="click-path")
         else:
             yield TextArea(
                 self.text, read_only=True, soft_wrap=True, compact=True, highlight_cursor_line=False
             )
 
-    @on(Button.Pressed, ".copy")
-    def ask_to_copy(self, event: Button.Pressed) -> None:
+    @on(Action.Pressed, ".copy")
+    def ask_to_copy(self, event: Action.Pressed) -> None:
         """Ask the App to put the text on the clipboard."""
         event.stop()
         self.post_message(CopyRequested(self.text, self.what))

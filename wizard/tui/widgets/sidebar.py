@@ -61,6 +61,11 @@ def _short(title: str) -> str:
     return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1].rstrip() + "…"
 
 
+def _prompt(entry: StepEntry) -> Content:
+    glyph, colour = entry.mark
+    return Content.assemble((glyph, colour), f" {entry.number:>2} ", _short(entry.title))
+
+
 class StepSidebar(OptionList):
     """Every step of the mode; choosing one asks to go there."""
 
@@ -72,13 +77,24 @@ class StepSidebar(OptionList):
             self.step_id = step_id
             """The chosen step."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: list[StepEntry] | None = None
+
     def show_steps(self, entries: Sequence[StepEntry], current: str) -> None:
-        """Replace the lines and highlight the current step."""
-        self.clear_options()
-        for entry in entries:
-            glyph, colour = entry.mark
-            prompt = Content.assemble((glyph, colour), f" {entry.number:>2} ", _short(entry.title))
-            self.add_option(Option(prompt, id=entry.step_id))
+        """Show the lines and highlight the current step.
+
+        Only lines whose step changed are drawn again: a step change usually
+        changes one mark, and the list keeps the rest of its render.
+        """
+        shown = self._shown
+        if shown is None or [entry.step_id for entry in shown] != [entry.step_id for entry in entries]:
+            self.set_options(Option(_prompt(entry), id=entry.step_id) for entry in entries)
+        else:
+            for index, (before, entry) in enumerate(zip(shown, entries, strict=True)):
+                if before != entry:
+                    self.replace_option_prompt_at_index(index, _prompt(entry))
+        self._shown = list(entries)
         if any(entry.step_id == current for entry in entries):
             self.highlighted = self.get_option_index(current)
 
