@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import current_step, settle, type_into
@@ -25,6 +25,7 @@ from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.start import StartScreen
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
+from wizard.tui.widgets.jobbar import JobBar
 
 SIZE = (100, 32)
 
@@ -207,6 +208,25 @@ async def test_start_screen_lists_refused_files_and_checks_a_plan_path_as_typed(
         refused = str(app.screen.query_one("#refused", Static).content)
         assert "broken.json: refused: not a complete session file" in refused
         assert str(wizard_home) not in refused
+
+
+async def test_start_screen_jobs_switch_with_the_arrow_keys_and_a_click(checklist: Checklist) -> None:
+    app = WizardApp(checklist)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panes = app.screen.query_one("#job-panes", ContentSwitcher)
+        assert panes.current == "new"
+        assert app.focused is not None and app.focused.id == "new-name", "typing goes to the first field"
+        await pilot.press("shift+tab", "right")
+        assert panes.current == "resume"
+        await pilot.press("left", "left")
+        assert panes.current == "export", "left from the first job wraps to the last"
+        # A click on a job's name: the bar reads " New session    Resume    Export ".
+        bar = app.screen.query_one(JobBar)
+        text = bar.render().plain
+        await pilot.click(JobBar, offset=(bar.styles.padding.left + text.index("Resume") + 1, 0))
+        assert panes.current == "resume"
+        await pilot.press("ctrl+q")
 
 
 @pytest.mark.timeout(180)
