@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.color import Color
+from textual.app import App
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import ContentSwitcher
@@ -55,7 +56,7 @@ async def _until(pilot: Pilot[int], holds: Callable[[], bool]) -> None:
     raise AssertionError(f"the condition never held; built: {sorted(_built(pilot.app))}")
 
 
-def _built(app: WizardApp) -> set[str]:
+def _built(app: App[int]) -> set[str]:
     switcher = app.screen.query_one("#step-content", ContentSwitcher)
     return {child.id or "" for child in switcher.children}
 
