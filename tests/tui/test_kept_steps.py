@@ -17,7 +17,7 @@ from rich.color import Color
 from textual.app import App
 from textual.pilot import Pilot
 from textual.strip import Strip
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, Static
 
 from tests.tui.helpers import settle, type_into
 from wizard import store
@@ -27,6 +27,7 @@ from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions
 from wizard.tui.screens.step import StepScreen
+from wizard.tui.widgets.check_panel import SPINNER, CheckPanel
 from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.prose import Prose
 from wizard.tui.widgets.sidebar import StepSidebar
@@ -130,4 +131,21 @@ async def test_the_sidebar_shows_each_change_of_status(checklist: Checklist) -> 
         assert mark("dns") == "↷"
         assert mark("nlb") == "●"
         assert sidebar.highlighted == sidebar.get_option_index("nlb")
+        await pilot.press("ctrl+q")
+
+
+async def test_a_step_that_is_not_being_checked_shows_no_spinner(checklist: Checklist) -> None:
+    app = _app(checklist, "relay")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("ctrl+n", "ctrl+g", "ctrl+n", "ctrl+g"):
+            await pilot.press(key)
+            await settle(pilot)
+        panel = app.screen.query_one(CheckPanel)
+        caption = panel.query_one("#check-caption", Static)
+        shown = str(caption.content)
+        # What the spinner's timer does when a late tick gets through after a step change.
+        panel._tick()
+        assert str(caption.content) == shown
+        assert shown[0] not in SPINNER, "a spinner on a step that is not being checked"
         await pilot.press("ctrl+q")

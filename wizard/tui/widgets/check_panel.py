@@ -118,6 +118,7 @@ class CheckPanel(VerticalScroll):
         self._started = 0.0
         self._done = 0
         self._frame = 0
+        self._running = False
 
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="check-caption", markup=False)
@@ -129,6 +130,8 @@ class CheckPanel(VerticalScroll):
         self.query_one("#check-caption", Static).update(text)
 
     def _tick(self) -> None:
+        if not self._running:
+            return
         self._frame += 1
         total = self._done + len(self._open_rows)
         elapsed = time.monotonic() - self._started
@@ -148,14 +151,18 @@ class CheckPanel(VerticalScroll):
         if rows:
             self.mount_all(rows)
 
-    def begin(self, caption: str, *, limit: float | None = None) -> None:
-        """Clear the rows for a new run; the caption counts and times it (up to ``limit`` seconds)."""
+    def _clear(self, caption: str, limit: float | None = None) -> None:
         self.query(CheckRow).remove()
         self._pending.clear()
         self._open_rows.clear()
         self._what, self._phase, self._limit, self._done = caption, "", limit, 0
         self._started = time.monotonic()
         self._caption(caption)
+
+    def begin(self, caption: str, *, limit: float | None = None) -> None:
+        """Clear the rows for a new run; the caption counts and times it (up to ``limit`` seconds)."""
+        self._clear(caption, limit)
+        self._running = True
         if self._timer is not None:
             self._timer.resume()
 
@@ -186,7 +193,10 @@ class CheckPanel(VerticalScroll):
 
     def show_results(self, caption: str, results: Iterable[CheckResult]) -> None:
         """Show saved results, failures first (no running rows)."""
-        self.begin(caption)
+        # Not begin(): resuming and pausing the spinner's timer here let one late tick
+        # through, which put a spinner on a step that was not being checked.
+        self._clear(caption)
+        self._running = False
         if self._timer is not None:
             self._timer.pause()
         for result in failures_first(results):
