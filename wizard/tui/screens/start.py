@@ -41,6 +41,13 @@ LOADING = "Reading the saved sessions…"
 """The Resume tab's line until the saved sessions are listed."""
 
 
+def _reason(line_id: str) -> Static:
+    """The line under a field that says why its value is refused: hidden until there is a reason."""
+    line = Static("", classes="reason", id=line_id, markup=False)
+    line.display = False
+    return line
+
+
 class StartScreen(Screen[None]):
     """The three jobs: new, resume, export."""
 
@@ -95,11 +102,11 @@ class StartScreen(Screen[None]):
         )
         yield JobBar(JOBS, id="jobs")
         with ContentSwitcher(initial="new", id="job-panes"):
-            with Vertical(id="new", classes="job-pane"):
+            with Vertical(id="new", classes="job-pane job"):
                 yield from self._compose_new()
             # Filled after the first paint (see ``_fill_hidden_tabs``): they start hidden.
             yield Vertical(id="resume", classes="job-pane")
-            yield Vertical(id="export", classes="job-pane")
+            yield Vertical(id="export", classes="job-pane job")
         yield KeyBar()
 
     def _compose_resume(self) -> ComposeResult:
@@ -111,53 +118,48 @@ class StartScreen(Screen[None]):
         yield Static(LOADING, id="refused", markup=False)
 
     def _compose_new(self) -> ComposeResult:
-        with Vertical(classes="job"):
-            with Horizontal(classes="field-row"):
-                yield Static("Session name", classes="field-label")
-                yield Input(placeholder="empty: from the mail host", compact=True, id="new-name")
-            yield Static("", classes="reason", id="new-name-reason", markup=False)
-            with Horizontal(classes="field-row"):
-                yield Static("Plan file", classes="field-label")
-                yield Input(placeholder="empty: a blank session", compact=True, id="new-plan")
-            yield Static("", classes="reason", id="new-plan-reason", markup=False)
-            yield Action("Start", variant="primary", compact=True, id="new-start")
+        with Horizontal(classes="field-row"):
+            yield Static("Session name", classes="field-label")
+            yield Input(placeholder="empty: from the mail host", compact=True, id="new-name")
+        yield _reason("new-name-reason")
+        with Horizontal(classes="field-row"):
+            yield Static("Plan file", classes="field-label")
+            yield Input(placeholder="empty: a blank session", compact=True, id="new-plan")
+        yield _reason("new-plan-reason")
+        yield Action("Start", variant="primary", compact=True, id="new-start")
 
     def _compose_export(self) -> ComposeResult:
         from textual.widgets import Select
 
         from wizard.tui.screens.dialogs import export_format_select
 
-        with Vertical(classes="job"):
-            with Horizontal(classes="field-row"):
-                yield Static("From", classes="field-label")
-                yield Select(
-                    [PLAN_OPTION], prompt="Choose a session or a plan file", compact=True, id="export-source"
-                )
-            with Horizontal(classes="field-row", id="export-plan-row"):
-                yield Static("Plan file", classes="field-label")
-                yield Input(compact=True, id="export-plan")
-            yield Static("", classes="reason", id="export-plan-reason", markup=False)
-            with Horizontal(classes="field-row"):
-                yield Static("Format", classes="field-label")
-                yield export_format_select()
-            with Horizontal(classes="field-row"):
-                yield Static("Write to", classes="field-label")
-                yield Input(compact=True, id="export-output")
-            yield Action("Export", variant="primary", compact=True, id="export-start")
+        with Horizontal(classes="field-row"):
+            yield Static("From", classes="field-label")
+            yield Select(
+                [PLAN_OPTION], prompt="Choose a session or a plan file", compact=True, id="export-source"
+            )
+        plan_row = Horizontal(classes="field-row", id="export-plan-row")
+        plan_row.display = False
+        with plan_row:
+            yield Static("Plan file", classes="field-label")
+            yield Input(compact=True, id="export-plan")
+        yield _reason("export-plan-reason")
+        with Horizontal(classes="field-row"):
+            yield Static("Format", classes="field-label")
+            yield export_format_select()
+        with Horizontal(classes="field-row"):
+            yield Static("Write to", classes="field-label")
+            yield Input(compact=True, id="export-output")
+        yield Action("Export", variant="primary", compact=True, id="export-start")
 
     def on_mount(self) -> None:
         self.sub_title = "start"
-        for line in self.query(".reason"):
-            line.display = False
         self.call_after_refresh(self._fill_hidden_tabs)
 
     async def _fill_hidden_tabs(self) -> None:
         """The Resume and Export tabs' widgets, then the saved sessions, after the first paint."""
         await self.query_one("#resume", Vertical).mount_compose(self._compose_resume())
         await self.query_one("#export", Vertical).mount_compose(self._compose_export())
-        for line in self.query("#export .reason"):
-            line.display = False
-        self.query_one("#export-plan-row").display = False
         # Started now, not at mount: the thread's imports would hold the interpreter lock during the paint.
         self._load_sessions()
 
