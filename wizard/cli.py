@@ -465,9 +465,11 @@ _COMMANDS = {
 
 def run(argv: Sequence[str] | None = None) -> ExitCode:
     """Parse the arguments and run one command; returns the exit code."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
-        if args.command is None:
+        # No arguments is the commonest start, the wizard itself: no parser to build on the way.
+        args = build_parser().parse_args(arguments) if arguments else None
+        if args is None or args.command is None:
             if not _interactive_ok(PROG):
                 return ExitCode.USAGE
             return _open_front_end(None, plain=False)
