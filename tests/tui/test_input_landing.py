@@ -12,6 +12,7 @@ import contextlib
 from pathlib import Path
 
 from textual import events
+from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from tests.farm.fixtures import FarmFactory
@@ -24,6 +25,7 @@ from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.step import StepScreen
+from wizard.tui.widgets.check_panel import CheckRow
 
 SIZE = (100, 32)
 PLAN = Path(__file__).parent.parent / "data" / "nlb.toml"
@@ -100,6 +102,10 @@ async def test_keys_during_a_check_ask_first_and_never_run_on_an_unseen_step(
         assert current_step(app) == "connection_control"
         assert not screen.checking
         assert app.session.progress_for("connection_control").results == []
+        # The step now shown says it is not checked: no rows or spinner of the cancelled run.
+        assert not list(screen.check_panel.query(CheckRow)), "rows of the cancelled run on the next step"
+        caption = str(screen.check_panel.query_one("#check-caption", Static).content)
+        assert caption.startswith("Not checked yet"), caption
         await pilot.press("ctrl+q")
 
 

@@ -35,8 +35,15 @@ class CheckingScreen(Screen[None]):
 
     @property
     def checking(self) -> bool:
-        """True while a check run of this screen is under way."""
-        return any(worker.group == "checks" and worker.is_running for worker in self.workers)
+        """True while a check run of this screen is under way (a cancelled run is over at once).
+
+        A run cancelled by a step change stays "running" until its task unwinds; counting
+        it would leave its rows and spinner on the step shown next.
+        """
+        return any(
+            worker.group == "checks" and worker.is_running and not worker.is_cancelled
+            for worker in self.workers
+        )
 
     @work(exclusive=True, group="checks", exit_on_error=False)
     async def run_step_checks(self, steps: Sequence[Step], send_test: bool = False) -> None:
