@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.screen import Screen
 
 from wizard.results import CheckResult
 from wizard.tui.messages import CheckFinished, CheckProgress, ChecksFinished, CheckStarted
 from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import TranscriptDialog
+from wizard.tui.screens.fresh import FreshScreen
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from wizard.session import Session
 
 
-class CheckingScreen(Screen[None]):
+class CheckingScreen(FreshScreen):
     """Base of the screens with a check panel: the worker and the row updates live here.
 
     Leaving the screen cancels the worker, so no result arrives for a screen

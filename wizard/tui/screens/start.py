@@ -10,18 +10,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
-    Header,
     Input,
     Static,
 )
 
 from wizard.exportnames import default_export_path
+from wizard.tui.screens.fresh import FreshScreen
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.jobbar import JobBar
 from wizard.tui.widgets.keybar import KeyBar
+from wizard.tui.widgets.titlebar import TitleBar
 
 # The session store, plans and the checklist pull in pydantic and the templates: they
 # load in a thread after the first paint (see ``_load_sessions``), or when a job needs them.
@@ -48,7 +48,7 @@ def _reason(line_id: str) -> Static:
     return line
 
 
-class StartScreen(Screen[None]):
+class StartScreen(FreshScreen):
     """The three jobs: new, resume, export."""
 
     AUTO_FOCUS = "#new-name"
@@ -94,7 +94,7 @@ class StartScreen(Screen[None]):
         self._suggested_output = ""
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         yield Static(
             "Set up SharePoint incoming e-mail through IIS SMTP, on one server or behind NLB, "
             "and prove each step live.",

@@ -14,7 +14,7 @@ from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Header, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
@@ -30,6 +30,7 @@ from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.keybar import KeyBar
 from wizard.tui.widgets.plan_form import PlanForm
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
+from wizard.tui.widgets.titlebar import TitleBar
 
 
 def results_caption(results: list[CheckResult], when: str, kept: str = "") -> str:
@@ -155,7 +156,7 @@ class StepScreen(CheckingScreen):
         return self.session.plan_or_none()
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         with Horizontal(id="body"):
             yield self._sidebar
             with Vertical(id="main"):

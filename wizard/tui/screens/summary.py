@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from wizard.model import Checklist
 from wizard.session import Session
@@ -15,6 +15,7 @@ from wizard.tui.options import CheckOptions
 from wizard.tui.screens.checking import CheckingScreen
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
+from wizard.tui.widgets.titlebar import TitleBar
 
 TITLE_WIDTH = 34
 """Room for a step's title in the table at 80 columns."""
@@ -44,7 +45,7 @@ class SummaryScreen(CheckingScreen):
         self.check_panel = CheckPanel(show_step=True, id="checks")
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield TitleBar()
         with VerticalScroll(id="summary"):
             yield Static("", id="summary-head", markup=False)
             yield Static("", id="open-items", markup=False)
