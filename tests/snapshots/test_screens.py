@@ -164,6 +164,7 @@ def test_summary(snap_compare: SnapCompare, checklist: Checklist, size: tuple[in
     async def show_summary(pilot: Pilot[int]) -> None:
         app = pilot.app
         assert isinstance(app, WizardApp)
+        await settle(pilot)  # the step screen first, as the operator sees it before the summary
         app.show_summary()
         await pilot.pause()
 

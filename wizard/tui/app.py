@@ -188,6 +188,8 @@ class WizardApp(App[int]):
         self.call_later(self._show_first_screen)
 
     async def _show_first_screen(self) -> None:
+        if len(self.screen_stack) > 1:
+            return  # a screen asked for while starting (the palette's Summary) stays
         if self._opened is None:
             self.push_screen(StartScreen(lambda: self.checklist))
         else:
