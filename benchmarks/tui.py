@@ -13,8 +13,8 @@ is byte-compiled first, as an install is.
 - first screen: launch to the start screen, against a minimal Textual app
   (header, one line, footer) started the same way;
 - step change: a key press to the next (or previous) step's title on screen,
-  pressed as soon as the step before it is on screen (no reading time: the
-  steps a wizard builds while the operator reads get no head start here);
+  pressed 20 ms after the step before it is on screen (no reading time: the
+  steps the wizard builds while the operator reads get no head start here);
 - echo: a key typed in the export dialog's path field to the character on
   screen, while Check all runs more than 64 checks against a farm whose nodes
   never answer;
@@ -68,6 +68,10 @@ ECHO_NODES = 8
 ECHO_TEXT = "CHG4711-night.md"
 CHECK_TIMEOUT = 5.0
 """The wizard's probe timeout: the silent farm's checks stay under way this long."""
+REACTION = 0.02
+"""Seconds between a step on screen and the next key: faster than any person, and past the
+few milliseconds after a paint in which the wizard has not yet noted it (a key pressed
+before the wizard knows the step is shown is dropped as typed ahead, with a notice)."""
 CTRL = {"n": "\x0e", "g": "\x07", "r": "\x12", "q": "\x11"}
 TARGETS = {
     "first screen ratio": 1.3,
@@ -203,17 +207,19 @@ def _title(number: int, total: int) -> Callable[[str], bool]:
 def step_changes(home: Path, session: str) -> tuple[list[float], list[float]]:
     """Seconds per step change: first visits (forward through every step), then visits again."""
     term = Terminal(_wizard("resume", session), _env(home))
-    first, again = [], []
+    first: list[float] = []
+    again: list[float] = []
     try:
-        term.wait_for(lambda text: "Step 1 of " in text)
+        shown = term.wait_for(lambda text: "Step 1 of " in text)
         total = int(term.text().split("Step 1 of ", 1)[1].split()[0])
-        for number in range(2, total + 1):
-            pressed = term.send(CTRL["n"])
-            first.append(term.wait_for(_title(number, total)) - pressed)
-        for key, numbers in ((CTRL["g"], range(total - 1, 0, -1)), (CTRL["n"], range(2, total + 1))):
-            for number in numbers:
-                pressed = term.send(key)
-                again.append(term.wait_for(_title(number, total)) - pressed)
+        moves = [(CTRL["n"], number, first) for number in range(2, total + 1)]
+        moves += [(CTRL["g"], number, again) for number in range(total - 1, 0, -1)]
+        moves += [(CTRL["n"], number, again) for number in range(2, total + 1)]
+        for key, number, figures in moves:
+            time.sleep(max(0.0, shown + REACTION - time.perf_counter()))
+            pressed = term.send(key)
+            shown = term.wait_for(_title(number, total))
+            figures.append(shown - pressed)
     finally:
         term.close()
     return first, again
