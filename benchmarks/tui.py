@@ -1,6 +1,6 @@
 """How fast the real wizard answers an operator, measured in a pseudo-terminal, as ratios of one run.
 
-Run from the repository root: ``python -m benchmarks.tui [--repeat 5]``.
+Run from the repository root: ``python -m benchmarks.tui [--repeat 9]``.
 
 Every figure starts a real process in a 120x40 pseudo-terminal and reads what
 it draws through a terminal emulator (pyte) until a known text is on the
@@ -352,7 +352,7 @@ def _home() -> Iterator[Path]:
 def main() -> None:
     """Measure everything and print one table; the targets are the issue's."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="launches per figure; the median is shown")
+    parser.add_argument("--repeat", type=int, default=9, help="launches per figure; the median is shown")
     args = parser.parse_args()
     # An installed copy is byte-compiled when pip installs it (Textual's is); a source
     # checkout run with PYTHONDONTWRITEBYTECODE would compile every module at each launch.
