@@ -6,7 +6,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 
+from wizard import store
+from wizard.model import Checklist
+from wizard.session import Session
 from wizard.tui.app import WizardApp
+from wizard.tui.options import CheckOptions
 
 
 async def type_into(pilot: Pilot[int], selector: str, text: str) -> None:
@@ -48,3 +52,15 @@ def current_step(app: WizardApp) -> str:
     """The step the open session is on."""
     assert app.session is not None
     return app.session.current_step
+
+
+def app_at_step(checklist: Checklist, plan_data: dict[str, object], step_id: str, name: str) -> WizardApp:
+    """A wizard with a saved session of these answers open at a step (checks time out after 3 s)."""
+    plan_data = dict(plan_data)
+    plan_data.pop("schema", None)
+    session = Session(name=name, plan_data=plan_data)
+    session.go_to(checklist, step_id)
+    store.save(session)
+    app = WizardApp(checklist, options=CheckOptions(timeout=3.0))
+    app.open_session(name)
+    return app

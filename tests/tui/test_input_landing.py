@@ -16,13 +16,12 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from tests.farm.fixtures import FarmFactory
-from tests.tui.helpers import current_step, settle
+from tests.tui.helpers import app_at_step, current_step, settle
 from wizard import store
 from wizard.model import Checklist
 from wizard.plan import load_plan_file
-from wizard.session import Session, StepStatus
+from wizard.session import StepStatus
 from wizard.tui.app import WizardApp
-from wizard.tui.options import CheckOptions
 from wizard.tui.screens.dialogs import ConfirmDialog
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.check_panel import CheckRow
@@ -32,14 +31,7 @@ PLAN = Path(__file__).parent.parent / "data" / "nlb.toml"
 
 
 def _app(checklist: Checklist, plan_data: dict[str, object], step_id: str) -> WizardApp:
-    plan_data = dict(plan_data)
-    plan_data.pop("schema", None)
-    session = Session(name="landing", plan_data=plan_data)
-    session.go_to(checklist, step_id)
-    store.save(session)
-    app = WizardApp(checklist, options=CheckOptions(timeout=3.0))
-    app.open_session("landing")
-    return app
+    return app_at_step(checklist, plan_data, step_id, "landing")
 
 
 def _press_at_once(app: WizardApp, *keys: str) -> None:

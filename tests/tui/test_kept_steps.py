@@ -19,13 +19,10 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import ContentSwitcher, Static
 
-from tests.tui.helpers import settle, type_into
-from wizard import store
+from tests.tui.helpers import app_at_step, settle, type_into
 from wizard.model import Checklist
 from wizard.plan import load_plan_file
-from wizard.session import Session
 from wizard.tui.app import WizardApp
-from wizard.tui.options import CheckOptions
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.check_panel import SPINNER, CheckPanel
 from wizard.tui.widgets.guidance import StepGuidance
@@ -39,14 +36,7 @@ TURNS = 200
 
 
 def _app(checklist: Checklist, step_id: str) -> WizardApp:
-    plan_data = load_plan_file(PLAN).to_data()
-    plan_data.pop("schema", None)
-    session = Session(name="kept", plan_data=plan_data)
-    session.go_to(checklist, step_id)
-    store.save(session)
-    app = WizardApp(checklist, options=CheckOptions(timeout=3.0))
-    app.open_session("kept")
-    return app
+    return app_at_step(checklist, load_plan_file(PLAN).to_data(), step_id, "kept")
 
 
 async def _until(pilot: Pilot[int], holds: Callable[[], bool]) -> None:
