@@ -13,6 +13,7 @@ import pytest
 from tests.runbook.conftest import plan_data
 from wizard import store
 from wizard.cli import ExitCode, run
+from wizard.evidence import MAX_TRANSCRIPT_LINES
 from wizard.results import Status
 from wizard.session import Session
 
@@ -234,11 +235,14 @@ def test_huge_transcripts_and_texts_are_cut_and_said(
     )
     assert run(["import", str(_write(tmp_path, flood)), "--session", "farm"]) == ExitCode.OK
     out = capsys.readouterr().out
-    assert "Cut the transcripts of 1 results to 200 lines" in out
+    assert "Cut the transcripts of 1 results to what a session keeps (at most 60 lines" in out
     assert "Cut the summary or hint of 1 results" in out
     (held,) = store.load("farm").progress_for("mode").results
-    assert len(held.transcript) <= 201 and all(len(line) < 260 for line in held.transcript)
-    assert any("cut" in line for line in held.transcript)
+    assert len(held.transcript) <= MAX_TRANSCRIPT_LINES and all(len(line) < 260 for line in held.transcript)
+    # One marker, with the true count of what was left out of the 5,000 lines.
+    (marker,) = [line for line in held.transcript if line.startswith("... [") and " lines, " in line]
+    left_out = int(marker.split("[", 1)[1].split(" lines", 1)[0].replace(",", ""))
+    assert left_out + len(held.transcript) - 1 == 5000
     assert len(held.summary) < 1100
     assert store.session_path("farm").stat().st_size < 200_000
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard import store
-from wizard.evidence import Drift
+from wizard.evidence import MAX_TRANSCRIPT_CHARS, MAX_TRANSCRIPT_LINES, Drift
 from wizard.model import Checklist
 from wizard.probekit.resultsfile import (
-    MAX_TRANSCRIPT_LINES,
     ResultsFile,
     ResultsFileError,
     counts,
@@ -45,7 +44,8 @@ class ImportReport:
             out.append(f"Kept {len(self.older)} newer results already in the session from the same host")
         if self.cut_transcripts:
             out.append(
-                f"Cut the transcripts of {self.cut_transcripts} results to {MAX_TRANSCRIPT_LINES} lines"
+                f"Cut the transcripts of {self.cut_transcripts} results to what a session keeps "
+                f"(at most {MAX_TRANSCRIPT_LINES} lines and {MAX_TRANSCRIPT_CHARS:,} characters each)"
             )
         if self.cut_texts:
             out.append(f"Cut the summary or hint of {self.cut_texts} results")

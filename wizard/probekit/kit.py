@@ -11,9 +11,12 @@ from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.plan import Plan
 from wizard.probekit import catalog
 from wizard.probekit.dialogue import KitMove, closing, kit_conversations
-from wizard.probekit.resultsfile import MAX_LINE_WIDTH, MAX_TRANSCRIPT_LINES
+from wizard.probekit.resultsfile import MAX_LINE_WIDTH
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
+
+MAX_TRANSCRIPT_LINES = 200
+"""Lines of a conversation the kit's scripts write per result; a session keeps fewer (``evidence.bounded``)."""
 
 OLD_MINUTES = 10
 """A file this old in Drop means the timer job (every minute) is not taking it."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from wizard import validate
 from wizard.errors import WizardError
+from wizard.evidence import bounded
 from wizard.model import Checklist
 from wizard.plan import Plan
 from wizard.probekit import catalog
@@ -28,8 +29,6 @@ from wizard.results import CheckResult, Status, utc_now
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A kit run over 32 nodes writes a few hundred KiB; anything much larger is not a results file."""
 MAX_RESULTS = 2000
-MAX_TRANSCRIPT_LINES = 200
-"""Lines of a conversation kept per imported result; the kit's scripts write no more than this."""
 MAX_LINE_WIDTH = 200
 """Characters kept per transcript line, by the kit and by ``import``."""
 MAX_TEXT = 1000
@@ -298,28 +297,29 @@ class _Reader:
         if not isinstance(transcript, list) or not all(isinstance(line, str) for line in transcript):
             raise self.refuse(where, "transcript must be a list of text lines")
         observed_at = self.moment(data["observed_at"], where, "observed_at")
-        lines = [_cut(line, MAX_LINE_WIDTH)[0] for line in transcript[:MAX_TRANSCRIPT_LINES]]
-        cut_lines = len(transcript) > MAX_TRANSCRIPT_LINES
-        if cut_lines:
-            lines.append(f"... ({len(transcript) - MAX_TRANSCRIPT_LINES} more lines cut on import)")
-        summary, cut_summary = _cut(data["summary"], MAX_TEXT)
-        hint, cut_hint = _cut(hint, MAX_TEXT)
-        result = CheckResult(
-            step=step,
-            check=check,
-            target=target,
-            status=status,
-            summary=summary,
-            hint=hint,
-            duration_ms=duration,
-            transcript=tuple(lines),
-            observed_at=observed_at,
-            origin=origin,
+        lines = [_cut(line, MAX_LINE_WIDTH)[0] for line in transcript]
+        summary, _ = _cut(data["summary"], MAX_TEXT)
+        short_hint, _ = _cut(hint, MAX_TEXT)
+        # Then the one rule of what a session keeps, so that what import says it cut is
+        # what the session holds (the file is at most a few MiB, so every line fits first).
+        kept = bounded(
+            CheckResult(
+                step=step,
+                check=check,
+                target=target,
+                status=status,
+                summary=summary,
+                hint=short_hint,
+                duration_ms=duration,
+                transcript=tuple(lines),
+                observed_at=observed_at,
+                origin=origin,
+            )
         )
         return (
-            result,
-            cut_lines or any(len(line) > MAX_LINE_WIDTH for line in transcript),
-            cut_summary or cut_hint,
+            kept,
+            kept.transcript != tuple(transcript),
+            (kept.summary, kept.hint) != (data["summary"], hint),
         )
 
 
