@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -95,3 +96,42 @@ async def test_palette_command_stops_a_node_of_the_running_farm(
     finally:
         app.close_session()
     assert store.exists("palette")
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_ends_the_full_screen_rehearsal_cleanly(wizard_home: Path) -> None:
+    child = _spawn(["rehearse", "--state", "complete"], wizard_home)
+    try:
+        child.expect(r"Drop (\S+)")
+        drop = Path(child.match.group(1))
+        child.expect("Step 1 of 12")
+        child.kill(signal.SIGTERM)
+        child.expect(pexpect.EOF)
+        told = str(child.before or "")
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130, "ended as interrupted, not killed"
+    assert "practice farm stopped" in told
+    assert "\x1b[?1049l" in told, "the terminal was given back (alternate screen left)"
+    farm_root = next(parent for parent in drop.parents if parent.name.startswith("spmail-farm-"))
+    assert not farm_root.exists(), "the practice farm's folder was left behind"
+    assert store.load("rehearsal-complete").name == "rehearsal-complete"
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_ends_the_plain_rehearsal_cleanly(wizard_home: Path) -> None:
+    child = _spawn(["rehearse", "--plain", "--state", "complete"], wizard_home)
+    try:
+        child.expect(r"Drop (\S+)")
+        drop = Path(child.match.group(1))
+        child.expect("what now?")
+        child.kill(signal.SIGTERM)
+        child.expect(pexpect.EOF)
+        told = str(child.before or "")
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130, "ended as interrupted, not killed"
+    assert "interrupted; everything answered so far is saved" in told
+    assert "practice farm stopped" in told
+    farm_root = next(parent for parent in drop.parents if parent.name.startswith("spmail-farm-"))
+    assert not farm_root.exists(), "the practice farm's folder was left behind"

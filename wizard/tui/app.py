@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import signal
 import sys
 import threading
 from collections.abc import Iterable
@@ -182,6 +184,11 @@ class WizardApp(App[int]):
     # Screens ------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # SIGTERM (`kill`, a service manager stopping the session) ends the
+        # wizard as ctrl+c does: saved, the terminal given back, cleanups run. Without it the
+        # process died at once, leaving the terminal in full-screen mode.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_help_quit)
         # Textual mounts the App inside a batch that suppresses painting; a screen pushed
         # from here would lose its first paint, and its "after refresh" work (the start
         # screen's other jobs, a step's build-ahead) would run before anything was shown.
@@ -552,7 +559,7 @@ class WizardApp(App[int]):
             self.show_summary(check_all=True)
 
     def action_help_quit(self) -> None:
-        """Ctrl+C outside a text field: save, release the session and leave as interrupted."""
+        """Ctrl+C outside a text field, or SIGTERM: save, release the session and leave as interrupted."""
         self.close_session()
         self.exit(130)
 
