@@ -50,6 +50,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("goto", "Go to another step"),
     ("summary", "Summary"),
     ("export", "Export a runbook"),
+    ("import", "Import probe kit results"),
     ("quit", "Save and quit"),
 )
 """Every step's menu, in one fixed order: an action's number never changes between steps."""
@@ -350,6 +351,9 @@ class PromptFlow:
         if action == "export":
             self.export()
             return False
+        if action == "import":
+            self.import_results()
+            return False
         return self.act_extra(step, action)
 
     def extra_choices(self, step: Step) -> list[tuple[str, str]]:
@@ -438,6 +442,33 @@ class PromptFlow:
                 say(f"  {step.title}: {reason}")
         else:
             say("Nothing open: every step is settled and no check failed.")
+
+    def import_results(self) -> None:
+        """Ask for a probe kit results file, checked as typed, and add its results with their origin."""
+        from wizard.probekit.importer import import_into, preview
+
+        session, asker = self.session, self.asker
+        if session.plan_or_none() is None:
+            asker.say("The farm's values are not complete yet; results are checked against them.")
+            return
+
+        def check(text: str) -> bool | str:
+            if not text.strip():
+                return "the path of a results file (probe-...-results-....json) is required"
+            found, line = preview(text, session=session, checklist=self.checklist)
+            return True if found is not None else line.removeprefix("✖ ")
+
+        path = asker.text("Results file written by a probe kit script:", validate=check)
+        try:
+            report = import_into(session, Path(path.strip()).expanduser(), self.checklist)
+        except WizardError as exc:
+            asker.say(f"Import failed: {exc}")
+            return
+        self.last_drift = report.drift
+        if report.added:
+            self.save()
+        for line in report.lines():
+            asker.say(line)
 
     def export(self) -> None:
         """Ask for a format and a path, then write the export."""
