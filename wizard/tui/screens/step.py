@@ -136,7 +136,6 @@ class StepScreen(CheckingScreen):
         """The checklist the steps come from."""
         self.options = options
         """How checks run."""
-        self._content_plan: Plan | None = None
         # Kept rather than queried: a query walks every step's kept content, hidden or not.
         self._sidebar = StepSidebar(id="sidebar")
         self._title = Static("", id="step-title", markup=False)
