@@ -139,3 +139,16 @@ async def test_a_step_that_is_not_being_checked_shows_no_spinner(checklist: Chec
         assert str(caption.content) == shown
         assert shown[0] not in SPINNER, "a spinner on a step that is not being checked"
         await pilot.press("ctrl+q")
+
+
+async def test_quitting_while_steps_are_built_ahead_ends_cleanly(checklist: Checklist) -> None:
+    app = _app(checklist, "mode")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        # Steps left to build, and a build asked for, when the operator quits at once.
+        await screen.forget_guidance()
+        screen.call_after_refresh(screen._build_ahead)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

@@ -272,7 +272,8 @@ class StepScreen(CheckingScreen):
         of the event loop, so a key pressed meanwhile waits for one step at most.
         """
         self._building_ahead = False
-        if not self.is_current or self.plan is None:
+        # Quitting while steps are built: the switcher is being taken down, nothing to build into.
+        if not self.is_current or self.plan is None or not self._switcher.is_attached:
             return
         steps = self.session.steps(self.checklist)
         here = next((index for index, step in enumerate(steps) if step.id == self.step.id), 0)
