@@ -179,9 +179,11 @@ def test_export_dialog(snap_compare: SnapCompare, checklist: Checklist, size: tu
 @pytest.mark.parametrize("size", SIZES)
 def test_transcript_dialog(snap_compare: SnapCompare, checklist: Checklist, size: tuple[int, int]) -> None:
     async def open_transcript(pilot: Pilot[int]) -> None:
-        await pilot.pause()
+        # The step's rows laid out first: focusing a row scrolls the panel to it.
+        await settle(pilot)
         pilot.app.screen.query("CheckRow").last().focus()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(_app(checklist, _session("relay")), terminal_size=size, run_before=open_transcript)
