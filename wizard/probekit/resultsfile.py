@@ -31,8 +31,6 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_RESULTS = 2000
 MAX_LINE_WIDTH = 200
 """Characters kept per transcript line, by the kit and by ``import``."""
-MAX_TEXT = 1000
-"""Longest summary or hint kept, in characters."""
 MAX_DIGITS = 12
 """Longest number accepted; a duration in milliseconds needs far fewer digits."""
 CLOCK_SKEW = timedelta(days=1)
@@ -298,18 +296,17 @@ class _Reader:
             raise self.refuse(where, "transcript must be a list of text lines")
         observed_at = self.moment(data["observed_at"], where, "observed_at")
         lines = [_cut(line, MAX_LINE_WIDTH)[0] for line in transcript]
-        summary, _ = _cut(data["summary"], MAX_TEXT)
-        short_hint, _ = _cut(hint, MAX_TEXT)
-        # Then the one rule of what a session keeps, so that what import says it cut is
-        # what the session holds (the file is at most a few MiB, so every line fits first).
+        # Then the one rule of what a session keeps (transcript, summary and hint), so that
+        # what import says it cut is what the session holds, with one marker each
+        # (the file is at most a few MiB, so everything fits first).
         kept = bounded(
             CheckResult(
                 step=step,
                 check=check,
                 target=target,
                 status=status,
-                summary=summary,
-                hint=short_hint,
+                summary=data["summary"],
+                hint=hint,
                 duration_ms=duration,
                 transcript=tuple(lines),
                 observed_at=observed_at,
