@@ -110,47 +110,34 @@ def run(
     """
     asker = asker or QuestionaryAsker()
     with _terminate_as_interrupt():
-        return _run(checklist, session_name, asker, home, timeout, exchange_port, outgoing_port, make_flow)
-
-
-def _run(
-    checklist: Checklist,
-    session_name: str | None,
-    asker: Asker,
-    home: Path | None,
-    timeout: float,
-    exchange_port: int,
-    outgoing_port: int,
-    make_flow: Callable[..., PromptFlow],
-) -> int:
-    try:
-        name = session_name or choose_session(asker, checklist, home)
-        if name is None:
-            return 0
         try:
-            opened = store.OpenSession(name, home)
-            opened.__enter__()
+            name = session_name or choose_session(asker, checklist, home)
+            if name is None:
+                return 0
+            try:
+                opened = store.OpenSession(name, home)
+                opened.__enter__()
+            except StoreError as exc:
+                print(f"{PROG}: {exc}", file=sys.stderr)
+                return 2
+            try:
+                make_flow(
+                    asker,
+                    checklist,
+                    opened,
+                    timeout=timeout,
+                    exchange_port=exchange_port,
+                    outgoing_port=outgoing_port,
+                ).run()
+            finally:
+                try:
+                    opened.save()
+                finally:
+                    opened.__exit__(None, None, None)
+        except (KeyboardInterrupt, EOFError):
+            print(f"\n{PROG}: interrupted; everything answered so far is saved", file=sys.stderr)
+            return 130
         except StoreError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             return 2
-        try:
-            make_flow(
-                asker,
-                checklist,
-                opened,
-                timeout=timeout,
-                exchange_port=exchange_port,
-                outgoing_port=outgoing_port,
-            ).run()
-        finally:
-            try:
-                opened.save()
-            finally:
-                opened.__exit__(None, None, None)
-    except (KeyboardInterrupt, EOFError):
-        print(f"\n{PROG}: interrupted; everything answered so far is saved", file=sys.stderr)
-        return 130
-    except StoreError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
