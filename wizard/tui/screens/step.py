@@ -146,7 +146,7 @@ class StepScreen(CheckingScreen):
         )
         self._note_input = NoteInput()
         self._building_ahead = False
-        self._ready_at: float | None = None
+        self._ready = False
         self._painted_at: float | None = None
 
     @property
@@ -237,26 +237,24 @@ class StepScreen(CheckingScreen):
 
     def _not_shown(self) -> None:
         self.shown_at = None
-        self._ready_at = None
+        self._ready = False
         self._painted_at = None
 
     def _await_paint(self) -> None:
         """The step's widgets are in place: the next paint shows it."""
-        self._ready_at = get_time()
+        self._ready = True
         self.call_after_refresh(self._mark_shown)
 
     def _painted(self, _screen: object) -> None:
         # Published as the screen's new layout has been drawn: the moment the step
         # became visible, which the "after refresh" callback below follows by a few
         # milliseconds; a key pressed in between was pressed with the step on screen.
-        if self.shown_at is None and self._ready_at is not None and self._painted_at is None:
+        if self.shown_at is None and self._ready and self._painted_at is None:
             self._painted_at = get_time()
 
     def _mark_shown(self) -> None:
-        if self.is_current and self._ready_at is not None:
-            now = get_time()
-            painted = self._painted_at
-            self.shown_at = painted if painted is not None and painted <= now else now
+        if self.is_current and self._ready:
+            self.shown_at = self._painted_at if self._painted_at is not None else get_time()
             self._build_ahead_soon()
 
     def _build_ahead_soon(self) -> None:
