@@ -99,39 +99,30 @@ async def test_palette_command_stops_a_node_of_the_running_farm(
 
 
 @pytest.mark.timeout(120)
-def test_sigterm_ends_the_full_screen_rehearsal_cleanly(wizard_home: Path) -> None:
-    child = _spawn(["rehearse", "--state", "complete"], wizard_home)
+@pytest.mark.parametrize(
+    ("front_end", "ready", "said"),
+    [
+        ([], "Step 1 of 12", "\x1b[?1049l"),  # the full screen's alternate screen is left
+        (["--plain"], "what now?", "interrupted; everything answered so far is saved"),
+    ],
+    ids=["full-screen", "plain"],
+)
+def test_sigterm_ends_a_rehearsal_cleanly(
+    front_end: list[str], ready: str, said: str, wizard_home: Path
+) -> None:
+    child = _spawn(["rehearse", *front_end, "--state", "complete"], wizard_home)
     try:
         child.expect(r"Drop (\S+)")
         drop = Path(child.match.group(1))
-        child.expect("Step 1 of 12")
+        child.expect(ready)
         child.kill(signal.SIGTERM)
         child.expect(pexpect.EOF)
         told = str(child.before or "")
     finally:
         child.close(force=True)
     assert child.exitstatus == 130, "ended as interrupted, not killed"
+    assert said in told
     assert "practice farm stopped" in told
-    assert "\x1b[?1049l" in told, "the terminal was given back (alternate screen left)"
     farm_root = next(parent for parent in drop.parents if parent.name.startswith("spmail-farm-"))
     assert not farm_root.exists(), "the practice farm's folder was left behind"
     assert store.load("rehearsal-complete").name == "rehearsal-complete"
-
-
-@pytest.mark.timeout(120)
-def test_sigterm_ends_the_plain_rehearsal_cleanly(wizard_home: Path) -> None:
-    child = _spawn(["rehearse", "--plain", "--state", "complete"], wizard_home)
-    try:
-        child.expect(r"Drop (\S+)")
-        drop = Path(child.match.group(1))
-        child.expect("what now?")
-        child.kill(signal.SIGTERM)
-        child.expect(pexpect.EOF)
-        told = str(child.before or "")
-    finally:
-        child.close(force=True)
-    assert child.exitstatus == 130, "ended as interrupted, not killed"
-    assert "interrupted; everything answered so far is saved" in told
-    assert "practice farm stopped" in told
-    farm_root = next(parent for parent in drop.parents if parent.name.startswith("spmail-farm-"))
-    assert not farm_root.exists(), "the practice farm's folder was left behind"
