@@ -26,25 +26,6 @@ from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
 
 DEFAULT_CHECKLIST = "incoming-email.toml"
 _STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_STEP_FIELDS = {
-    "id",
-    "title",
-    "kind",
-    "modes",
-    "host",
-    "why",
-    "verify",
-    "on_failure",
-    "undo",
-    "gui",
-    "scripts",
-    "checks",
-    "before",
-    "pitfalls",
-    "expected",
-    "locks_out",
-    "confirm_done_unless_passed",
-}
 _REQUIRED_STEP_FIELDS = (
     "id",
     "title",
@@ -60,6 +41,8 @@ _REQUIRED_STEP_FIELDS = (
     "pitfalls",
 )
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
+_STEP_FIELDS = {*_REQUIRED_STEP_FIELDS, "gui", "scripts", "checks", "locks_out", "confirm_done_unless_passed"}
+"""Every field a step may have: the required ones and the optional ones."""
 _TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks"}
 _PAGE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CONDITION_VALUES = {
