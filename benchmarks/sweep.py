@@ -26,7 +26,7 @@ SIZES = (1, 4, 16, 32)
 
 def measure(nodes: int, state: str, timeout: float, repeat: int) -> tuple[float, int]:
     """Median wall time in seconds of a sweep of every step of the farm's mode, and the result count."""
-    with Farm(state, nodes) as farm:  # type: ignore[arg-type]
+    with Farm(state, nodes) as farm:
         plan = farm.plan
         steps = load_default().for_mode(plan.mode)
         times = []

@@ -129,16 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_rehearse(parser: argparse.ArgumentParser) -> None:
-    from wizard.farm.states import DESCRIPTIONS, STATES
+    from wizard.farm.states import DEFAULT, STATES, help_lines
 
     parser.description = (
         "A practice farm on loopback (SMTP nodes, NLB, DNS, Exchange, Drop folders, timer job),\n"
         "no root needed, and a guided session against it; with --serve, only the farm."
     )
-    width = max(len(state) for state in STATES)
-    parser.epilog = "states:\n" + "\n".join(f"  {s.ljust(width)}  {DESCRIPTIONS[s]}" for s in STATES)
+    parser.epilog = "states:\n" + "\n".join(help_lines())
     parser.add_argument(
-        "--state", default="complete", metavar="STATE", help=f"{' | '.join(STATES)} (default complete)"
+        "--state", default=DEFAULT, metavar="STATE", help=f"{' | '.join(STATES)} (default {DEFAULT})"
     )
     parser.add_argument(
         "--nodes", type=int, metavar="N", help="SMTP nodes, 1 to 32 (default 2; single mode 1)"

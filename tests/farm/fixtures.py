@@ -37,7 +37,7 @@ def farm(tmp_path: Path) -> Iterator[FarmFactory]:
         if state == "single":
             state, nodes, options["mode"] = "complete", 1, "single"
         state = LEGACY_STATES.get(state, state)
-        running = Farm(state, nodes, root=tmp_path / f"farm{len(started)}", **options)  # type: ignore[arg-type]
+        running = Farm(state, nodes, root=tmp_path / f"farm{len(started)}", **options)
         started.append(running)
         running.start()
         return running

@@ -21,7 +21,7 @@ from wizard.farm.dnszone import ZoneServer
 from wizard.farm.exchange import PracticeExchange
 from wizard.farm.loop import LoopThread, random_port, random_prefix
 from wizard.farm.node import IIS_VERSION, IisNode, NodeSetup
-from wizard.farm.states import STATES, State, adjust_node, configured
+from wizard.farm.states import DEFAULT, adjust_node, lookup
 from wizard.farm.timerjob import TimerJob
 from wizard.plan import MAX_NLB_NODES, Plan, parse_plan
 
@@ -64,7 +64,7 @@ class Addresses:
 
 
 class Farm:
-    """A farm in one of :data:`STATES`; start it, read :attr:`plan_data`, stop it.
+    """A farm in one of the states of :data:`wizard.farm.states.TABLE`; start it, read :attr:`plan_data`, stop it.
 
     Every server listens on the same unprivileged port (:attr:`port`), each on
     its own address, so the plan needs no port per role and nothing needs
@@ -76,7 +76,7 @@ class Farm:
 
     def __init__(
         self,
-        state: State = "complete",
+        state: str = DEFAULT,
         nodes: int = 2,
         *,
         mode: Literal["single", "nlb"] | None = None,
@@ -85,8 +85,7 @@ class Farm:
         pickup_delay: float | None = 0.5,
         block_style: Literal["close", "554"] = "close",
     ) -> None:
-        if state not in STATES:
-            raise ValueError(f"unknown farm state {state!r}; choose one of {', '.join(STATES)}")
+        self.row = lookup(state)  # an unknown state is a ValueError naming the states
         mode = mode or ("single" if nodes == 1 else "nlb")
         if mode == "single" and nodes != 1:
             raise ValueError(f"single mode has exactly one node, not {nodes}")
@@ -153,8 +152,8 @@ class Farm:
     def _records(self) -> dict[str, list[str]]:
         records = {f"wfe{i + 1}.{ZONE}": [self.addresses.node(i)] for i in range(self.count)}
         records[EXCHANGE_NAME] = [self.addresses.exchange]
-        if configured(self.state):
-            wrong = self.state == "wrong-dns"
+        if self.row.dns != "none":
+            wrong = self.row.dns == "elsewhere"
             records[MAIL_HOST] = [self.addresses.elsewhere if wrong else self.mail_host_target]
         return records
 
@@ -199,7 +198,7 @@ class Farm:
             self.balancer = Balancer(
                 self.addresses.vip, self.port, [(n.setup.address, self.port) for n in self.nodes]
             )
-            if configured(self.state):
+            if self.row.nlb:
                 await self.balancer.start()
         self.exchange = PracticeExchange(
             self.addresses.exchange,
@@ -209,12 +208,12 @@ class Farm:
             dns_server=(self.addresses.dns, self.port),
             smart_host_port=self.port,
         )
-        self.exchange.connector = configured(self.state)
+        self.exchange.connector = self.row.connector
         await self.exchange.start()
         self.timer = TimerJob([node.setup.drop_dir for node in self.nodes if node.setup.drop_dir], 0.0)
         if self.pickup_delay is not None:
             self.timer.delay = self.pickup_delay
-            if self.state != "timer-stopped":
+            if self.row.timer_job:
                 self.timer.start()
 
     async def _stop_servers(self) -> None:
@@ -287,7 +286,10 @@ class Farm:
 
     def describe(self) -> list[str]:
         """What runs where, one line each."""
-        lines = [f"practice farm: state {self.state}, {self.mode} mode, every server on port {self.port}"]
+        lines = [
+            f"practice farm: state {self.state} ({self.row.description}), "
+            f"{self.mode} mode, every server on port {self.port}"
+        ]
         for node in self.nodes:
             s = node.setup
             state = s.behaviour if node.listening else "stopped"

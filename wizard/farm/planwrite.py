@@ -21,7 +21,7 @@ def plan_data(farm: Farm) -> dict[str, Any]:
         "mail_host": MAIL_HOST,
         "dns_zone": ZONE,
         "exchange_servers": [farm.addresses.exchange],
-        "connection_control": farm.state == "conn-control",
+        "connection_control": farm.row.plan_connection_control,
         "dns_servers": [f"{farm.addresses.dns}:{farm.dns_port}"],
         "smtp_port": farm.port,
         "exchange_port": farm.exchange_port,
