@@ -9,6 +9,8 @@ missing=()
 # The monitoring export is loaded by the real engines: blackbox_exporter and check_smtp.
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || missing+=(prometheus-blackbox-exporter)
 [ -x /usr/lib/nagios/plugins/check_smtp ] || missing+=(monitoring-plugins-basic)
+# nagios4 -v loads the Nagios export with the sample templates it names.
+command -v nagios4 >/dev/null 2>&1 || missing+=(nagios4-core)
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then

@@ -20,11 +20,10 @@ from tests.runbook.engines import BLACKBOX, PROMTOOL, blackbox, nagios_checks, r
 from wizard.cli import ExitCode, run
 from wizard.farm import Farm
 from wizard.plan import Plan, load_plan_file
-from wizard.runbook.monitor import (
-    FILES,
+from wizard.runbook.monitor import FILES, monitoring_files
+from wizard.runbook.monitortext import (
     expand_literal,
     go_regex_literal,
-    monitoring_files,
     nagios_arg,
     nagios_value,
     promql_str,
@@ -61,12 +60,16 @@ def test_export_writes_the_four_files_and_refuses_a_file_as_folder(
     assert (tmp_path / "file").read_text() == "x"
 
 
-def test_every_node_and_the_vip_is_probed_three_ways_and_never_with_data(nlb_plan: Plan) -> None:
+def test_every_node_and_the_vip_is_probed_three_ways_each_node_for_relay_and_never_with_data(
+    nlb_plan: Plan,
+) -> None:
     files = monitoring_files(nlb_plan)
     jobs = _scrape_jobs(files["spmail-prometheus.yml"])
     targets = {target for _, target, _ in jobs}
     assert targets == {"10.0.0.11:25", "10.0.0.12:25", "10.0.0.50:25"}
-    assert len(jobs) == 9
+    assert len(jobs) == 11
+    relay = sorted(target for module, target, _ in jobs if module.endswith("_relay"))
+    assert relay == ["10.0.0.11:25", "10.0.0.12:25"]
     modules = yaml.safe_load(files["spmail-blackbox.yml"])["modules"]
     assert set(modules) == {module for module, _, _ in jobs}
     sent = [
@@ -76,9 +79,10 @@ def test_every_node_and_the_vip_is_probed_three_ways_and_never_with_data(nlb_pla
         if "send" in step
     ]
     assert "RCPT TO:<spmail-wizard-probe@mossmail.foo.local>\r" in sent
+    assert "RCPT TO:<spmail-wizard-probe@example.com>\r" in sent
     assert not [line for line in sent if line.upper().startswith("DATA")]
     commands = [line for _, _, line in nagios_checks(files["spmail-nagios.cfg"])]
-    assert len(commands) == 9
+    assert len(commands) == 11
     assert not [c for c in commands if re.search(r"-C '?DATA", c)]
     rules = yaml.safe_load(files["spmail-alerts.yml"])["groups"][0]["rules"]
     assert [rule["alert"] for rule in rules] == [
@@ -86,6 +90,8 @@ def test_every_node_and_the_vip_is_probed_three_ways_and_never_with_data(nlb_pla
         "SpmailSmtpVipDown",
         "SpmailSmtpAliasRefused",
         "SpmailSmtpGreetingDiffers",
+        "SpmailSmtpOpenRelay",
+        "SpmailMonitorExporterDown",
     ]
 
 
@@ -129,7 +135,8 @@ def test_blackbox_proves_a_complete_farm_and_catches_a_node_without_the_alias(
     names = [node.name for node in running.plan.nodes]
     hosts = [*names, running.plan.mail_host]
     assert _probe_all(files, tmp_path) == {
-        (p, h): 1.0 for p in ("banner", "greeting", "alias") for h in hosts
+        **{(p, h): 1.0 for p in ("banner", "greeting", "alias") for h in hosts},
+        **{("relay", h): 1.0 for h in names},
     }
     for node in running.nodes:
         assert "DATA" not in node.commands() and "RCPT" in node.commands() and "RSET" in node.commands()
@@ -147,7 +154,7 @@ def test_check_smtp_passes_a_complete_farm_and_is_critical_for_a_node_without_th
     running: Farm = farm("complete", nodes=2)
     files = _export(running.write_plan(tmp_path / "farm.toml"), tmp_path / "monitor")
     checks = nagios_checks(files["spmail-nagios.cfg"])
-    assert len(checks) == 9
+    assert len(checks) == 11
     for host, service, line in checks:
         code, output = run_check(line)
         assert code == 0, f"{host} {service}: {output}"
@@ -242,4 +249,9 @@ def test_single_mode_has_no_vip_to_watch(single_plan: Plan) -> None:
     }
     rules = yaml.safe_load(files["spmail-alerts.yml"])["groups"][0]["rules"]
     assert "SpmailSmtpVipDown" not in [rule["alert"] for rule in rules]
-    assert len(nagios_checks(files["spmail-nagios.cfg"])) == 3
+    assert len(nagios_checks(files["spmail-nagios.cfg"])) == 4
+    (node_down,) = [rule for rule in rules if rule["alert"] == "SpmailSmtpNodeDown"]
+    assert "NLB" not in node_down["annotations"]["description"]
+    assert (
+        f"no mail for {single_plan.mail_host} reaches SharePoint" in node_down["annotations"]["description"]
+    )

@@ -1,19 +1,29 @@
 """Monitoring for after the change: blackbox_exporter modules, Prometheus scrape and alert rules, Nagios checks.
 
 Every probe is the wizard's own read-only dialogue: greeting, EHLO, MAIL FROM,
-RCPT to a probe address at the mail host, RSET, QUIT; never DATA. Every plan
+RCPT to a probe address (at the mail host, or outside it for the open-relay
+probe), RSET, QUIT; never DATA. Every plan
 value is escaped for the language it lands in (YAML, Go regular expressions,
 PromQL, Prometheus templates, Nagios object files, the shell).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from wizard.checks.smtpchecks import PROBE_LOCAL_PART, alias_probe
+from wizard.checks.smtpchecks import OUTSIDE_DOMAIN, PROBE_LOCAL_PART, alias_probe, relay_probe
 from wizard.plan import Plan
+from wizard.runbook.monitortext import (
+    endpoint,
+    expand_literal,
+    go_regex_literal,
+    nagios_arg,
+    nagios_value,
+    promql_str,
+    template_text,
+    yaml_str,
+)
 
 EXPORTER = "127.0.0.1:9115"
 """Where the scrape configuration expects blackbox_exporter (its default port, on the Prometheus host)."""
@@ -30,18 +40,25 @@ FILES = ("spmail-blackbox.yml", "spmail-prometheus.yml", "spmail-alerts.yml", "s
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """One kind of probe, run against every node and the VIP."""
+    """One kind of probe, run against every node and (unless ``nodes_only``) the VIP."""
 
     name: str
-    """``banner``, ``greeting`` or ``alias``."""
+    """``banner``, ``greeting``, ``alias`` or ``relay``."""
     says: str
     """What it proves, for comments and service descriptions."""
+    nodes_only: bool = False
+    """Asked of each node only: through the VIP it would reach one node of them at random."""
 
 
 PROBES = (
     Probe("banner", "the SMTP service answers with a 220 greeting"),
     Probe("greeting", "the greeting names the mail host (FQDN step)"),
     Probe("alias", "mail for the mail host is accepted: RCPT to a probe address gets 2xx (alias step)"),
+    Probe(
+        "relay",
+        f"mail for an outside domain ({OUTSIDE_DOMAIN}) is refused with 5xx: the node is no open relay (relay step)",
+        nodes_only=True,
+    ),
 )
 
 
@@ -57,70 +74,29 @@ class Target:
     """``node`` or ``vip``."""
 
 
-def targets(plan: Plan) -> tuple[Target, ...]:
-    """Every node, then the VIP (NLB mode)."""
+def targets(plan: Plan, probe: Probe | None = None) -> tuple[Target, ...]:
+    """Every node, then the VIP (NLB mode) unless the probe is asked of nodes only."""
     found = [Target(node.name, node.address, "node") for node in plan.nodes]
-    if plan.mode == "nlb" and plan.vip:
+    if plan.mode == "nlb" and plan.vip and not (probe and probe.nodes_only):
         found.append(Target(plan.mail_host, plan.vip, "vip"))
     return tuple(found)
 
 
-# Escaping, one function per language --------------------------------------------------
+def connection_note(plan: Plan) -> list[str]:
+    """Comment lines for a plan with connection control: the monitoring host must be granted too.
 
-
-def yaml_str(value: object) -> str:
-    """A YAML double-quoted scalar holding ``value`` exactly: printable ASCII as it is, the rest escaped."""
-    out = []
-    for char in str(value):
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
-
-
-def go_regex_literal(value: str) -> str:
-    """Text matched literally by a Go (RE2) regular expression."""
-    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", value)
-
-
-def expand_literal(value: str) -> str:
-    """Text sent as it is by a blackbox ``send``, which expands ``$1`` and ``${name}``."""
-    return value.replace("$", "$$")
-
-
-def promql_str(value: str) -> str:
-    """A PromQL double-quoted string."""
-    return json.dumps(value, ensure_ascii=True)
-
-
-def template_text(value: str) -> str:
-    """Text shown as it is by a Prometheus alert template."""
-    return value.replace("{{", '{{ "{{" }}')
-
-
-def nagios_value(value: str) -> str:
-    """A directive value in a Nagios object file: one line, and ``;`` (a comment's start) escaped.
-
-    A directive cannot span lines, so a line break becomes a space.
+    Connection control refuses every client but the Exchange servers, the
+    monitoring host included, so without its grant every probe fails and
+    every alert fires for ever.
     """
-    return " ".join(value.splitlines()).replace(";", "\\;")
-
-
-def nagios_arg(value: str) -> str:
-    """A check_command argument that lands inside single quotes of a shell command line."""
-    shell = value.replace("'", "'\\''")
-    return nagios_value(shell.replace("$", "$$")).replace("!", "\\!")
-
-
-def endpoint(address: str, port: int) -> str:
-    """``addr:port``, with brackets around an IPv6 address."""
-    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    if not plan.connection_control:
+        return []
+    return [
+        "CONNECTION CONTROL IS ON: each node refuses every client but the Exchange servers.",
+        "Add the address of the host that runs these probes (blackbox_exporter or Nagios) to",
+        "Access > Connection on every node, as a single computer; do not add it to Relay.",
+        "Without that grant every probe here fails and every alert fires.",
+    ]
 
 
 def farm_slug(plan: Plan) -> str:
@@ -151,7 +127,11 @@ def _dialogue(plan: Plan, probe: Probe) -> list[tuple[str, str]]:
     if probe.name == "greeting":
         return [("expect", f"(?i)^220[ -]{mail_host}([ ]|$)"), *quit_]
     sender = expand_literal(f"{PROBE_LOCAL_PART}@{plan.zone}")
-    recipient = expand_literal(alias_probe(plan))
+    if probe.name == "relay":
+        # Only a permanent refusal proves the relay closed; an open relay's 250 lets the timeout run out.
+        recipient, answer = expand_literal(relay_probe()), "^5[0-9][0-9][ -]"
+    else:
+        recipient, answer = expand_literal(alias_probe(plan)), "^2[0-9][0-9][ -]"
     return [
         ("expect", "^220 "),
         ("send", f"EHLO {HELO_NAME}\r"),
@@ -159,7 +139,7 @@ def _dialogue(plan: Plan, probe: Probe) -> list[tuple[str, str]]:
         ("send", f"MAIL FROM:<{sender}>\r"),
         ("expect", "^250[ -]"),
         ("send", f"RCPT TO:<{recipient}>\r"),
-        ("expect", "^2[0-9][0-9][ -]"),
+        ("expect", answer),
         ("send", "RSET\r"),
         ("expect", "^250[ -]"),
         *quit_,
@@ -172,6 +152,7 @@ def blackbox_modules(plan: Plan) -> str:
         f"# blackbox_exporter modules for incoming e-mail to {plan.mail_host}, written by spmail-wizard.",
         "# Each probe stops before DATA: nothing is ever delivered. A node that refuses the",
         "# probe recipient fails when the module's timeout runs out (the prober reads on).",
+        *(f"# {line}" for line in connection_note(plan)),
         "modules:",
     ]
     for probe in PROBES:
@@ -196,8 +177,7 @@ def scrape_config(plan: Plan, rules_file: str = "spmail-alerts.yml") -> str:
     lines = [
         f"# Prometheus scrape jobs for incoming e-mail to {plan.mail_host}, written by spmail-wizard.",
         f"# The targets go through blackbox_exporter at {EXPORTER}; merge the jobs into your prometheus.yml.",
-        "global:",
-        "  scrape_interval: 1m",
+        *(f"# {line}" for line in connection_note(plan)),
         "rule_files:",
         f"  - {yaml_str(rules_file)}",
         "scrape_configs:",
@@ -211,7 +191,7 @@ def scrape_config(plan: Plan, rules_file: str = "spmail-alerts.yml") -> str:
             f"      module: [{yaml_str(module_name(plan, probe))}]",
             "    static_configs:",
         ]
-        for target in targets(plan):
+        for target in targets(plan, probe):
             lines += [
                 f"      - targets: [{yaml_str(endpoint(target.address, plan.smtp_port))}]",
                 "        labels:",
@@ -240,16 +220,22 @@ def _success(plan: Plan, probe: str, role: str | None = None) -> str:
 
 
 def alert_rules(plan: Plan) -> str:
-    """Alerting rules: a node down, a node refusing the alias, the VIP down, a greeting unlike the others."""
+    """Alerting rules: a node down, a node refusing the alias or relaying, the VIP down, a greeting
+    unlike the others, and the exporter itself gone (without which no other rule can fire)."""
     host = template_text(plan.mail_host)
     answering = f"and on(instance) {_success(plan, 'banner')} == 1"
+    if plan.mode == "nlb":
+        lost = f"NLB still sends it its share of mail for {host}."
+    else:
+        lost = f"no mail for {host} reaches SharePoint."
+    jobs = "|".join(re.escape(job_name(plan, probe)) for probe in PROBES)
     rules = [
         (
             "SpmailSmtpNodeDown",
             f"{_success(plan, 'banner', 'node')} == 0",
             "critical",
             "SMTP node {{ $labels.spmail_host }} does not answer",
-            f"{{{{ $labels.instance }}}} gives no SMTP greeting; NLB still sends it its share of mail for {host}.",
+            f"{{{{ $labels.instance }}}} gives no SMTP greeting; {lost}",
         ),
         (
             "SpmailSmtpAliasRefused",
@@ -267,6 +253,22 @@ def alert_rules(plan: Plan) -> str:
             f"SMTP node {{{{ $labels.spmail_host }}}} greets with another name than {host}",
             "Its greeting differs from the other nodes': set the FQDN under Delivery > Advanced.",
         ),
+        (
+            "SpmailSmtpOpenRelay",
+            f"{_success(plan, 'relay', 'node')} == 0 {answering}",
+            "critical",
+            "SMTP node {{ $labels.spmail_host }} does not refuse mail for an outside domain",
+            f"{{{{ $labels.instance }}}} answers but gave no 5xx to RCPT for {OUTSIDE_DOMAIN}: an open relay, "
+            "or the monitoring host is on its relay list. Access > Relay: Only the list below, the Exchange servers only.",
+        ),
+        (
+            "SpmailMonitorExporterDown",
+            f"up{{job=~{promql_str(jobs)}}} == 0",
+            "critical",
+            f"The probes of {host} are not running",
+            f"Prometheus cannot scrape blackbox_exporter for {{{{ $labels.job }}}} ({EXPORTER}): "
+            "no other alert for this farm can fire until it answers again.",
+        ),
     ]
     if plan.mode == "nlb":
         rules.insert(
@@ -281,6 +283,7 @@ def alert_rules(plan: Plan) -> str:
         )
     lines = [
         f"# Alerting rules for incoming e-mail to {plan.mail_host}, written by spmail-wizard.",
+        *(f"# {line}" for line in connection_note(plan)),
         "groups:",
         f"  - name: {yaml_str('spmail ' + plan.mail_host)}",
         "    rules:",
@@ -313,22 +316,27 @@ def nagios_commands(plan: Plan) -> dict[str, str]:
         f"{prefix}_banner": check,
         f"{prefix}_greeting": f"{check} -e '$ARG2$'",
         f"{prefix}_alias": f"{strict} {check} -f '$ARG2$' -C 'RCPT TO:<$ARG3$>' -R '^2' -C RSET",
+        f"{prefix}_relay": f"{strict} {check} -f '$ARG2$' -C 'RCPT TO:<$ARG3$>' -R '^5' -C RSET",
     }
 
 
 def nagios_config(plan: Plan) -> str:
-    """Nagios or Icinga 1.x object definitions: commands, one host per node and the VIP, three services each."""
+    """Nagios or Icinga 1.x object definitions: commands, one host per node and the VIP, a service per probe."""
     commands = nagios_commands(plan)
     names = list(commands)
+    sender = f"{PROBE_LOCAL_PART}@{plan.zone}"
     args = {
         names[0]: [str(plan.smtp_port)],
         names[1]: [str(plan.smtp_port), f"220 {plan.mail_host}"],
-        names[2]: [str(plan.smtp_port), f"{PROBE_LOCAL_PART}@{plan.zone}", alias_probe(plan)],
+        names[2]: [str(plan.smtp_port), sender, alias_probe(plan)],
+        names[3]: [str(plan.smtp_port), sender, relay_probe()],
     }
     lines = [
         f"# Nagios / Icinga 1.x checks for incoming e-mail to {plan.mail_host}, written by spmail-wizard.",
         "# check_smtp stops before DATA: HELO, MAIL FROM, RCPT, RSET, QUIT. Needs the generic-host",
-        "# and generic-service templates of the sample configuration.",
+        "# and generic-service templates of the sample configuration; the sample generic-host sets no",
+        "# max_check_attempts or check_period, which Nagios requires, so each host sets them.",
+        *(f"# {line}" for line in connection_note(plan)),
         "",
     ]
     for name, command_line in commands.items():
@@ -344,14 +352,18 @@ def nagios_config(plan: Plan) -> str:
         what = "the NLB address of " + target.host if target.role == "vip" else "SMTP node " + target.host
         lines += [
             "define host {",
-            "    use             generic-host",
-            f"    host_name       {host_name}",
-            f"    alias           {nagios_value(what)}",
-            f"    address         {nagios_value(target.address)}",
+            "    use                 generic-host",
+            f"    host_name           {host_name}",
+            f"    alias               {nagios_value(what)}",
+            f"    address             {nagios_value(target.address)}",
+            "    max_check_attempts  3",
+            "    check_period        24x7",
             "}",
             "",
         ]
         for probe, name in zip(PROBES, names, strict=True):
+            if probe.nodes_only and target.role != "node":
+                continue
             lines += [
                 "define service {",
                 "    use                 generic-service",
