@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from wizard.evidence import Drift
+from wizard.evidence import Drift, bounded
 from wizard.model import Step
 from wizard.plan import Plan
 from wizard.results import CheckResult, Status, summarize
+from wizard.untrusted import neutral
 
 _COLOURS = {
     Status.PASS: "32",
@@ -60,15 +61,15 @@ def format_report(
         if not mine:
             continue
         lines.append(f"{step.id}: {step.title}")
-        for result in mine:
+        for result in map(bounded, mine):  # as long as a session keeps it, at most
             label = _paint(f"{result.status.value.upper():5}", result.status, colour)
-            lines.append(f"  {label} {result.target}: {result.summary}")
+            lines.append(f"  {label} {neutral(result.target)}: {neutral(result.summary)}")
             if result.hint and result.status in (Status.FAIL, Status.ERROR, Status.WARN):
-                lines.append(f"        -> {result.hint}")
+                lines.append(f"        -> {neutral(result.hint)}")
             elif result.hint and result.status == Status.SKIP and result.hint not in skip_hints:
                 # What proves a skipped check instead (such as the probe kit), said once.
                 skip_hints.add(result.hint)
-                lines.append(f"        -> {result.hint}")
+                lines.append(f"        -> {neutral(result.hint)}")
         lines.append("")
     counts = summarize(list(results))
     parts = [_paint(f"{counts[s.value]} {s.value}", s, colour and counts[s.value] > 0) for s in _ORDER]

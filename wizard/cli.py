@@ -417,10 +417,10 @@ def _cmd_import(args: argparse.Namespace) -> ExitCode:
     from wizard.probekit.importer import import_file
 
     report = import_file(args.file, args.session, _load_checklist())
-    from wizard.probekit.resultsfile import printable
+    from wizard.untrusted import neutral
 
     for line in report.lines():
-        print(printable(line))
+        print(neutral(line))
     return ExitCode.OK
 
 

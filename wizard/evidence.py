@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wizard.results import CheckResult, Status
+from wizard.untrusted import neutral
 
 if TYPE_CHECKING:
     from wizard.model import Step
@@ -129,7 +130,7 @@ class Change:
             old = " / ".join(name or "-" for name in self.names_before)
             new = " / ".join(name or "-" for name in self.names_after)
             parts.append(f"greeting / EHLO name was {old}, now {new}")
-        return f"{self.step} {self.check} on {where}: " + "; ".join(parts)
+        return neutral(f"{self.step} {self.check} on {where}: " + "; ".join(parts))
 
     def to_json(self) -> dict[str, Any]:
         """The change as JSON data."""

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from wizard.untrusted import neutral
+
 
 class Status(StrEnum):
     """Outcome of one check against one target."""
@@ -66,8 +68,8 @@ class CheckResult:
 
     @property
     def headline(self) -> str:
-        """Status and summary as one line, the same in every front end."""
-        return f"{self.status.value.upper():5} {self.target}: {self.summary}"
+        """Status and summary as one line, the same in every front end, safe to show (:mod:`wizard.untrusted`)."""
+        return neutral(f"{self.status.value.upper():5} {self.target}: {self.summary}")
 
     @property
     def key(self) -> tuple[str, str, str, str | None]:

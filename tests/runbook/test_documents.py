@@ -307,7 +307,9 @@ def test_markdown_filters_escape_what_viewers_would_read_as_markup() -> None:
     assert md_code("a`b") == "``a`b``"
     assert md_code("a|b") == "a\\|b"
     assert md_fence("x\n```\ny", "text") == "````text\nx\n```\ny\n````"
-    assert ps_comment("a\nb\r\nc\u2028d", "#   ") == "#   a\n#   b\n#   c\n#   d"
+    assert (
+        ps_comment("a\nb\r\nc\u2028d", "#   ") == "#   a\n#   b\n#   c\ufffdd"
+    )  # U+2028 shown, never a line break
 
 
 def _drifted_session() -> Session:

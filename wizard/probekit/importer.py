@@ -12,11 +12,11 @@ from wizard.probekit.resultsfile import (
     ResultsFile,
     ResultsFileError,
     counts,
-    printable,
     read_results,
 )
 from wizard.results import CheckResult
 from wizard.session import Session
+from wizard.untrusted import neutral
 
 
 @dataclass
@@ -125,6 +125,6 @@ def preview(text: str, *, session: Session, checklist: Checklist) -> tuple[Resul
         found = read_results(path, session_plan, checklist)
     except ResultsFileError as exc:
         reason = str(exc).split(": refused: ", 1)[-1].removesuffix("; the session was not changed")
-        return None, f"✖ {printable(reason.split(': ', 1)[-1] if reason.startswith(str(path)) else reason)}"
+        return None, f"✖ {neutral(reason.split(': ', 1)[-1] if reason.startswith(str(path)) else reason)}"
     origins = ", ".join(found.origins)
     return found, f"✔ {len(found.results)} results seen from {origins}: {counts(found.results)}"

@@ -25,6 +25,7 @@ from wizard.model import Checklist
 from wizard.plan import Plan
 from wizard.probekit import catalog
 from wizard.results import CheckResult, Status, utc_now
+from wizard.untrusted import neutral
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A kit run over 32 nodes writes a few hundred KiB; anything much larger is not a results file."""
@@ -74,7 +75,7 @@ def _short(value: object) -> str:
 
 def _shown(path: Path) -> str:
     """A path for a one-line message: no line breaks or hidden characters, at most 120 characters."""
-    text = printable(str(path))
+    text = neutral(path)
     return text if len(text) <= 120 else "..." + text[-117:]
 
 
@@ -356,19 +357,3 @@ def counts(results: Iterable[CheckResult]) -> str:
     for result in results:
         tally[result.status] += 1
     return ", ".join(f"{n} {status.value}" for status, n in tally.items() if n) or "nothing"
-
-
-def printable(line: str) -> str:
-    """A line safe to print on a terminal: control and bidi characters of a foreign file shown as U+FFFD."""
-    return "".join("\ufffd" if _hidden(ch) else ch for ch in line)
-
-
-def _hidden(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        code < 32
-        or 0x7F <= code < 0xA0
-        or 0x200B <= code <= 0x200F
-        or 0x202A <= code <= 0x202E
-        or 0x2066 <= code <= 0x2069
-    )

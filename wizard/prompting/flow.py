@@ -18,6 +18,7 @@ from wizard.prompting.plaintext import plain_text
 from wizard.render import render_step
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
+from wizard.untrusted import neutral
 
 
 def _validator(question: fields.Question) -> Callable[[str], bool | str]:
@@ -33,7 +34,7 @@ def result_lines(results: list[CheckResult]) -> list[str]:
     for result in results:
         lines.append(result.headline)
         if result.hint:
-            lines.append(f"      hint: {result.hint}")
+            lines.append(f"      hint: {neutral(result.hint)}")
     return lines
 
 
@@ -318,7 +319,7 @@ class PromptFlow:
             for result in session.progress_for(step.id).results:
                 asker.say(result.headline)
                 for line in result.transcript or ("(no transcript)",):
-                    asker.say(f"    {line}")
+                    asker.say(f"    {neutral(line)}")
             return False
         if action == "note":
             note = asker.text("Note for this step:", default=session.progress_for(step.id).note)

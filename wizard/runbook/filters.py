@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -13,6 +12,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from wizard.render import ps_list, ps_quote
+from wizard.untrusted import forget, neutral
 
 # Inline Markdown punctuation that GitHub or VS Code would read as markup
 # anywhere in a line; `$` because GitHub renders text between two of them as math.
@@ -21,39 +21,15 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<|~&$])")
 # quotes, bullets, setext underlines and thematic breaks, ordered lists.
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+=](?=\s|$|[-=])|\d{1,9}[.)](?=\s|$))")
 _BACKTICK_RUN = re.compile(r"`+")
-# Printable ASCII, tabs and line feeds: text that needs no cleaning (most of it).
-_PLAIN = re.compile(r"[\t\n\x20-\x7e]*")
 
 # Raw HTML in the checklist's Markdown is shown as text, never passed through:
 # the runbook's HTML must hold only what the template itself writes.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-# Bidirectional embeddings, overrides, isolates and marks: invisible, they make
-# a note or a server reply read differently from what it holds (U+202E turns
-# "exe.txt" around), so no document keeps them.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _unsafe(ch: str) -> bool:
-    """Control and bidi characters, lone surrogates and noncharacters: shown as U+FFFD in every document."""
-    code = ord(ch)
-    if ch in "\t\n":
-        return False
-    return (
-        ch in _BIDI
-        or unicodedata.category(ch) in ("Cc", "Cs")
-        or 0xFDD0 <= code <= 0xFDEF
-        or (code & 0xFFFE) == 0xFFFE
-    )
-
-
 def clean(value: object) -> str:
-    """Text with every character no document may hold (controls, bidi overrides) replaced by U+FFFD."""
-    text = str(value)
-    if _PLAIN.fullmatch(text):
-        return text
-    return "".join("\ufffd" if _unsafe(ch) else ch for ch in text.replace("\r\n", "\n"))
+    """Text as every document may hold it: the one rule of :func:`wizard.untrusted.neutral`, lines kept."""
+    return neutral(value, lines=True)
 
 
 def html_value(value: object) -> object:
@@ -178,6 +154,7 @@ def forget_values() -> None:
     _md_code.cache_clear()
     _html_escape.cache_clear()
     when.cache_clear()
+    forget()
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

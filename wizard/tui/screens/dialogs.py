@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from wizard.exportnames import EXPORT_FORMATS, default_export_path
 from wizard.results import CheckResult
 from wizard.tui.widgets.action import Action
+from wizard.untrusted import neutral
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -68,12 +69,14 @@ class TranscriptDialog(ModalScreen[None]):
         result = self.result
         with Vertical(classes="dialog-box wide"):
             yield Label(
-                f"{result.step} · {result.check} · {result.target}", classes="dialog-title", markup=False
+                neutral(f"{result.step} · {result.check} · {result.target}"),
+                classes="dialog-title",
+                markup=False,
             )
             yield Static(result.headline, classes=f"dialog-body -{result.status.value}", markup=False)
             if result.hint:
-                yield Static(f"Hint: {result.hint}", classes="dialog-body", markup=False)
-            transcript = "\n".join(result.transcript) or "(no transcript)"
+                yield Static(f"Hint: {neutral(result.hint)}", classes="dialog-body", markup=False)
+            transcript = "\n".join(map(neutral, result.transcript)) or "(no transcript)"
             yield TextArea(transcript, read_only=True, soft_wrap=True, compact=True, id="transcript")
             with Horizontal(classes="dialog-buttons"):
                 yield Action("Close", id="close", variant="primary")

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from wizard.results import CheckResult
+from wizard.untrusted import neutral
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 """Frames of the spinner in the caption of a running check."""
@@ -77,9 +78,9 @@ class CheckRow(Vertical, can_focus=True):
         self.result = result
         # One change of classes, so one restyle of the row rather than six.
         self.set_classes(f"-{result.status.value}")
-        seen = f" · seen from {result.origin}" if result.origin else ""
+        seen = f" · seen from {neutral(result.origin)}" if result.origin else ""
         self._headline.update(Content(self._prefix() + result.headline + seen))
-        self._hint.update(Content(f"  ↳ {result.hint}" if result.hint else ""))
+        self._hint.update(Content(f"  ↳ {neutral(result.hint)}" if result.hint else ""))
         self._hint.display = bool(result.hint)
 
     def action_show_transcript(self) -> None:
