@@ -18,6 +18,12 @@ PLAN_SCHEMA = 1
 MAX_NLB_NODES = 32
 MAX_DNS_SERVERS = 16
 """Most DNS servers a plan may list: the ones Exchange uses, all asked at once within one timeout."""
+MAX_SHAREPOINT_SERVERS = 32
+"""Most SharePoint servers a plan may list: every server of a large farm."""
+DEFAULT_PROOF_MAX_AGE_HOURS = 24
+"""How old evidence may be and still prove a step, unless the plan or ``--max-age`` says otherwise."""
+MAX_PROOF_AGE_HOURS = 24 * 366
+"""The longest age limit a plan may set: a year (older evidence proves nothing about today's farm)."""
 Mode = Literal["single", "nlb"]
 ProductVersion = Literal["2007", "2010", "2013", "2016", "2019", "se"]
 WindowsVersion = Literal["2003", "2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025"]
@@ -143,6 +149,17 @@ class Plan(BaseModel):
     outgoing_smtp_server: HostOrAddress | None = Field(
         None, description="outbound SMTP server set in Central Administration, if known"
     )
+    sharepoint_servers: list[HostName] = Field(
+        default_factory=list,
+        description="the SharePoint servers that run the Incoming E-Mail service (the SharePoint probe's vantage)",
+        json_schema_extra={"maxItems": MAX_SHAREPOINT_SERVERS},
+    )
+    proof_max_age_hours: int = Field(
+        DEFAULT_PROOF_MAX_AGE_HOURS,
+        ge=1,
+        le=MAX_PROOF_AGE_HOURS,
+        description="evidence older than this many hours is stale, never proof",
+    )
     nodes: list[Node] = Field(min_length=1)
     change: Change | None = Field(
         None, description="optional change record: id, window, implementer, approvers"
@@ -165,7 +182,14 @@ class Plan(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data in file order, without unset optional keys."""
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        data = self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        # Keys added after plans were first written stay out at their defaults, so that
+        # an exported plan reads as the operator wrote it.
+        if not data["sharepoint_servers"]:
+            del data["sharepoint_servers"]
+        if data["proof_max_age_hours"] == DEFAULT_PROOF_MAX_AGE_HOURS:
+            del data["proof_max_age_hours"]
+        return data
 
 
 _TYPE_REASONS = {
@@ -201,6 +225,8 @@ def _reason(error: Mapping[str, Any], fields: list[str]) -> str:
         choices = re.findall(r"'([^']*)'|(\d+)", str(error["ctx"]["expected"]))
         allowed = ", ".join(quoted or number for quoted, number in choices)
         return f"{quote(error['input'])} is not one of: {allowed}"
+    if kind in ("greater_than_equal", "less_than_equal") and error["loc"] == ("proof_max_age_hours",):
+        return f"{error['input']} is outside the range 1-{MAX_PROOF_AGE_HOURS} hours"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"{error['input']} is outside the port range 1-65535"
     if kind == "too_short" and error["loc"] == ("nodes",):
@@ -303,6 +329,15 @@ def _cross_problems(plan: Plan) -> list[Problem]:
                 f"lists {len(plan.dns_servers)} servers; list at most {MAX_DNS_SERVERS}, the ones Exchange uses",
             )
         )
+    if len(plan.sharepoint_servers) > MAX_SHAREPOINT_SERVERS:
+        problems.append(
+            Problem(
+                "sharepoint_servers",
+                f"lists {len(plan.sharepoint_servers)} servers; list at most {MAX_SHAREPOINT_SERVERS}",
+            )
+        )
+    if len(set(plan.sharepoint_servers)) != len(plan.sharepoint_servers):
+        problems.append(Problem("sharepoint_servers", "lists the same server twice"))
     if len(set(plan.exchange_servers)) != len(plan.exchange_servers):
         problems.append(Problem("exchange_servers", "lists the same address twice"))
     if plan.test_recipient and not plan.test_recipient.endswith("@" + plan.mail_host):

@@ -30,7 +30,7 @@ class FieldKind(StrEnum):
     FLAG = "flag"
     """Yes or no."""
     PORT = "port"
-    """A port number, stored as a whole number once it is one."""
+    """A whole number (a port, an age limit in hours), stored as a number once it is one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +205,24 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "The outbound server set in Central Administration, if known.",
         check=validate.host_or_address,
         required=False,
+    ),
+    Question(
+        "sharepoint_servers",
+        "SharePoint servers",
+        "Names of the SharePoint servers that run the Incoming E-Mail service; they may send proof.",
+        FieldKind.LIST,
+        check=_each(validate.hostname),
+        required=False,
+        placeholder="sp1.foo.local",
+    ),
+    Question(
+        "proof_max_age_hours",
+        "Proof age limit",
+        "Hours after which a check result is stale and proves nothing; empty: 24.",
+        FieldKind.PORT,
+        check=validate.hours,
+        required=False,
+        placeholder="24",
     ),
 )
 """The plan's top-level questions, in the order they are asked (nodes come after the DNS zone)."""

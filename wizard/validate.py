@@ -93,6 +93,17 @@ def port(value: int | str) -> int:
     return number
 
 
+def hours(value: int | str) -> int:
+    """A number of hours from 1 to a year (the proof age limit)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{quote(value)} is not a whole number of hours") from None
+    if not 1 <= number <= 24 * 366:
+        raise ValueError(f"{number} is outside the range 1-{24 * 366} hours")
+    return number
+
+
 def parse_dns_server(value: str) -> tuple[str, int]:
     """Split ``addr``, ``addr:port`` or ``[v6addr]:port`` into address and port."""
     text = value.strip()

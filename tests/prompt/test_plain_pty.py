@@ -36,6 +36,8 @@ KEPT = [
     "Windows version",
     "Test recipient",
     "Outgoing server",
+    "SharePoint servers",
+    "Proof age limit",
 ]
 """The questions after the mail host, in the order they are asked (NLB, two nodes)."""
 

@@ -94,6 +94,8 @@ def test_whole_single_server_session_in_plain_mode(
         ("Windows version", "<keep>"),
         ("Test recipient", "<keep>"),
         ("Outgoing server", "<keep>"),
+        ("SharePoint servers", "<keep>"),
+        ("Proof age limit", "<keep>"),
     ]
     for _ in steps[:4]:
         script += [("what now", "check"), ("what now", "done")]

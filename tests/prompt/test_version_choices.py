@@ -50,6 +50,8 @@ def test_plain_mode_does_not_offer_windows_2003_for_subscription_edition(checkli
         ("Windows version", "2022"),
         ("Test recipient", "<keep>"),
         ("Outgoing server", "<keep>"),
+        ("SharePoint servers", "<keep>"),
+        ("Proof age limit", "<keep>"),
         ("what now", "quit"),
     ]
     asker = RecordingAsker(script)

@@ -174,6 +174,12 @@ CASES: list[tuple[str, str, Any, str | None, str]] = [
     ("outgoing server name", "outgoing_smtp_server", "exch01.foo.local", None, ""),
     ("outgoing server bad", "outgoing_smtp_server", "exch 01", "outgoing_smtp_server", "neither an address"),
     ("nodes not a list", "nodes", "wfe1", "nodes", "must be a list"),
+    ("sharepoint servers", "sharepoint_servers", ["sp1.foo.local", "sp2.foo.local"], None, ""),
+    ("sharepoint server bad", "sharepoint_servers", ["sp 1"], "sharepoint_servers[0]", "host name"),
+    ("sharepoint server twice", "sharepoint_servers", ["sp1.foo.local"] * 2, "sharepoint_servers", "twice"),
+    ("proof age", "proof_max_age_hours", 4, None, ""),
+    ("proof age zero", "proof_max_age_hours", 0, "proof_max_age_hours", "range 1-8784 hours"),
+    ("proof age text", "proof_max_age_hours", "24", "proof_max_age_hours", "whole number"),
 ]
 
 
@@ -192,6 +198,15 @@ def test_validation_rule(key: str, value: Any, error_key: str | None, words: str
     problems = {p.key: p.reason for p in caught.value.problems}
     assert error_key in problems, f"expected a problem at {error_key}, got {problems}"
     assert words in problems[error_key]
+
+
+def test_new_optional_keys_stay_out_of_an_exported_plan_at_their_defaults() -> None:
+    plan = parse_plan(with_change("mode", "nlb"))
+    assert plan.proof_max_age_hours == 24 and plan.sharepoint_servers == []
+    assert "proof_max_age_hours" not in plan.to_data() and "sharepoint_servers" not in plan.to_data()
+    data = with_change("proof_max_age_hours", 6) | {"sharepoint_servers": ["sp1.foo.local"]}
+    assert parse_plan(parse_plan(data).to_data()).to_data() == parse_plan(data).to_data()
+    assert parse_plan(data).to_data()["proof_max_age_hours"] == 6
 
 
 def test_single_mode_rules() -> None:
@@ -242,6 +257,8 @@ def test_file_errors_name_file_key_and_line(tmp_path: Path) -> None:
             "windows_version",
             "test_recipient",
             "outgoing_smtp_server",
+            "sharepoint_servers",
+            "proof_max_age_hours",
             "nodes",
             "change",
         ]
