@@ -59,13 +59,19 @@ def checklist_dir() -> Path:
     return Path(str(resources.files("wizard") / "checklists"))
 
 
-def load_default() -> Checklist:
-    """The shipped incoming e-mail checklist."""
-    return load_checklist(checklist_dir() / DEFAULT_CHECKLIST)
+def load_default(*, templates: bool = True) -> Checklist:
+    """The shipped incoming e-mail checklist; see :func:`load_checklist` for ``templates``."""
+    return load_checklist(checklist_dir() / DEFAULT_CHECKLIST, templates=templates)
 
 
-def load_checklist(path: Path) -> Checklist:
+def load_checklist(path: Path, *, templates: bool = True) -> Checklist:
     """Read and validate one checklist file.
+
+    Args:
+        path: the checklist file.
+        templates: also render every text template against sample plans, so that a broken one is
+            named now. A caller that shows no guidance (a headless check) leaves it off: rendering
+            them all costs more than the rest of its start-up.
 
     Raises:
         ChecklistError: naming the file, and the step and field where the defect is.
@@ -80,10 +86,11 @@ def load_checklist(path: Path) -> Checklist:
     except tomllib.TOMLDecodeError as exc:
         raise ChecklistError(f"{name}: not valid TOML: {exc}") from None
     checklist = parse_checklist(data, name)
-    # Imported here: rendering pulls in jinja2, which loading alone does not need.
-    from wizard.render import verify_templates
+    if templates:
+        # Imported here: rendering pulls in jinja2, which loading alone does not need.
+        from wizard.render import verify_templates
 
-    verify_templates(checklist)
+        verify_templates(checklist)
     return checklist
 
 

@@ -293,14 +293,14 @@ SAMPLE_PLANS: tuple[dict[str, Any], ...] = (
 """Plans every template is rendered against when a checklist is loaded."""
 
 
-def verify_templates(checklist: Checklist) -> None:
-    """Render every template of every step against sample plans.
+def verify_templates(checklist: Checklist, steps: Iterable[Step] | None = None) -> None:
+    """Render every template of every step (or of ``steps`` only) against sample plans.
 
     Raises:
         ChecklistError: a template does not parse, or uses a name that does not exist.
     """
     plans = [parse_plan(data | {"schema": 1}) for data in SAMPLE_PLANS]
-    for step in checklist.steps:
+    for step in checklist.steps if steps is None else steps:
         fields: list[tuple[str, str]] = [
             (name, getattr(step, name))
             for name in ("why", "verify", "on_failure", "undo", "before", "expected", "locks_out")

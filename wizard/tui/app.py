@@ -33,7 +33,7 @@ from wizard.tui.messages import (
 )
 from wizard.tui.screens.start import StartScreen
 
-# The store, plans, sessions, the checklist and the step screens pull in pydantic and
+# The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
 if TYPE_CHECKING:
     from wizard import store

@@ -23,7 +23,7 @@ from wizard.tui.widgets.jobbar import JobBar
 from wizard.tui.widgets.keybar import KeyBar
 from wizard.tui.widgets.titlebar import TitleBar
 
-# The session store, plans and the checklist pull in pydantic and the templates: they
+# The session store, plans and the checklist pull in the checklist and the templates: they
 # load in a thread after the first paint (see ``_load_sessions``), or when a job needs them.
 if TYPE_CHECKING:
     from textual.widgets import DataTable, Select
