@@ -118,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
 
     commands.add_parser("schema", help="print the plan file's JSON Schema")
+    diagnose = commands.add_parser(
+        "diagnose", help="trace one message along the path and name the first hop without evidence"
+    )
+    _add_source(diagnose)
+    from wizard.diagnose.command import add_arguments
+
+    add_arguments(diagnose)
     _add_rehearse(
         commands.add_parser(
             "rehearse",
@@ -433,6 +440,13 @@ def _cmd_import(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
+def _cmd_diagnose(args: argparse.Namespace) -> ExitCode:
+    from wizard.diagnose.command import run as run_diagnose
+
+    plan, session = _plan_and_session(args)
+    return ExitCode(run_diagnose(args, plan, session))
+
+
 def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
     import json
 
@@ -468,6 +482,7 @@ _COMMANDS = {
     "schema": _cmd_schema,
     "import": _cmd_import,
     "rehearse": _cmd_rehearse,
+    "diagnose": _cmd_diagnose,
 }
 
 

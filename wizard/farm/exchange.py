@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import uuid
+from pathlib import Path
 
 import dns.asyncresolver
 import dns.exception
 
+from wizard.farm.farmlogs import TrackingLog, message_id
 from wizard.farm.smtpserver import Envelope, SmtpServer
 
 RELAY_TIMEOUT = 5.0
@@ -36,6 +40,7 @@ class PracticeExchange(SmtpServer):
         address_space: str,
         dns_server: tuple[str, int],
         smart_host_port: int,
+        log_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.address = address
@@ -48,6 +53,10 @@ class PracticeExchange(SmtpServer):
         """Whether the Send Connector for the address space exists."""
         self.relayed: list[str] = []
         """Per message: the address it was relayed to, or why it failed."""
+        self.relay_timeout = RELAY_TIMEOUT
+        """Seconds for one relay attempt."""
+        self.tracking = TrackingLog(log_dir, name, address) if log_dir is not None else None
+        """The message tracking log, when the farm keeps one."""
         self._relays: set[asyncio.Task[None]] = set()
 
     @property
@@ -59,12 +68,25 @@ class PracticeExchange(SmtpServer):
 
     def rcpt(self, peer: str, envelope: Envelope, address: str) -> str:
         if not self.connector or address.rpartition("@")[2].lower() != self.address_space:
-            return f"550 5.7.1 Unable to relay for {address}"
+            reply = f"550 5.7.1 Unable to relay for {address}"
+            self._track("FAIL", [address], reply, "", envelope.sender or "", client_ip=peer)
+            return reply
         return "250 2.1.5 Recipient OK"
 
     def deliver(self, peer: str, envelope: Envelope, content: bytes) -> str:
+        identifier = message_id(content)
+        if not identifier:
+            # Exchange gives a message without one a Message-ID of its own.
+            identifier = f"<{uuid.uuid4().hex}@{self.name}>"
+            content = f"Message-ID: {identifier}\r\n".encode() + content
+        recipients = list(envelope.recipients)
+        self._track("RECEIVE", recipients, "", identifier, envelope.sender or "", client_ip=peer)
+        stamp = (
+            f"Received: from {envelope.helo} ([{peer}]) by {self.name} ([{self.address}]) with ESMTP; "
+            f"{email.utils.formatdate(localtime=True)}\r\n"
+        )
         task = asyncio.get_running_loop().create_task(
-            self._relay(envelope.sender or "", list(envelope.recipients), content)
+            self._relay(envelope.sender or "", recipients, stamp.encode() + content, identifier)
         )
         self._relays.add(task)
         task.add_done_callback(self._relays.discard)
@@ -81,20 +103,61 @@ class PracticeExchange(SmtpServer):
             task.cancel()
         await asyncio.gather(*self._relays, return_exceptions=True)
 
-    async def _relay(self, sender: str, recipients: list[str], content: bytes) -> None:
+    def _track(
+        self, event: str, recipients: list[str], status: str, identifier: str, sender: str, **more: str
+    ) -> None:
+        if self.tracking is not None:
+            self.tracking.write(
+                event, recipients=recipients, status=status, message=identifier, sender=sender, **more
+            )
+
+    async def _relay(self, sender: str, recipients: list[str], content: bytes, identifier: str = "") -> None:
         resolver = dns.asyncresolver.Resolver(configure=False)
         resolver.nameservers = [self.dns_server[0]]
         resolver.port = self.dns_server[1]
+        target = ""
+        connector = f"Send connector to {self.address_space}"
         try:
-            async with asyncio.timeout(RELAY_TIMEOUT):
-                answer = await resolver.resolve(self.address_space, "A", lifetime=RELAY_TIMEOUT)
+            async with asyncio.timeout(self.relay_timeout):
+                answer = await resolver.resolve(self.address_space, "A", lifetime=self.relay_timeout)
                 target = str(answer[0])
                 await send(target, self.smart_host_port, self.address, self.name, sender, recipients, content)
         except (OSError, TimeoutError, RelayError, dns.exception.DNSException) as exc:
             # Exchange would keep it queued and retry; the practice farm records why.
             self.relayed.append(f"failed: {exc or type(exc).__name__}")
+            status = _failure_status(exc, target)
+            self._track("FAIL", recipients, status, identifier, sender, server_ip=target, connector=connector)
             return
+        self._track(
+            "SEND",
+            recipients,
+            "250 2.6.0 Queued mail for delivery",
+            identifier,
+            sender,
+            server_ip=target,
+            connector=connector,
+        )
         self.relayed.append(target)
+
+
+def _failure_status(exc: BaseException, target: str) -> str:
+    """What Exchange records for a failed hand-over, with the Winsock code of a socket failure."""
+    if isinstance(exc, dns.exception.DNSException):
+        return "451 4.4.0 DNS query failed"
+    if isinstance(exc, ConnectionRefusedError):
+        code = 10061
+    elif isinstance(exc, TimeoutError):
+        code = 10060
+    elif isinstance(exc, ConnectionError) or "closed the connection" in str(exc):
+        code = 10054
+    elif isinstance(exc, RelayError):
+        return str(exc).split(" answered ", 1)[-1]
+    else:
+        code = 10060
+    return (
+        f"451 4.4.0 Error encountered while communicating with primary target IP address {target}: "
+        f"Failed to connect. Winsock error code: {code}"
+    )
 
 
 async def send(

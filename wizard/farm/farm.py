@@ -19,6 +19,7 @@ from wizard.farm import planwrite
 from wizard.farm.balancer import Balancer
 from wizard.farm.dnszone import ZoneServer
 from wizard.farm.exchange import PracticeExchange
+from wizard.farm.farmlogs import UlsLog, pickup_lines
 from wizard.farm.loop import LoopThread, random_port, random_prefix
 from wizard.farm.node import IIS_VERSION, IisNode, NodeSetup
 from wizard.farm.states import DEFAULT, adjust_node, lookup
@@ -124,6 +125,20 @@ class Farm:
         """Node ``index``'s Drop folder on this machine."""
         return self.root / f"wfe{index + 1}" / "mailroot" / "Drop"
 
+    def log_dir(self, index: int) -> Path:
+        """Node ``index``'s IIS SMTP protocol log folder on this machine."""
+        return self.root / f"wfe{index + 1}" / "LogFiles" / "SMTPSVC1"
+
+    @property
+    def tracking_dir(self) -> Path:
+        """The Exchange server's message tracking log folder."""
+        return self.root / "exch01" / "TransportRoles" / "Logs" / "MessageTracking"
+
+    @property
+    def uls_dir(self) -> Path:
+        """The SharePoint server's unified log folder."""
+        return self.root / "sp1" / "LOGS"
+
     def _node_setups(self) -> list[NodeSetup]:
         setups = []
         for index in range(self.count):
@@ -138,6 +153,7 @@ class Farm:
                 relay_from={self.addresses.exchange},
                 drop_dir=drop,
                 queue_dir=drop.parent / "Queue",
+                log_dir=self.log_dir(index),
                 block_style=self.block_style,
             )
             adjust_node(self.state, setup, last=index == self.count - 1, exchange=self.addresses.exchange)
@@ -207,10 +223,13 @@ class Farm:
             address_space=MAIL_HOST,
             dns_server=(self.addresses.dns, self.port),
             smart_host_port=self.port,
+            log_dir=self.tracking_dir,
         )
         self.exchange.connector = self.row.connector
         await self.exchange.start()
         self.timer = TimerJob([node.setup.drop_dir for node in self.nodes if node.setup.drop_dir], 0.0)
+        uls = UlsLog(self.uls_dir, f"sp1.{ZONE}")
+        self.timer.on_pickup = lambda path: pickup_lines(uls, path)
         if self.pickup_delay is not None:
             self.timer.delay = self.pickup_delay
             if self.row.timer_job:

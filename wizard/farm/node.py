@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from wizard.farm import badmail
+from wizard.farm.farmlogs import W3cLog
 from wizard.farm.smtpserver import Envelope, SmtpServer
 
 IIS_VERSION = "6.0.3790.3959"
@@ -55,6 +57,10 @@ class NodeSetup:
     """Where mail relayed on to another domain waits (this farm never sends it further)."""
     behaviour: Behaviour = "normal"
     """``silent`` accepts and never greets; ``down`` does not listen."""
+    hop_limit: int = 15
+    """Maximum hop count: a message with more ``Received:`` lines goes to Badmail after its 250."""
+    log_dir: Path | None = None
+    """Where the node writes its W3C protocol log (``LogFiles/SMTPSVC1``); None: no log."""
 
     @property
     def greeting_name(self) -> str:
@@ -110,12 +116,23 @@ class IisNode(SmtpServer):
             return f"250 2.1.5 {address}"
         return f"550 5.7.1 Unable to relay for {address}"
 
+    def record(self, peer: str, verb: str, argument: str, reply: str) -> None:
+        if self.setup.log_dir is not None:
+            W3cLog(self.setup.log_dir, self.setup.name, self.setup.address).write(peer, verb, argument, reply)
+
     def deliver(self, peer: str, envelope: Envelope, content: bytes) -> str:
-        """Local recipients go to Drop, the others to Queue, each file headed as IIS heads it."""
+        """Local recipients go to Drop, the others to Queue, each file headed as IIS heads it.
+
+        Like IIS, the node says 250 first and only then counts the hops: a
+        message over the limit goes to Badmail with a ``.bdr`` saying why.
+        """
         setup = self.setup
         sender = envelope.sender or ""
         local = [r for r in envelope.recipients if setup.is_local(_domain(r))]
         remote = [r for r in envelope.recipients if r not in local]
+        if badmail.hops(content) > setup.hop_limit and setup.drop_dir is not None:
+            badmail.write(setup.drop_dir.parent / "Badmail", sender, list(envelope.recipients), content)
+            local, remote = [], []
         for folder, recipients in ((setup.drop_dir, local), (setup.queue_dir, remote)):
             if folder is not None and recipients:
                 self._file(folder, sender, recipients, content)

@@ -13,6 +13,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
+from wizard.farm.farmlogs import message_id
 from wizard.farm.tcp import TcpService
 
 MAX_LINE = 4096
@@ -88,6 +89,9 @@ class SmtpServer:
         """Take a message; returns the reply to the end of DATA."""
         raise NotImplementedError
 
+    def record(self, peer: str, verb: str, argument: str, reply: str) -> None:
+        """Note one command and its reply, as the server's protocol log would; nothing by default."""
+
     # Life cycle -------------------------------------------------------------------
 
     @property
@@ -143,18 +147,24 @@ class SmtpServer:
             verb, _, argument = line.partition(" ")
             verb = verb.upper()
             if verb == "QUIT":
-                await say(f"221 2.0.0 {self.name} Service closing transmission channel")
+                reply = f"221 2.0.0 {self.name} Service closing transmission channel"
+                self.record(peer, verb, "", reply)
+                await say(reply)
                 return
             if verb == "DATA" and envelope.recipients:
                 await say("354 Start mail input; end with <CRLF>.<CRLF>")
                 content = await _read_message(reader, log)
                 if content is None:
-                    await say("552 5.3.4 Message size exceeds fixed maximum message size")
+                    reply, logged = "552 5.3.4 Message size exceeds fixed maximum message size", ""
                 else:
-                    await say(self.deliver(peer, envelope, content))
+                    reply, logged = self.deliver(peer, envelope, content), message_id(content)
+                self.record(peer, verb, logged, reply)
+                await say(reply)
                 envelope.reset()
                 continue
-            await say(*self._answer(verb, argument.strip(), envelope, peer))
+            replies = self._answer(verb, argument.strip(), envelope, peer)
+            self.record(peer, verb, argument.strip(), replies[-1])
+            await say(*replies)
 
     def _answer(self, verb: str, argument: str, envelope: Envelope, peer: str) -> list[str]:
         """The reply to every command but QUIT and an accepted DATA."""

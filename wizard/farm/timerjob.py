@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SCAN_INTERVAL = 0.05
@@ -22,6 +23,8 @@ class TimerJob:
         self.delay = delay
         self.picked_up: list[Path] = []
         """Every file taken, in order."""
+        self.on_pickup: Callable[[Path], None] | None = None
+        """Called with each file just before it is taken (the farm writes its unified log lines there)."""
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -50,6 +53,8 @@ class TimerJob:
                 for path in folder.glob("*.eml"):
                     seen = first_seen.setdefault(path, now)
                     if now - seen >= self.delay:
+                        if self.on_pickup is not None:
+                            self.on_pickup(path)
                         path.unlink(missing_ok=True)
                         first_seen.pop(path, None)
                         self.picked_up.append(path)

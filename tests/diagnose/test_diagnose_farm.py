@@ -1,0 +1,204 @@
+"""``diagnose`` on a practice farm: the farm writes the logs a real one would, and the trace follows them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wizard.cli import run
+from wizard.farm import Farm
+from wizard.farm.exchange import send
+from wizard.farm.farm import TEST_RECIPIENT
+
+HOPS = [
+    "exchange_accepted",
+    "connector_routed",
+    "dns_resolved",
+    "vip_reached",
+    "node_accepted",
+    "drop_written",
+    "timer_picked_up",
+    "list_stored",
+]
+SETTLE_SECONDS = 10.0
+"""A safety net only: each wait ends on the farm's own record of the relay and the pickup."""
+
+
+@pytest.fixture(scope="module")
+def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
+    running = Farm("complete", 2, root=tmp_path_factory.mktemp("farm"), pickup_delay=0.05)
+    running.start()
+    yield running
+    running.stop()
+
+
+def deliver(farm: Farm) -> None:
+    """Send one message through Exchange and wait until the farm has done with it."""
+    assert farm.exchange is not None and farm.timer is not None
+    relayed = len(farm.exchange.relayed)
+
+    async def submit() -> None:
+        await send(
+            farm.addresses.exchange,
+            farm.port,
+            "127.0.0.1",
+            "client",
+            "user@foo.local",
+            [TEST_RECIPIENT],
+            b"Subject: t\r\n\r\nhi\r\n",
+        )
+
+    asyncio.run(submit())
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while len(farm.exchange.relayed) == relayed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    while farm.timer.running and waiting(farm) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def waiting(farm: Farm) -> bool:
+    """Whether a message file still waits in a Drop folder for the timer job."""
+    return any(any(farm.drop_dir(index).glob("*.eml")) for index in range(farm.count))
+
+
+def fresh_logs(farm: Farm) -> None:
+    """Forget every earlier message: empty the logs and folders, as a new day's logs would be."""
+    for path in farm.root.rglob("*"):
+        if path.is_file() and path.suffix.lower() in (".log", ".eml", ".bad", ".bdr", ".bdp"):
+            path.unlink()
+
+
+def diagnose(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = run(["diagnose", *args, "--json"])
+    out = capsys.readouterr().out
+    return int(code), json.loads(out)
+
+
+def test_a_healthy_farm_traces_the_message_to_the_list(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_logs(farm)
+    deliver(farm)
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.root))
+    assert code == 0
+    assert [hop["id"] for hop in trace["hops"]] == HOPS
+    assert all(hop["status"] == "seen" for hop in trace["hops"])
+    assert (trace["traced_to"], trace["broken_hop"], trace["cause"], trace["next"]) == (
+        "list_stored",
+        None,
+        None,
+        None,
+    )
+    assert trace["message"]["to"] == TEST_RECIPIENT and trace["message"]["message_id"].startswith("<")
+    sources = {e["source"] for hop in trace["hops"] for e in hop["evidence"]}
+    assert {"message tracking", "IIS SMTP log", "unified log"} <= sources
+
+
+def test_with_only_exchange_evidence_it_says_so_and_what_to_collect(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_logs(farm)
+    deliver(farm)
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.tracking_dir))
+    assert code == 1
+    assert trace["broken_hop"] == "drop_written"
+    assert trace["cause"].startswith("No evidence past Exchange")
+    assert "Drop, Queue and Badmail" in trace["next"] and "probe kit" in trace["next"]
+
+
+def test_a_stopped_timer_job_is_named_with_the_waiting_file(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert farm.timer is not None
+    fresh_logs(farm)
+    farm.run(farm.timer.stop)
+    try:
+        deliver(farm)
+        plan = farm.write_plan(tmp_path / "plan.toml")
+        code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.root))
+    finally:
+
+        async def restart() -> None:
+            assert farm.timer is not None
+            farm.timer.start()
+
+        farm.run(restart)
+    assert code == 1
+    assert (trace["traced_to"], trace["broken_hop"]) == ("drop_written", "timer_picked_up")
+    assert "Drop folder" in trace["cause"] and "Get-SPServiceInstance" in trace["next"]
+
+
+def test_a_hop_limit_below_the_path_badmails_after_a_250(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_logs(farm)
+    for node in farm.nodes:
+        node.setup.hop_limit = 0
+    try:
+        deliver(farm)
+    finally:
+        for node in farm.nodes:
+            node.setup.hop_limit = 15
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.root))
+    assert code == 1
+    assert trace["broken_hop"] == "drop_written"
+    assert "0xC00402C7" in trace["cause"] and "HopCount" in trace["next"]
+    assert list(farm.root.rglob("*.bdr"))
+
+
+def test_hostile_evidence_is_counted_and_named_never_a_traceback(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "evidence"
+    (hostile / "wfe1" / "LogFiles" / "SMTPSVC1").mkdir(parents=True)
+    log = hostile / "wfe1" / "LogFiles" / "SMTPSVC1" / "ex261203.log"
+    log.write_bytes(b"#Fields: time c-ip cs-method\r\n" + b"y" * 200_000 + b"\r\n\xff\xfe\x00garbage\r\n")
+    (hostile / "random.bin").write_bytes(os.urandom(4096))
+    os.mkfifo(hostile / "pipe.log")
+    (hostile / "Drop").mkdir()
+    (hostile / "Drop" / "bad.eml").write_bytes(b"\x00" * 100)
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    code = run(["diagnose", str(plan), "--evidence", str(hostile)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "damaged lines skipped" in out and "not a regular file" in out and "bad.eml: binary" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--since", "yesterday"], "--since"),
+        (["--evidence", "/nonexistent/logs"], "does not exist"),
+        (["--to", "not an address"], "--to"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    assert run(["diagnose", str(plan), *args]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1
+
+
+def test_no_recipient_and_no_message_id_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], farm: Farm
+) -> None:
+    plan_text = farm.write_plan(tmp_path / "plan.toml").read_text()
+    bare = tmp_path / "bare.toml"
+    bare.write_text(
+        "\n".join(line for line in plan_text.splitlines() if not line.startswith("test_recipient"))
+    )
+    assert run(["diagnose", str(bare)]) == 2
+    assert "--to ADDRESS or --message-id" in capsys.readouterr().err
