@@ -1,15 +1,17 @@
-"""``spmail-wizard diagnose``: the command's arguments, its run and its output."""
+"""``spmail-wizard diagnose``: the command's arguments, its run and its output.
+
+Only argparse is imported at the top: the command line builds every parser
+before it knows which command runs, and ``--version`` must stay instant.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wizard.diagnose import report
-from wizard.diagnose.run import diagnose, parse_since, target_for
-from wizard.results import CheckResult
+if TYPE_CHECKING:
+    from wizard.results import CheckResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,11 @@ def session_results(session: object) -> list[CheckResult]:
 
 def run(args: argparse.Namespace, plan: object, session: object | None) -> int:
     """Trace the message and print the trace; returns 0 traced to the list, 1 a broken hop named."""
+    import json
+    import sys
+
+    from wizard.diagnose import report
+    from wizard.diagnose.run import diagnose, parse_since, target_for
     from wizard.plan import Plan
 
     assert isinstance(plan, Plan)
