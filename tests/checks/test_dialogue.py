@@ -72,17 +72,20 @@ async def test_each_target_gets_one_conversation_that_follows_the_written_dialog
         assert b"".join(session.lines).decode().split("\r\n")[:-1] == expected
 
 
-async def test_this_machine_being_an_exchange_server_skips_the_connection_control_probe(
+async def test_a_session_accepted_from_an_exchange_server_is_its_half_of_the_proof(
     farm: FarmFactory,
 ) -> None:
     running = farm("single")
     # Loopback connections come from 127.0.0.1: naming it an Exchange server makes this machine one.
-    data = running.plan_data | {"exchange_servers": ["127.0.0.1", running.addresses.exchange]}
+    data = running.plan_data | {
+        "exchange_servers": ["127.0.0.1", running.addresses.exchange],
+        "connection_control": True,
+    }
     results = await run_checks(parse_plan(data), steps("connection_control", mode="single"), timeout=TIMEOUT)
     control = one(results, "connection_control", "wfe1.foo.local")
-    assert control.status == Status.SKIP, control.headline
-    assert "is an Exchange server" in control.summary and "proves nothing" in control.summary
-    assert "not an Exchange server" in control.hint
+    assert control.status == Status.PASS, control.headline
+    assert "accepts a session from the Exchange server 127.0.0.1, as it must" in control.summary
+    assert "connection-list" in control.summary
 
 
 async def test_library_test_turned_away_by_connection_control_points_at_the_probe_kit(
@@ -92,7 +95,7 @@ async def test_library_test_turned_away_by_connection_control_points_at_the_prob
     results = await run_checks(running.plan, steps("library_test"), timeout=TIMEOUT, send_test=True)
     library = one(results, "library_test", "mossmail.foo.local")
     assert library.status == Status.SKIP, library.headline
-    assert "as connection control should" in library.summary
+    assert "as connection control would" in library.summary
     assert f"Run the probe kit on {running.addresses.exchange}" in library.hint
     assert "-SendTest" in library.hint
     assert "without --send-test" not in library.hint

@@ -143,8 +143,11 @@ async def test_connection_control_on_turns_this_machine_away(farm: FarmFactory) 
     results = await sweep(running)
     for node in ("wfe1.foo.local", "wfe2.foo.local"):
         control = one(results, "connection_control", node)
-        assert control.status == Status.PASS
-        assert "as connection control should" in control.summary
+        # Being turned away is what connection control does, and what a stopped service does too.
+        assert control.status == Status.WARN, control.headline
+        assert "a stopped service or a wrong address" in control.summary
+        assert "proves nothing" in control.summary
+        assert "connection-list" in control.hint and "connection-control" in control.hint
         for step in ("fqdn", "alias", "relay", "mode"):
             skipped = one(results, step, node)
             assert skipped.status == Status.SKIP, skipped.headline
@@ -157,11 +160,27 @@ async def test_connection_control_on_turns_this_machine_away(farm: FarmFactory) 
     assert not [r.headline for r in results if r.status.failed]
 
 
-async def test_connection_control_with_a_5xx_greeting_counts_too(farm: FarmFactory) -> None:
+async def test_connection_control_with_a_5xx_greeting_is_no_proof_either(farm: FarmFactory) -> None:
     running = farm("connection-control", nodes=2, block_style="554")
     results = await run_checks(running.plan, steps("connection_control"), timeout=TIMEOUT)
-    assert {r.status for r in results} == {Status.PASS}
+    assert {r.status for r in results} == {Status.WARN}
     assert "554" in results[0].summary
+
+
+async def test_a_dead_address_with_connection_control_on_is_a_warning_not_proof(farm: FarmFactory) -> None:
+    running = farm("connection-control", nodes=2)
+    # A typo in the plan: the second node's address is one where nothing listens.
+    data = running.plan_data | {
+        "nodes": [
+            running.plan_data["nodes"][0],
+            {"name": "wfe2.foo.local", "address": running.addresses.elsewhere},
+        ]
+    }
+    results = await run_checks(parse_plan(data), steps("connection_control"), timeout=TIMEOUT)
+    control = one(results, "connection_control", "wfe2.foo.local")
+    assert control.status == Status.WARN, control.headline
+    assert "connection refused" in control.summary and "a wrong address" in control.summary
+    assert "connection control should" not in control.summary
 
 
 async def test_refusal_with_connection_control_off_is_a_failure(farm: FarmFactory) -> None:

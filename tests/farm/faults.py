@@ -19,6 +19,12 @@ SmtpFaultKind = Literal[
     "greet-hang",
     "flood",
     "relay-4xx",
+    "extra-250",
+    "double-greeting",
+    "one-behind",
+    "greet-999",
+    "bare-250",
+    "rset-5xx",
 ]
 DRIP_INTERVAL = 0.05
 """Seconds between bytes of a dripped greeting."""
@@ -53,6 +59,53 @@ async def _relay_4xx(reader: asyncio.StreamReader, writer: asyncio.StreamWriter)
         await writer.drain()
 
 
+GREETING = b"220 node.foo.local Microsoft ESMTP MAIL Service ready\r\n"
+
+
+def _in_turn_reply(line: bytes, kind: SmtpFaultKind) -> bytes:
+    """What a server that refuses every recipient (no alias, no relay) answers to ``line``."""
+    verb = line.split(b" ", 1)[0].split(b":", 1)[0].strip().upper()
+    if verb == b"EHLO":
+        if kind == "bare-250":
+            return b"250-node.foo.local\r\n250\r\n"
+        return b"250-node.foo.local Hello\r\n250-ENHANCEDSTATUSCODES\r\n250 OK\r\n"
+    if verb == b"MAIL":
+        return b"250\r\n" if kind == "bare-250" else b"250 2.1.0 probe@foo.local....Sender OK\r\n"
+    if verb == b"RCPT":
+        if kind == "bare-250":
+            return b"250\r\n" if line.rstrip().lower().endswith(b"foo.local>") else b"550\r\n"
+        return b"550 5.7.1 Unable to relay\r\n"
+    if verb == b"RSET":
+        return b"501 5.5.4 Not now\r\n" if kind == "rset-5xx" else b"250 2.0.0 Resetting\r\n"
+    if verb == b"QUIT":
+        return b"221 2.0.0 Bye\r\n"
+    return b"500 5.3.3 Unrecognized command\r\n"
+
+
+async def _out_of_turn(
+    kind: SmtpFaultKind, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """A dialogue that refuses every recipient, with one reply too many somewhere (or none, for the
+    in-turn kinds), so a client that reads replies blindly in order takes a refusal for an acceptance.
+
+    ``extra-250`` sends an unasked 250 with the EHLO reply; ``double-greeting`` greets twice;
+    ``one-behind`` answers each command with the reply to the one before (a bare 250 to the first).
+    """
+    writer.write(GREETING * 2 if kind == "double-greeting" else GREETING)
+    await writer.drain()
+    lagging = b"250 OK\r\n"
+    while line := await reader.readline():
+        reply = _in_turn_reply(line, kind)
+        if kind == "one-behind":
+            reply, lagging = lagging, reply
+        elif kind == "extra-250" and line.upper().startswith(b"EHLO"):
+            reply += b"250 OK\r\n"
+        writer.write(reply)
+        await writer.drain()
+        if line.upper().startswith(b"QUIT"):
+            return
+
+
 async def _serve(kind: SmtpFaultKind, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         if kind == "silent":
@@ -84,8 +137,12 @@ async def _serve(kind: SmtpFaultKind, reader: asyncio.StreamReader, writer: asyn
             await _flood(writer)
         elif kind == "relay-4xx":
             await _relay_4xx(reader, writer)
+        elif kind == "greet-999":
+            writer.write(b"999 node.foo.local is not what you think\r\n")
+        elif kind in ("extra-250", "double-greeting", "one-behind", "bare-250", "rset-5xx"):
+            await _out_of_turn(kind, reader, writer)
         await writer.drain()
-        if kind in ("garbage", "long-line", "greet-hang"):
+        if kind in ("garbage", "long-line", "greet-hang", "greet-999"):
             await reader.read()
     except (ConnectionError, asyncio.CancelledError):
         pass

@@ -14,12 +14,15 @@ from wizard.probekit.kit import render_kit
 
 ROW = re.compile(
     r"^    @\{ Name = '(?P<name>[^']*)'; Command = '(?P<command>[^']*)'; Fallback = '(?P<fallback>[^']*)'; "
-    r"Then = @\{ (?P<then>[^}]*) \} \},?$"
+    r"Then = @\{ (?P<then>[^}]*) \}; Stage = '(?P<stage>[^']*)'; Expects = @\((?P<expects>[\d, ]*)\) \},?$"
 )
 PAIR = re.compile(r"'(?P<reply>[^']+)' = '(?P<then>[^']+)'")
 
 
-def _table(script: str, variable: str) -> list[tuple[str, str, str, dict[str, str]]]:
+Row = tuple[str, str, str, dict[str, str], str, tuple[int, ...]]
+
+
+def _table(script: str, variable: str) -> list[Row]:
     """The rows of one ``$Variable = @( ... )`` table as the script holds it."""
     block = script.split(f"\n${variable} = @(\n", 1)[1].split("\n)\n", 1)[0]
     rows = []
@@ -27,17 +30,20 @@ def _table(script: str, variable: str) -> list[tuple[str, str, str, dict[str, st
         match = ROW.match(line)
         assert match, line
         then = {pair["reply"]: pair["then"] for pair in PAIR.finditer(match["then"])}
-        rows.append((match["name"], match["command"], match["fallback"], then))
+        expects = tuple(int(code) for code in match["expects"].split(", ") if code)
+        rows.append((match["name"], match["command"], match["fallback"], then, match["stage"], expects))
     return rows
 
 
-def _expected(moves: tuple[dialogue.Move, ...]) -> list[tuple[str, str, str, dict[str, str]]]:
+def _expected(moves: tuple[dialogue.Move, ...]) -> list[Row]:
     return [
         (
             move.name,
             move.command,
             move.fallback,
             {reply: move.rule(reply).then for reply in ("2xx", "3xx", "4xx", "5xx", "none")},
+            move.stage,
+            move.expects,
         )
         for move in moves
     ]

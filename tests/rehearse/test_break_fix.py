@@ -90,6 +90,13 @@ async def test_fix_applies_the_steps_remedy(
     assert before.status in NOT_GOOD, before.headline
     assert actions.fix(running, step)
     after = await verdict(running, step, target)
+    if step == "connection_control":
+        # Seen from here a refusal is never proof (a stopped service looks the same), so the fix
+        # turns "accepts a session from this machine" into "turned this machine away", a warning
+        # still; the node's own list and a session from Exchange (the probe kit) prove the step.
+        assert "accepts a session from this machine" in before.summary
+        assert after.status == Status.WARN and "turned this machine away" in after.summary, after.headline
+        return
     assert after.status in GOOD, after.headline
 
 

@@ -188,7 +188,8 @@ def test_wrong_dns_points_where_nothing_listens(farms: dict[str, Served]) -> Non
 def test_connection_control_turns_this_machine_away_as_planned(farms: dict[str, Served]) -> None:
     code, report = check_json(farms["conn-control"])
     assert code == 0, report["summary"]
-    assert [status(report, "connection_control", node) for node in NODES] == ["pass", "pass"]
+    # Turned away as planned, which a stopped service would do too: a warning, not proof.
+    assert [status(report, "connection_control", node) for node in NODES] == ["warn", "warn"]
     assert "connection control" in summary(report, "connection_control", NODES[0])
 
 

@@ -149,13 +149,13 @@ def _refusal(
         # sent from there proves the step; rerunning from here would end the same way.
         return (
             Status.SKIP,
-            f"{route} turned this machine away ({turned_away}), as connection control should; "
+            f"{route} turned this machine away ({turned_away}), as connection control would; "
             "no test message was sent from here",
             probe_kit_hint(plan, send_test=True),
         )
     if sent.fault is not None:
         return (
-            Status.FAIL,
+            Status.ERROR if sent.out_of_turn else Status.FAIL,
             f"{route}: the message was not sent; {sent.fault} (at {sent.stage})",
             "Run the check without --send-test first; it shows which step fails."
             if not plan.connection_control

@@ -29,6 +29,7 @@ a reply not complete by then is class ``none``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -98,6 +99,9 @@ class Move:
     ``none`` rules, and any other reply stops the dialogue."""
     reads: str = ""
     """What else the checks read from the reply besides its class."""
+    expects: tuple[int, ...] = ()
+    """The only 2xx and 3xx codes this command can be answered with (RFC 5321, section 4.3.2). Any other
+    2xx or 3xx is the answer to something else, so the replies are out of turn; empty: not checked."""
 
     def rule(self, reply: ReplyClass) -> Rule:
         """The rule for a class of reply; a class no rule names stops the dialogue."""
@@ -120,6 +124,43 @@ def reply_class(code: int | None) -> ReplyClass:
     if code is None or not 200 <= code < 600:
         return "none"
     return ("2xx", "3xx", "4xx", "5xx")[code // 100 - 2]
+
+
+_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)")
+"""An enhanced status code (RFC 3463) at the start of a reply's text: class.subject.detail."""
+SENDER_STATUSES = frozenset({"1.7", "1.8"})
+"""Enhanced statuses about the sender's address (bad sender mailbox syntax, bad sender system)."""
+RECIPIENT_STATUSES = frozenset({"1.1", "1.2", "1.3", "1.4", "1.5", "1.6"})
+"""Enhanced statuses about a recipient's address (bad mailbox or system, ambiguous, valid, moved)."""
+
+
+def out_of_turn(move: Move, code: int, text: str) -> str:
+    """Why a reply cannot be the answer to ``move``, or ``""`` when it can.
+
+    A server that sends one reply too many (or one too few) shifts every later
+    reply onto the wrong command: a refusal of RCPT is then read as the answer
+    to RSET, and the answer to MAIL as the answer to RCPT. Such a conversation
+    proves nothing, and these are the signs that give it away: a success code
+    the command cannot have (220 to EHLO, 250 to QUIT), an enhanced status
+    whose class says the opposite of the code (``250 5.7.1``), or one about the
+    other address of the transaction (a recipient's status in answer to MAIL).
+    """
+    what = "a greeting" if move.name == "greeting" else (move.stage if move.command else "the message")
+    if 200 <= code < 400 and move.expects and code not in move.expects:
+        wanted = " or ".join(str(expected) for expected in move.expects)
+        return f"{code} is no answer to {what} ({wanted} expected)"
+    enhanced = _ENHANCED.match(text)
+    if enhanced is None:
+        return ""
+    status = ".".join(enhanced.groups())
+    if enhanced.group(1) != str(code)[0]:
+        return f"the reply {code} {status} to {what} contradicts itself (its enhanced status is of class {enhanced.group(1)})"
+    subject = f"{enhanced.group(2)}.{enhanced.group(3)}"
+    if move.stage == "MAIL" and subject in RECIPIENT_STATUSES:
+        return f"the reply {code} {status} to MAIL is about a recipient"
+    if move.stage == "RCPT" and subject in SENDER_STATUSES:
+        return f"the reply {code} {status} to RCPT is about the sender"
+    return ""
 
 
 _GONE = Rule(
@@ -158,6 +199,7 @@ GREETING = Move(
     proves="smtp-greeting",
     reads="the first word of the greeting is the node's FQDN (fqdn-greeting: the mail host passes, another "
     "name warns, as the FQDN is recommended, not required); the banner text tells IIS from other servers",
+    expects=(220,),
 )
 """Connect and read the greeting; nothing is sent. Decides ``smtp-greeting`` (the mode and restart steps)
 and, with the plan's connection control setting, ``connection-control``: a refusal at this point is
@@ -176,6 +218,7 @@ EHLO = Move(
     ),
     fallback="HELO {helo}",
     reads="the first word of the first line is the node's FQDN (fqdn-greeting); SIZE is the message size limit",
+    expects=(250,),
 )
 
 MAIL = Move(
@@ -188,6 +231,7 @@ MAIL = Move(
         Rule("5xx", "the sender is refused; no RCPT can be tried", "stop", "fail"),
         _GONE,
     ),
+    expects=(250,),
 )
 
 RCPT_ALIAS = Move(
@@ -208,6 +252,7 @@ RCPT_ALIAS = Move(
     ),
     proves="alias-accepted",
     reads="a 2xx proves the alias only if the relay RCPT is refused too: an open relay accepts any domain",
+    expects=(250, 251),
 )
 
 RSET = Move(
@@ -217,12 +262,17 @@ RSET = Move(
     (
         Rule("2xx", "the transaction is dropped; nothing was sent", "next"),
         Rule("4xx", "the reset failed; stop rather than carry a recipient over", "stop"),
-        Rule("5xx", "the reset failed; stop rather than carry a recipient over", "stop"),
+        Rule(
+            "5xx",
+            "RSET refused, which RFC 5321 does not allow: stop rather than carry a recipient over",
+            "stop",
+        ),
         _GONE,
     ),
+    expects=(250,),
 )
 
-MAIL_OUTSIDE = Move("mail-outside", "MAIL", MAIL.command, MAIL.rules)
+MAIL_OUTSIDE = Move("mail-outside", "MAIL", MAIL.command, MAIL.rules, expects=MAIL.expects)
 
 RCPT_OUTSIDE = Move(
     "rcpt-outside",
@@ -249,15 +299,17 @@ RCPT_OUTSIDE = Move(
     ),
     proves="relay-refused",
     reads="from a host on the relay list (an Exchange server) acceptance is expected and proves nothing: skip",
+    expects=(250, 251),
 )
 
-RSET_OUTSIDE = Move("rset-outside", "RSET", RSET.command, RSET.rules)
+RSET_OUTSIDE = Move("rset-outside", "RSET", RSET.command, RSET.rules, expects=RSET.expects)
 
 CLOSE = Move(
     "quit",
     "QUIT",
     "QUIT",
     tuple(Rule(reply, "the session ends", "end") for reply in ("2xx", "4xx", "5xx", "none")),
+    expects=(221,),
 )
 """Sent after the last move, and after any ``stop``, while the connection still stands."""
 
@@ -278,6 +330,7 @@ RCPT_TEST = Move(
         Rule("5xx", "the library's address is refused; no message is sent", "stop", "fail"),
         _GONE,
     ),
+    expects=(250, 251),
 )
 
 DATA = Move(
@@ -290,6 +343,7 @@ DATA = Move(
         Rule("5xx", "the message is refused before its body", "stop", "fail"),
         _GONE,
     ),
+    expects=(354,),
 )
 
 MESSAGE = Move(
@@ -304,6 +358,7 @@ MESSAGE = Move(
     ),
     proves="library-delivery",
     reads="the message is then followed into a Drop folder, where readable, and its pickup timed",
+    expects=(250,),
 )
 """The message body, dot-stuffed and ended with a line holding one dot; sent only after DATA's 354."""
 

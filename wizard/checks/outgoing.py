@@ -87,7 +87,7 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
         else f"answered {found.greeting.first if found.greeting else 'nothing'}"
     )
     return verdict(
-        Status.FAIL,
+        Status.ERROR if found.out_of_turn else Status.FAIL,
         f"the outgoing server {label} {problem}",
         f"SharePoint's alerts leave through this server; check that it runs and accepts this farm, and the name at {page}.",
         lines,

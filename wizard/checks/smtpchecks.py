@@ -89,7 +89,11 @@ FAULT_HINTS = {
     Fault.GARBAGE: "Another program answers on port {port}; check what listens there (netstat -ano).",
     Fault.TOO_LONG: "Whatever answers on port {port} is not a working SMTP server; check what listens there.",
     Fault.NOT_STARTED: "Run the check again for fewer steps at once, or with a longer --timeout.",
+    Fault.OUT_OF_TURN: "The server on port {port} sends replies nobody asked for, or one command behind, so none of "
+    "its answers can be read as proof; check what listens there (netstat -ano) and its event log.",
 }
+UNTRUSTED = (Fault.NOT_STARTED, Fault.OUT_OF_TURN)
+"""Faults that leave nothing judged: the probe did not run, or its replies cannot be matched to its commands."""
 
 
 def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
@@ -98,7 +102,7 @@ def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
     lines = found.transcript
     if found.fault is not None:
         hint = FAULT_HINTS[found.fault.kind].format(port=port)
-        if found.fault.kind == Fault.NOT_STARTED:
+        if found.fault.kind in UNTRUSTED:
             return verdict(Status.ERROR, f"{where(sweep, target)} {found.fault}", hint, lines)
         if found.fault.kind == Fault.REFUSED:
             # Nothing listens: with connection control off in the plan, that is a node down, not a policy.
@@ -130,8 +134,8 @@ def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict |
         return None
     return verdict(
         Status.SKIP,
-        f"{where(sweep, target)} turned this machine away ({reason}), as connection control should; "
-        "not checked from here",
+        f"{where(sweep, target)} turned this machine away ({reason}), as connection control would "
+        "(a stopped service or a wrong address looks the same); not checked from here",
         probe_kit_hint(sweep.plan),
         found.transcript,
     )
@@ -212,11 +216,11 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     )
 
 
-def _rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
-    """A conversation that stopped before RCPT: say where and why."""
+def rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
+    """A conversation that stopped before the RCPT a check reads: say where and why."""
     if found.fault is not None:
         return verdict(
-            Status.FAIL,
+            Status.ERROR if found.fault.kind in UNTRUSTED else Status.FAIL,
             f"{where(sweep, target)} broke off at {found.stage}: {found.fault}",
             FAULT_HINTS[found.fault.kind].format(port=sweep.plan.smtp_port),
             found.transcript,
@@ -235,6 +239,16 @@ def _rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> 
             "The node rejects MAIL FROM from this machine; check its Access settings and event log.",
             found.transcript,
         )
+    if found.stopped_at in (dialogue.RSET.name, dialogue.RSET_OUTSIDE.name):
+        rset = found.replies[found.stopped_at]
+        return verdict(
+            Status.ERROR,
+            f"{where(sweep, target)} refused RSET ({rset.first}), which RFC 5321 does not allow, so the "
+            "probe stopped before this question",
+            "A server that refuses to reset a transaction cannot be probed safely; check what listens on "
+            f"port {sweep.plan.smtp_port}.",
+            found.transcript,
+        )
     return None
 
 
@@ -245,7 +259,7 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
         return instead
     reply = found.replies.get(dialogue.RCPT_ALIAS.name)
     if reply is None:
-        return _rcpt_blocked_verdict(sweep, target, found) or verdict(
+        return rcpt_blocked_verdict(sweep, target, found) or verdict(
             Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
         )
     host = sweep.plan.mail_host
@@ -288,113 +302,6 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
         f"Add {host} as an Alias domain on {node} (Domains > New > Domain > Alias), then restart the SMTP service.",
         found.transcript,
     )
-
-
-async def run_relay(sweep: Sweep, target: Target) -> Verdict:
-    """``relay-refused``: RCPT to an outside domain is refused with 5xx (a 4xx proves nothing)."""
-    found, instead = await usable(sweep, target)
-    if instead is not None:
-        return instead
-    reply = found.replies.get(dialogue.RCPT_OUTSIDE.name)
-    if reply is None:
-        return _rcpt_blocked_verdict(sweep, target, found) or verdict(
-            Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
-        )
-    if found.source_address in sweep.plan.exchange_servers:
-        return verdict(
-            Status.SKIP,
-            f"this machine ({found.source_address}) is on the relay list, so relaying from here proves nothing",
-            "Run the check from a machine that is not an Exchange server.",
-            found.transcript,
-        )
-    status = Status(dialogue.RCPT_OUTSIDE.rule(reply_class(reply.code)).status)
-    if status == Status.PASS:
-        return verdict(
-            Status.PASS,
-            f"{where(sweep, target)} refused to relay to {OUTSIDE_DOMAIN} ({reply.first})",
-            "",
-            found.transcript,
-        )
-    if status == Status.FAIL:
-        exchange = ", ".join(sweep.plan.exchange_servers)
-        return verdict(
-            Status.FAIL,
-            f"{where(sweep, target)} accepted mail for {OUTSIDE_DOMAIN} from this machine: an open relay",
-            f"Access > Relay: choose 'Only the list below', list only the Exchange servers ({exchange}), and clear "
-            "'Allow all computers which successfully authenticate to relay' unless it is needed.",
-            found.transcript,
-        )
-    return verdict(
-        Status.WARN,
-        f"{where(sweep, target)} answered mail for {OUTSIDE_DOMAIN} with a temporary {reply.first}: "
-        "neither refused nor accepted, so the relay restriction is not proven",
-        "A temporary reply (the service is short of disk or busy, or a greylist) says nothing about relaying; "
-        "check Access > Relay, then run the check again.",
-        found.transcript,
-    )
-
-
-async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
-    """``connection-control``: a node turns this machine away exactly when the plan says it should."""
-    found = await conversation(sweep, target.address)
-    reason = found.blocked()
-    plan = sweep.plan
-    exchange = ", ".join(plan.exchange_servers)
-    at = where(sweep, target)
-    if found.source_address in plan.exchange_servers:
-        # An Exchange server is let in whatever the setting, so a probe from one proves nothing
-        # about who else is kept out; being turned away, though, is a real fault.
-        if reason:
-            return verdict(
-                Status.FAIL,
-                f"{at} turned this machine away ({reason}), although it is an Exchange server "
-                f"({found.source_address}) that must be let in",
-                f"Access > Connection: add {exchange} to the list of computers allowed to connect.",
-                found.transcript,
-            )
-        return verdict(
-            Status.SKIP,
-            f"this machine ({found.source_address}) is an Exchange server, which connection control lets in, "
-            "so the connection-control probe from here proves nothing",
-            "Run the check from a machine that is not an Exchange server, such as the administrator's workstation.",
-            found.transcript,
-        )
-    if plan.connection_control:
-        if reason:
-            return verdict(
-                Status.PASS,
-                f"{at} turned this machine away ({reason}), as connection control should",
-                "",
-                found.transcript,
-            )
-        if found.greeted:
-            return verdict(
-                Status.WARN,
-                f"{at} accepts a session from this machine ({found.source_address}): connection control is not set, or this machine is on the allowed list",
-                f"Access > Connection: choose 'Only the list below' and list only {exchange}; remove this machine if it was added for testing.",
-                found.transcript,
-            )
-        return verdict(
-            Status.WARN,
-            f"{at} {found.fault}; that is not how connection control refuses, so the cause may be a firewall",
-            FAULT_HINTS[found.fault.kind].format(port=plan.smtp_port) if found.fault else "",
-            found.transcript,
-        )
-    if reason and not (found.fault is not None and found.fault.kind == Fault.REFUSED):
-        return verdict(
-            Status.FAIL,
-            f"{at} turned this machine away ({reason}) although connection control is off in the plan",
-            "Access > Connection: choose 'All except the list below', or add this machine; if the restriction is intended, set connection_control = true in the plan.",
-            found.transcript,
-        )
-    if found.greeted:
-        return verdict(
-            Status.PASS,
-            f"{at} accepts connections from this machine (connection control is off in the plan)",
-            "",
-            found.transcript,
-        )
-    return fault_verdict(sweep, target, found)
 
 
 def connection_targets(plan: Plan) -> list[Target]:

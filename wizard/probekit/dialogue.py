@@ -20,11 +20,15 @@ class KitMove:
     """One move as a PowerShell table row."""
 
     name: str
+    stage: str
+    """How a sentence names the point of the conversation (``RCPT``)."""
     command: str
     """Empty for the greeting (read only) and the message body."""
     fallback: str
     then: tuple[tuple[str, str], ...]
     """(reply class, what to do next) for every class; a class without a rule stops."""
+    expects: tuple[int, ...]
+    """The only 2xx and 3xx codes that can answer the move; any other means the replies are out of turn."""
 
 
 def kit_moves(moves: tuple[dialogue.Move, ...]) -> tuple[KitMove, ...]:
@@ -32,9 +36,11 @@ def kit_moves(moves: tuple[dialogue.Move, ...]) -> tuple[KitMove, ...]:
     return tuple(
         KitMove(
             name=move.name,
+            stage=move.stage,
             command=move.command,
             fallback=move.fallback,
             then=tuple((reply, move.rule(reply).then) for reply in REPLY_CLASSES),  # type: ignore[arg-type]
+            expects=move.expects,
         )
         for move in moves
     )
@@ -53,6 +59,12 @@ def kit_conversations() -> dict[str, tuple[KitMove, ...]]:
     return {name: kit_moves(moves) for name, moves in CONVERSATIONS.items()}
 
 
-def closing() -> str:
-    """The line that ends every conversation while the connection stands."""
-    return dialogue.CLOSE.command
+def closing() -> KitMove:
+    """The move that ends every conversation while the connection stands (QUIT, answered 221)."""
+    return kit_moves((dialogue.CLOSE,))[0]
+
+
+SENDER_STATUSES = tuple(sorted(dialogue.SENDER_STATUSES))
+"""Enhanced statuses about the sender, which cannot answer RCPT; the kit holds the same lists."""
+RECIPIENT_STATUSES = tuple(sorted(dialogue.RECIPIENT_STATUSES))
+"""Enhanced statuses about a recipient, which cannot answer MAIL."""

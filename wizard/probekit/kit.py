@@ -10,7 +10,13 @@ from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.plan import Plan
 from wizard.probekit import catalog
-from wizard.probekit.dialogue import KitMove, closing, kit_conversations
+from wizard.probekit.dialogue import (
+    RECIPIENT_STATUSES,
+    SENDER_STATUSES,
+    KitMove,
+    closing,
+    kit_conversations,
+)
 from wizard.probekit.resultsfile import MAX_LINE_WIDTH
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
@@ -54,7 +60,9 @@ class KitValues:
     outside_domain: str
     iis_banner: str
     conversations: dict[str, tuple[KitMove, ...]]
-    closing: str
+    closing: KitMove
+    sender_statuses: tuple[str, ...] = SENDER_STATUSES
+    recipient_statuses: tuple[str, ...] = RECIPIENT_STATUSES
     min_per_node: int = nlbcheck.MIN_PER_NODE
     max_per_node: int = nlbcheck.MAX_PER_NODE
     max_lines: int = MAX_TRANSCRIPT_LINES

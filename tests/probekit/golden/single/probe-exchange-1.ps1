@@ -61,29 +61,35 @@ $IisBanner = 'Microsoft ESMTP MAIL Service'
 # message (the body follows), stop. QUIT ends every conversation while the
 # connection stands. $ProbeMoves never reaches DATA; only $SendTestMoves, behind the
 # -SendTest switch, sends one message.
+# Expects lists the only 2xx/3xx codes that can answer the move: any other
+# reply, or one that arrives before its command is sent, is out of turn (the
+# server's replies no longer match its commands) and the conversation ends.
 $ProbeMoves = @(
-    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } },
-    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'rcpt-alias'; Command = 'RCPT TO:<{alias_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' } },
-    @{ Name = 'rset'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'mail-outside'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'rcpt-outside'; Command = 'RCPT TO:<{outside_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' } },
-    @{ Name = 'rset-outside'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } }
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'greeting'; Expects = @(220) },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' }; Stage = 'EHLO'; Expects = @(250) },
+    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-alias'; Command = 'RCPT TO:<{alias_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-outside'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-outside'; Command = 'RCPT TO:<{outside_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-outside'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) }
 )
 $IdentifyMoves = @(
-    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } }
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'greeting'; Expects = @(220) },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' }; Stage = 'EHLO'; Expects = @(250) }
 )
 $SendTestMoves = @(
-    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' } },
-    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'rcpt-test'; Command = 'RCPT TO:<{recipient}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'data'; Command = 'DATA'; Fallback = ''; Then = @{ '2xx' = 'stop'; '3xx' = 'message'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } },
-    @{ Name = 'message'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' } }
+    @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'greeting'; Expects = @(220) },
+    @{ Name = 'ehlo'; Command = 'EHLO {helo}'; Fallback = 'HELO {helo}'; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'fallback'; 'none' = 'stop' }; Stage = 'EHLO'; Expects = @(250) },
+    @{ Name = 'mail'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-test'; Command = 'RCPT TO:<{recipient}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'data'; Command = 'DATA'; Fallback = ''; Then = @{ '2xx' = 'stop'; '3xx' = 'message'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'DATA'; Expects = @(354) },
+    @{ Name = 'message'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'DATA'; Expects = @(250) }
 )
+$CloseMove = @{ Name = 'quit'; Command = 'QUIT'; Fallback = ''; Then = @{ '2xx' = 'end'; '3xx' = 'stop'; '4xx' = 'end'; '5xx' = 'end'; 'none' = 'end' }; Stage = 'QUIT'; Expects = @(221) }
 $Closing = 'QUIT'
+$SenderStatuses = @('1.7', '1.8')
+$RecipientStatuses = @('1.1', '1.2', '1.3', '1.4', '1.5', '1.6')
 
 # ---------------------------------------------------------------------------
 # Results: the document `spmail-wizard import` reads, written without
@@ -225,10 +231,12 @@ function Read-SmtpReply($Conn) {
         $line = Read-SmtpLine $Conn
         if ($line -eq $null) { return $null }
         [void]$Conn.Transcript.Add("S: $line")
-        if ($line -notmatch '^(\d{3})([ -])(.*)$') { $Conn.Fault = 'garbage'; return $null }
+        # A code of 2xx to 5xx (second digit 0 to 5), then '-' (more lines follow), or a space and
+        # text, or nothing: a bare '250' is a valid last line (RFC 5321, 4.2).
+        if ($line -notmatch '^([2-5][0-5]\d)(([ -])(.*))?$') { $Conn.Fault = 'garbage'; return $null }
         $thisCode = [int]$Matches[1]
-        $more = $Matches[2] -eq '-'
-        $text = $Matches[3].Trim()
+        $more = [string]$Matches[3] -eq '-'
+        $text = ([string]$Matches[4]).Trim()
         if ($code -ne -1 -and $thisCode -ne $code) { $Conn.Fault = 'garbage'; return $null }
         $code = $thisCode
         [void]$lines.Add($text)
@@ -239,6 +247,19 @@ function Read-SmtpReply($Conn) {
 }
 
 function Send-SmtpLine($Conn, [string]$Line, [string]$Shown) {
+    # Whatever the server sent since its last reply came before this command:
+    # it answers something else, and would shift every later reply by one.
+    $early = $false
+    try { $early = $Conn.Stream.DataAvailable } catch { $early = $false }
+    if ($early) {
+        $unasked = Read-SmtpLine $Conn
+        $sent = ($Shown -split ' ')[0]
+        if ($Shown.StartsWith('(')) { $sent = 'the message' }
+        [void]$Conn.Transcript.Add("S: $unasked (before $sent was sent)")
+        $Conn.Fault = 'out_of_turn'
+        $Conn.OutOfTurn = "'$unasked' came before $sent was sent"
+        return $false
+    }
     [void]$Conn.Transcript.Add("C: $Shown")
     $bytes = [System.Text.Encoding]::ASCII.GetBytes($Line + "`r`n")
     try {
@@ -262,6 +283,30 @@ function Expand-Command([string]$Template, $Recipient) {
     return $text.Replace('{recipient}', [string]$Recipient)
 }
 
+function Get-OutOfTurn($Move, $Reply) {
+    # Why a reply cannot answer its move, or '': a 2xx/3xx the command cannot have,
+    # an enhanced status of another class than the code, or one about the other
+    # address of the transaction.
+    if ($Reply -eq $null) { return '' }
+    $code = [int]$Reply.Code
+    $what = $Move.Stage
+    if ($Move.Name -eq 'greeting') { $what = 'a greeting' } elseif ($Move.Command -eq '') { $what = 'the message' }
+    $expects = @($Move.Expects)
+    if ($code -ge 200 -and $code -lt 400 -and $expects.Count -gt 0 -and -not ($expects -contains $code)) {
+        return "$code is no answer to $what ($($expects -join ' or ') expected)"
+    }
+    if ([string]$Reply.Text -match '^([245])\.(\d{1,3})\.(\d{1,3})(\s|$)') {
+        $status = "$($Matches[1]).$($Matches[2]).$($Matches[3])"
+        $subject = "$($Matches[2]).$($Matches[3])"
+        if ($Matches[1] -ne ([string]$code).Substring(0, 1)) {
+            return "the reply $code $status to $what contradicts itself (its enhanced status is of class $($Matches[1]))"
+        }
+        if ($Move.Stage -eq 'MAIL' -and $RecipientStatuses -contains $subject) { return "the reply $code $status to MAIL is about a recipient" }
+        if ($Move.Stage -eq 'RCPT' -and $SenderStatuses -contains $subject) { return "the reply $code $status to RCPT is about the sender" }
+    }
+    return ''
+}
+
 function Get-ReplyClass($Reply) {
     if ($Reply -eq $null -or $Reply.Code -lt 200 -or $Reply.Code -ge 600) { return 'none' }
     return @('2xx', '3xx', '4xx', '5xx')[[int][Math]::Floor($Reply.Code / 100) - 2]
@@ -272,12 +317,12 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Re
     # move name; a move not reached has none.
     $found = @{
         Address = $Address; Port = $Port; Greeting = $null; Replies = @{}
-        Fault = ''; Stage = 'connect'; Source = ''; DurationMs = 0
-        Transcript = (New-Object System.Collections.ArrayList)
+        Fault = ''; Stage = 'connect'; Source = ''; DurationMs = 0; OutOfTurn = ''
+        Transcript = (New-Object System.Collections.ArrayList); Notes = (New-Object System.Collections.ArrayList)
     }
     $conn = @{
         Watch = [System.Diagnostics.Stopwatch]::StartNew(); Deadline = $TimeoutSeconds * 1000
-        Fault = ''; Stream = $null; Transcript = $found.Transcript
+        Fault = ''; Stream = $null; Transcript = $found.Transcript; OutOfTurn = ''
     }
     $client = $null
     try {
@@ -310,14 +355,19 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Re
             } else {
                 $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Command $Recipient)
             }
+            if (Test-OutOfTurn $found $conn $move $reply) { return $found }
             $class = Get-ReplyClass $reply
             $then = $move.Then[$class]
             if ($then -eq 'fallback') {
                 $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Fallback $Recipient)
+                if (Test-OutOfTurn $found $conn $move $reply) { return $found }
                 $class = Get-ReplyClass $reply
                 if ($class -eq '2xx') { $then = 'next' } else { $then = 'stop' }
             }
             if ($reply -ne $null) { $found.Replies[$move.Name] = $reply }
+            if ($reply -ne $null -and $move.Stage -eq 'RSET' -and $reply.Code -ge 500) {
+                [void]$found.Notes.Add("refused RSET ($($reply.First)), which RFC 5321 does not allow")
+            }
             if ($move.Name -eq 'greeting') { $found.Greeting = $reply }
             if ($class -eq 'none') {
                 # No complete reply: the connection cannot carry a QUIT.
@@ -328,7 +378,9 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Re
             if ($then -ne 'next' -and $then -ne 'message') { break }
         }
         $found.Stage = 'quit'
-        [void](Invoke-SmtpCommand $conn $Closing)
+        $bye = Invoke-SmtpCommand $conn $Closing
+        if (Test-OutOfTurn $found $conn $CloseMove $bye) { return $found }
+        if ($bye -ne $null -and $bye.Code -ne 221) { [void]$found.Notes.Add("answered QUIT with $($bye.First) instead of 221") }
         $found.Stage = ''
         return $found
     } catch {
@@ -337,8 +389,22 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Re
         return $found
     } finally {
         if ($client -ne $null) { $client.Close() }
+        foreach ($note in $found.Notes) { [void]$found.Transcript.Add("-- note: $note") }
         $found.DurationMs = [int]$conn.Watch.ElapsedMilliseconds
     }
+}
+
+function Test-OutOfTurn($Found, $Conn, $Move, $Reply) {
+    # True when the conversation must end because the server answered out of
+    # turn: a reply came unasked, or $Reply cannot answer $Move.
+    $why = $Conn.OutOfTurn
+    if ($why -eq '') { $why = Get-OutOfTurn $Move $Reply }
+    if ($why -eq '') { return $false }
+    $Found.Fault = 'out_of_turn'
+    $Found.OutOfTurn = $why
+    $Found.Stage = $Move.Stage
+    [void]$Found.Transcript.Add("-- out of turn: $why")
+    return $true
 }
 
 $FaultText = @{
@@ -349,6 +415,7 @@ $FaultText = @{
     'closed' = 'closed the connection without a reply'
     'garbage' = 'answered with something that is not SMTP'
     'too_long' = 'sent a reply line longer than 4 KiB'
+    'out_of_turn' = 'answered out of turn, so none of its replies can be trusted'
 }
 $FaultHint = @{
     'refused' = "Start the SMTP service (net start smtpsvc) and check the virtual server's address and port; a firewall may also reject TCP $SmtpPort."
@@ -358,6 +425,7 @@ $FaultHint = @{
     'closed' = 'The service drops sessions at once; check Access > Connection on the node and its event log.'
     'garbage' = "Another program answers on port $SmtpPort; check what listens there (netstat -ano)."
     'too_long' = "Whatever answers on port $SmtpPort is not a working SMTP server; check what listens there."
+    'out_of_turn' = "The server on port $SmtpPort sends replies nobody asked for, or one command behind, so none of its answers can be read as proof; check what listens there (netstat -ano) and its event log."
 }
 
 function Get-BlockedReason($Found) {
@@ -376,7 +444,7 @@ function Get-BlockedReason($Found) {
 }
 
 function Test-Greeted($Found) {
-    return ($Found.Greeting -ne $null -and $Found.Greeting.Code -eq 220)
+    return ($Found.Greeting -ne $null -and $Found.Greeting.Code -eq 220 -and $Found.Fault -ne 'out_of_turn')
 }
 
 function Test-Listed($Found) {
@@ -402,6 +470,10 @@ function New-Verdict($Status, $Summary, $Hint) {
 
 function Get-FaultVerdict($Target, $Found) {
     $at = Get-Where $Target
+    if ($Found.Fault -eq 'out_of_turn') {
+        # Replies that do not match their commands prove nothing either way: an error, never a verdict.
+        return New-Verdict 'error' "$at answered out of turn: $($Found.OutOfTurn)" $FaultHint['out_of_turn']
+    }
     if ($Found.Fault -ne '') {
         return New-Verdict 'fail' "$at $($FaultText[$Found.Fault])" $FaultHint[$Found.Fault]
     }
@@ -413,6 +485,7 @@ function Get-FaultVerdict($Target, $Found) {
 
 function Get-Instead($Target, $Found) {
     # The verdict to give instead when the conversation never got going, or $null.
+    if ($Found.Fault -eq 'out_of_turn') { return Get-FaultVerdict $Target $Found }
     $reason = Get-BlockedReason $Found
     $at = Get-Where $Target
     if ($reason -ne '' -and (Test-Listed $Found)) {
@@ -476,6 +549,12 @@ function Get-StoppedVerdict($Target, $Found) {
     if ($mail -ne $null -and $mail.Code -ge 300) {
         return New-Verdict 'fail' "$at refused the probe's sender ($($mail.First))" 'The node rejects MAIL FROM from this host; check its Access settings and event log.'
     }
+    foreach ($name in @('rset', 'rset-outside')) {
+        $rset = $Found.Replies[$name]
+        if ($rset -ne $null -and $rset.Code -ge 500) {
+            return New-Verdict 'error' "$at refused RSET ($($rset.First)), which RFC 5321 does not allow, so the probe stopped before this question" "A server that refuses to reset a transaction cannot be probed safely; check what listens on port $SmtpPort."
+        }
+    }
     return New-Verdict 'error' "${at}: no RCPT answer recorded" ''
 }
 
@@ -523,19 +602,26 @@ function Get-RelayVerdict($Target, $Found) {
 }
 
 function Get-ConnectionVerdict($Target, $Found) {
+    if ($Found.Fault -eq 'out_of_turn') { return Get-FaultVerdict $Target $Found }
     $reason = Get-BlockedReason $Found
     $at = Get-Where $Target
     $exchange = $ExchangeServers -join ', '
     if (Test-Listed $Found) {
-        # An Exchange server is let in whatever the setting, so a probe from one proves
-        # nothing about who else is kept out; being turned away, though, is a real fault.
+        # An Exchange server must be let in whatever the setting: a session accepted here is the
+        # Exchange half of the proof; who else is kept out is read from the node's own list.
         if ($reason -ne '') {
             return New-Verdict 'fail' "$at turned away this Exchange server ($($Found.Source)): $reason" "Access > Connection: add $exchange to the list of computers allowed to connect."
         }
-        return New-Verdict 'skip' "this host ($($Found.Source)) is an Exchange server, which connection control lets in, so the connection-control probe from here proves nothing" 'The node kits read Access > Connection; a workstation that is turned away proves it too.'
+        if (-not (Test-Greeted $Found)) { return Get-FaultVerdict $Target $Found }
+        $half = ' (connection control is off in the plan)'
+        if ($ConnectionControl) { $half = "; who else is kept out is read from the node's own list (the probe kit's connection-list)" }
+        return New-Verdict 'pass' "$at accepts a session from the Exchange server $($Found.Source), as it must$half" ''
     }
     if ($ConnectionControl) {
-        if ($reason -ne '') { return New-Verdict 'pass' "$at turned this host away ($reason), as connection control should" '' }
+        if ($reason -ne '') {
+            # A stopped service or a wrong address turns a host away just the same: no proof alone.
+            return New-Verdict 'warn' "$at turned this host away ($reason): what connection control does, and equally what a stopped service or a wrong address in the plan does, so this alone proves nothing" "Proof is each node's own list (the node kit's connection-list) together with a session an Exchange server is let into (this kit run on an Exchange server)."
+        }
         if (Test-Greeted $Found) {
             return New-Verdict 'warn' "$at accepts a session from this host ($($Found.Source)): connection control is not set, or this host is on the allowed list" "Access > Connection: choose 'Only the list below' and list only $exchange."
         }
@@ -770,7 +856,9 @@ function Test-LibraryDelivery($VipTarget) {
     [void]$found.Transcript.Add("-- Message-ID $($message.Id)")
     $route = "to $(Get-Where $VipTarget)"
     $rcpt = $found.Replies['rcpt-test']
-    if ($found.Fault -ne '') {
+    if ($found.Fault -eq 'out_of_turn') {
+        $verdict = Get-FaultVerdict $VipTarget $found
+    } elseif ($found.Fault -ne '') {
         $verdict = New-Verdict 'fail' "${route}: the message was not sent; $($FaultText[$found.Fault]) (at $($found.Stage))" 'Run the kit without -SendTest first; it shows which step fails.'
     } elseif (-not (Test-Greeted $found)) {
         $verdict = New-Verdict 'fail' "$route turned the session away ($($found.Greeting.First))" "Access > Connection on the nodes must list this Exchange server."

@@ -1,0 +1,262 @@
+"""A small asyncio SMTP client: one deadline per conversation, bounded replies, replies read in turn."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_LINE = 4096
+"""Longest reply line accepted; RFC 5321 allows 512, so anything past 4 KiB is not SMTP."""
+MAX_REPLY_LINES = 100
+"""Most lines one reply may have; an EHLO reply has about a dozen, so an endless ``220-`` stream is cut here."""
+TRANSCRIPT_WIDTH = 200
+"""Transcript lines are cut here so a hostile server cannot flood a report."""
+_REPLY_LINE = re.compile(rb"^([2-5][0-5]\d)(?:([ -])(.*?))?\r?\n?$", re.DOTALL)
+"""One reply line (RFC 5321, 4.2): a code whose first digit is 2 to 5 and second 0 to 5, then ``-`` (more
+lines follow) or a space and text, or nothing at all: a bare ``250`` is a valid last line."""
+
+
+class Fault(StrEnum):
+    """How a conversation broke off."""
+
+    REFUSED = "refused"
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    RESET = "reset"
+    CLOSED = "closed"
+    GARBAGE = "garbage"
+    TOO_LONG = "too_long"
+    NOT_STARTED = "not_started"
+    OUT_OF_TURN = "out_of_turn"
+
+
+class SmtpFault(Exception):
+    """A conversation broke off; ``kind`` says how, the message says it for people."""
+
+    def __init__(self, kind: Fault, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One (possibly multi-line) SMTP reply."""
+
+    code: int
+    """The three-digit reply code."""
+    lines: tuple[str, ...]
+    """The text of each line after the code."""
+    elapsed_ms: int = 0
+    """Time from sending the command (for the greeting: from connecting) to the reply's last line."""
+
+    @property
+    def text(self) -> str:
+        """The first line's text."""
+        return self.lines[0] if self.lines else ""
+
+    @property
+    def first(self) -> str:
+        """The first line as the server sent it (``550 5.7.1 Unable to relay``)."""
+        return f"{self.code} {self.text}".rstrip()
+
+    @property
+    def ok(self) -> bool:
+        """A 2xx reply."""
+        return 200 <= self.code < 300
+
+
+def _shown(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").rstrip("\r\n")
+    return text if len(text) <= TRANSCRIPT_WIDTH else text[:TRANSCRIPT_WIDTH] + f"... ({len(text)} chars)"
+
+
+def probe_name() -> str:
+    """The name this machine gives in EHLO: its host name when that is a usable one."""
+    name = socket.gethostname().strip().lower()
+    if name and re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", name):
+        return name
+    return "spmail-wizard-probe"
+
+
+class SmtpClient:
+    """One SMTP conversation with a fixed deadline for all of it.
+
+    The deadline is absolute (event-loop time), so a server that drips its
+    greeting one byte at a time cannot stretch the conversation past it.
+    """
+
+    def __init__(self, address: str, port: int, *, deadline: float, local_address: str | None = None):
+        self.address = address
+        self.port = port
+        self.deadline = deadline
+        self.local_address = local_address
+        self.transcript: list[str] = []
+        """The conversation so far, ``S:``/``C:`` prefixed."""
+        self.source_address = ""
+        """The address this end of the connection got, once connected."""
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> Reply:
+        """Open the connection and read the greeting.
+
+        Raises:
+            SmtpFault: the connection or the greeting failed.
+        """
+        where = f"{self.address}:{self.port}"
+        local = (self.local_address, 0) if self.local_address else None
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout_at(self.deadline):
+                self._reader, self._writer = await asyncio.open_connection(
+                    self.address, self.port, limit=MAX_LINE, local_addr=local
+                )
+        except TimeoutError:
+            raise SmtpFault(Fault.TIMEOUT, f"no TCP connection to {where} within the timeout") from None
+        except ConnectionRefusedError:
+            raise SmtpFault(Fault.REFUSED, f"connection to {where} refused: nothing listens there") from None
+        except OSError as exc:
+            raise SmtpFault(Fault.UNREACHABLE, f"cannot reach {where}: {exc.strerror or exc}") from None
+        sockname = self._writer.get_extra_info("sockname")
+        self.source_address = str(sockname[0]) if sockname else ""
+        self.transcript.append(f"-- connected to {where} from {self.source_address}")
+        return await self.read_reply(greeting=True, since=started)
+
+    async def read_reply(self, *, greeting: bool = False, since: float | None = None) -> Reply:
+        """Read one reply, all of its lines (at most :data:`MAX_REPLY_LINES`), before the deadline.
+
+        Args:
+            greeting: whether this is the greeting (for the wording of faults).
+            since: when the wait for this reply began (``time.monotonic()``); default now.
+
+        Raises:
+            SmtpFault: the server was silent, closed, reset, or sent something that is not SMTP.
+        """
+        assert self._reader is not None
+        what = "greeting" if greeting else "reply"
+        started = time.monotonic() if since is None else since
+        code: int | None = None
+        lines: list[str] = []
+        while True:
+            try:
+                async with asyncio.timeout_at(self.deadline):
+                    raw = await self._reader.readuntil(b"\n")
+            except TimeoutError:
+                partial = bytes(getattr(self._reader, "_buffer", b""))
+                if partial:
+                    self.transcript.append(f"S: {_shown(partial)} (incomplete)")
+                if greeting and not lines:
+                    raise SmtpFault(
+                        Fault.TIMEOUT,
+                        "accepted the connection but sent no complete greeting within the timeout",
+                    ) from None
+                raise SmtpFault(Fault.TIMEOUT, f"sent no complete {what} within the timeout") from None
+            except asyncio.LimitOverrunError:
+                self.transcript.append(f"S: (a line longer than {MAX_LINE} bytes)")
+                raise SmtpFault(
+                    Fault.TOO_LONG, f"sent a {what} line longer than {MAX_LINE // 1024} KiB"
+                ) from None
+            except asyncio.IncompleteReadError as exc:
+                if exc.partial:
+                    self.transcript.append(f"S: {_shown(exc.partial)} (cut off)")
+                    raise SmtpFault(
+                        Fault.CLOSED, f"closed the connection in the middle of its {what}"
+                    ) from None
+                raise SmtpFault(Fault.CLOSED, f"closed the connection without a {what}") from None
+            except (ConnectionResetError, BrokenPipeError):
+                partial = bytes(getattr(self._reader, "_buffer", b""))
+                if partial or lines:
+                    if partial:
+                        self.transcript.append(f"S: {_shown(partial)} (cut off)")
+                    raise SmtpFault(
+                        Fault.RESET, f"reset the connection in the middle of its {what}"
+                    ) from None
+                raise SmtpFault(Fault.RESET, f"reset the connection instead of sending a {what}") from None
+            except ValueError:
+                # StreamReader raises ValueError when a separator lies beyond the limit.
+                raise SmtpFault(
+                    Fault.TOO_LONG, f"sent a {what} line longer than {MAX_LINE // 1024} KiB"
+                ) from None
+            self.transcript.append(f"S: {_shown(raw)}")
+            match = _REPLY_LINE.match(raw)
+            if not match or (code is not None and int(match.group(1)) != code):
+                raise SmtpFault(
+                    Fault.GARBAGE, f"answered with something that is not SMTP: {_shown(raw)[:80]!r}"
+                )
+            code = int(match.group(1))
+            lines.append((match.group(3) or b"").decode("utf-8", "replace").strip())
+            if match.group(2) != b"-":
+                return Reply(code, tuple(lines), int((time.monotonic() - started) * 1000))
+            if len(lines) >= MAX_REPLY_LINES:
+                raise SmtpFault(
+                    Fault.TOO_LONG,
+                    f"sent a {what} of more than {MAX_REPLY_LINES} lines without ending it, which no working SMTP server does",
+                )
+
+    async def command(self, line: str) -> Reply:
+        """Send one command line and read its reply.
+
+        Raises:
+            SmtpFault: as :meth:`read_reply`, or the connection broke while sending.
+        """
+        started = time.monotonic()
+        await self._send(line.encode("ascii") + b"\r\n", f"C: {line}")
+        return await self.read_reply(since=started)
+
+    async def send_data(self, message: bytes) -> Reply:
+        """Send a message body after a 354 reply to DATA, dot-stuffed, and read the final reply."""
+        lines = message.replace(b"\r\n", b"\n").split(b"\n")
+        stuffed = b"\r\n".join(b"." + line if line.startswith(b".") else line for line in lines)
+        if not stuffed.endswith(b"\r\n"):
+            stuffed += b"\r\n"
+        started = time.monotonic()
+        await self._send(stuffed + b".\r\n", f"C: (message of {len(message)} bytes)")
+        return await self.read_reply(since=started)
+
+    async def _send(self, payload: bytes, shown: str) -> None:
+        assert self._writer is not None
+        await self._nothing_unasked(shown)
+        self.transcript.append(shown)
+        try:
+            self._writer.write(payload)
+            async with asyncio.timeout_at(self.deadline):
+                await self._writer.drain()
+        except TimeoutError:
+            raise SmtpFault(Fault.TIMEOUT, "stopped reading before the deadline") from None
+        except (ConnectionResetError, BrokenPipeError):
+            raise SmtpFault(Fault.RESET, "reset the connection while we were sending") from None
+
+    async def _nothing_unasked(self, shown: str) -> None:
+        """Raise when the server has said something since its last reply, before ``shown`` was sent.
+
+        A reply that comes before its command is the answer to something else: an extra line after
+        EHLO, a second greeting. Read as the next command's reply, it would shift every later reply
+        by one, so the conversation ends here instead.
+
+        Raises:
+            SmtpFault: ``out_of_turn``, with what came unasked.
+        """
+        # Two turns of the loop: the first polls the socket and queues its read, the second feeds
+        # the reader, so bytes already received are in its buffer when it is looked at.
+        for _ in range(2):
+            await asyncio.sleep(0)
+        early = bytes(getattr(self._reader, "_buffer", b""))
+        if not early:
+            return
+        first = _shown(early.split(b"\n", 1)[0])
+        line = shown.removeprefix("C: ")
+        sent = "the message" if line.startswith("(") else line.split(" ", 1)[0]
+        self.transcript.append(f"S: {first} (before {sent} was sent)")
+        raise SmtpFault(
+            Fault.OUT_OF_TURN, f"answered out of turn: {first[:80]!r} came before {sent} was sent"
+        )
+
+    def abort(self) -> None:
+        """Close the connection at once."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
