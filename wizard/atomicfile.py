@@ -71,9 +71,24 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 def ensure_private_dir(folder: Path) -> None:
     """Create a folder readable by the user alone (0700), and tighten it if it exists."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(OSError):
-        folder.chmod(0o700)
+    ensure_dir(folder, private=True)
+
+
+def ensure_dir(folder: Path, *, private: bool) -> None:
+    """Create a folder for written files: private (0700, tightened if it exists), or 0755.
+
+    Folders made here are never writable by others, whatever the umask (under
+    umask 000 ``mkdir`` alone makes them 0777); an existing shared folder (the
+    working folder) is left as its owner set it.
+    """
+    missing = [parent for parent in (folder, *folder.parents) if not os.path.lexists(parent)]
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o755)
+    for made in missing:
+        with contextlib.suppress(OSError):
+            made.chmod(0o755)
+    if private or folder in missing:
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700 if private else 0o755)
 
 
 def _write_into(path: Path, payload: bytes, mode: int) -> None:
@@ -96,6 +111,7 @@ def write_atomic(
     *,
     private: bool = True,
     verify: Callable[[Path], None] | None = None,
+    follow_symlinks: bool = True,
 ) -> None:
     """Write a file atomically: temporary file, fsync, check, rename, fsync the folder.
 
@@ -103,19 +119,25 @@ def write_atomic(
     never a mix; a temporary file left by a crash is named ``.NAME.*.tmp``.
     An existing path that is not a regular file is never replaced: a
     character device or a FIFO someone reads is written into (``-o /dev/null``),
-    anything else is refused. A symbolic link is followed to its file.
+    anything else is refused. A symbolic link is followed to its file, unless
+    ``follow_symlinks`` is false: then it is refused, and neither it nor what
+    it points to is touched.
 
     Args:
         path: the file to write.
         payload: its whole new content.
         private: readable by the user alone (0600, in a 0700 folder); else 0644 like any document.
         verify: called with the complete temporary file before the rename; raising stops the write.
+        follow_symlinks: write through a symbolic link at ``path`` (an export's ``-o link``).
 
     Raises:
-        RefusedFile: the path is a folder, block device or socket, or a FIFO nobody reads.
+        RefusedFile: the path is a folder, block device or socket, or a FIFO nobody reads,
+            or a symbolic link not to be followed.
         OSError: the file cannot be written.
     """
     if path.is_symlink():
+        if not follow_symlinks:
+            raise RefusedFile("is a symbolic link; refused, and neither it nor what it points to was changed")
         path = path.resolve()
     try:
         mode = os.stat(path).st_mode
@@ -126,10 +148,7 @@ def write_atomic(
             _write_into(path, payload, mode)
             return
         raise RefusedFile(f"is {_kind(mode)}; give a file name")
-    if private:
-        ensure_private_dir(path.parent)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(path.parent, private=private)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if not private:
@@ -152,6 +171,51 @@ def write_atomic(
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_folder_atomic(folder: Path, files: dict[str, bytes], *, private: bool = False) -> list[Path]:
+    """Write every file of an export into ``folder``, all of them or none.
+
+    Each file is first written in full as a temporary file beside its final
+    name; only when every one is complete are they renamed into place. A
+    failure on the way (a full disk, a name the file system refuses) removes
+    the temporary files, and the folder too if this call made it, so a failed
+    export leaves nothing half written. Other files in the folder (results
+    gathered in a probe kit) are left alone.
+
+    Raises:
+        RefusedFile: the folder is a file, or one of the names is a folder or special file.
+        OSError: a file cannot be written; nothing was replaced.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise RefusedFile("is a file; this export writes its files into a folder")
+    finals = [folder / name for name in files]
+    for final in finals:
+        if final.is_symlink() or (final.exists() and not final.is_file()):
+            raise RefusedFile(f"{final.name} in it is not a regular file; refused, nothing was written")
+    made = not folder.exists()
+    ensure_dir(folder, private=private)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for final, payload in zip(finals, files.values(), strict=True):
+            fd, temp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
+            temps.append((temp_name, final))
+            os.fchmod(fd, 0o600 if private else 0o644)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp_name, final in temps:
+            os.replace(temp_name, final)
+    except BaseException:
+        for temp_name, _final in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return finals
 
 
 def stale_temporaries(path: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from wizard import __version__
+from wizard import __version__, exportnames
 from wizard.errors import PlanError, StoreError, WizardError
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from wizard.store import OpenSession
 
 PROG = "spmail-wizard"
-EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe", "monitor")
 EXCHANGE_PORT_VARIABLE = "SPMAIL_WIZARD_EXCHANGE_PORT"
 
 
@@ -101,14 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
     _add_source(export)
-    export.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
+    export.add_argument("--format", required=True, choices=exportnames.NAMES, help="what to write")
+    folders = [fmt for fmt in exportnames.FORMATS if fmt.folder]
     export.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="PATH",
-        help="file (folder for ps1, probe and monitor); default: stdout, or for those the folder "
-        "NAME-scripts, NAME-probe-kit or NAME-monitor here, NAME being the session or the mail host",
+        help=f"file (folder for {', '.join(fmt.name for fmt in folders)}); default: stdout, or for those "
+        f"the folder {', '.join('NAME' + fmt.suffix for fmt in folders)} here, "
+        "NAME being the session or the mail host",
     )
 
     imported = commands.add_parser(
@@ -368,9 +369,13 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
         progress.clear()
     duration_ms = int((time.monotonic() - clock) * 1000)
     drift = None
+    not_saved: StoreError | None = None
     if opened is not None:
         drift = opened.session.record_run(results, steps=[step.id for step in steps], at=started_at)
-        opened.save()
+        try:
+            opened.save()
+        except StoreError as exc:  # a full disk: the run is still shown, then why it was not kept
+            not_saved = exc
     evidence = None
     if opened is not None:
         session = opened.session
@@ -387,6 +392,9 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
             checkreport.format_report(results, steps, colour=colour, duration_ms=duration_ms, drift=drift)
         )
         print(gaps.line())
+    if not_saved is not None:
+        sys.stdout.flush()
+        raise not_saved
     if any(result.status.failed for result in results):
         return ExitCode.FAILED
     if args.require_proof and gaps.unproven:
@@ -395,38 +403,25 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
 
 
 def _cmd_export(args: argparse.Namespace) -> ExitCode:
-    plan, session = _plan_and_session(args)
-    if args.format == "plan":
-        from wizard.planfile import dump_plan
-
-        _write_text(dump_plan(plan.to_data()), args.output)
-        return ExitCode.OK
     from wizard import runbook
+    from wizard.results import utc_now
 
+    plan, session = _plan_and_session(args)
+    row = exportnames.export_format(args.format)
     checklist = _load_checklist()
-    if args.format in ("md", "html") and args.output is None:
-        render = runbook.render_markdown if args.format == "md" else runbook.render_html
-        _write_text(render(plan, checklist, session), None)
+    if row.stdout and args.output is None:
+        text = row.render(plan, checklist, session, utc_now())
+        assert isinstance(text, str)
+        sys.stdout.write(text)
         return ExitCode.OK
     written = runbook.write_export(args.format, plan, checklist, session, args.output)
-    if args.format in ("ps1", "probe", "monitor"):
+    if row.folder:
         folder = written[0].parent if written else args.output
-        noun = "monitoring files" if args.format == "monitor" else "scripts"
-        print(f"Wrote {len(written)} {noun} to {folder}", file=sys.stderr)
+        print(f"Wrote {len(written)} {row.noun} to {folder}", file=sys.stderr)
     else:
         for path in written:
             print(f"Wrote {path}", file=sys.stderr)
     return ExitCode.OK
-
-
-def _write_text(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from wizard.atomicfile import write_text_atomic
-
-    write_text_atomic(output, text)
-    print(f"Wrote {output}", file=sys.stderr)
 
 
 def _cmd_import(args: argparse.Namespace) -> ExitCode:

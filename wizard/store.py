@@ -135,6 +135,12 @@ def read_file(path: Path) -> Session:
     Raises:
         StoreError: one line naming the file and what is wrong with it.
     """
+    if os.path.islink(path):
+        # Written through, a link would let a planted session rewrite any file the user can.
+        raise StoreError(
+            f"{path}: refused: is a symbolic link; a session is a file of its own, and neither the link "
+            "nor what it points to is read or written"
+        )
     try:
         raw = read_bounded(path, MAX_SESSION_BYTES)
     except FileNotFoundError:
@@ -215,7 +221,7 @@ def write_file(session: Session, path: Path) -> None:
             ) from None
 
     try:
-        write_atomic(path, payload, verify=verify)
+        write_atomic(path, payload, verify=verify, follow_symlinks=False)
     except RefusedFile as exc:
         raise StoreError(f"{path}: not saved: {exc}") from None
 
@@ -223,8 +229,8 @@ def write_file(session: Session, path: Path) -> None:
 def save(session: Session, home: Path | None = None) -> Path:
     """Save a session under its name; returns the file written."""
     path = session_path(session.name, home)
+    _usable_dir(path.parent.parent)  # the home folder: 0700, like the sessions in it
     try:
-        ensure_private_dir(path.parent.parent)  # the home folder: 0700, like the sessions in it
         write_file(session, path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot save: {exc.strerror or exc}") from None
@@ -241,14 +247,33 @@ def load(name: str, home: Path | None = None) -> Session:
         path = session_path(name, home)
     except ValueError as exc:
         raise StoreError(f"session name {exc}") from None
-    if not path.exists():
+    if not exists(name, home):
         raise StoreError(f"no saved session named {name!r} (see `spmail-wizard sessions`)")
     return read_file(path)
 
 
 def exists(name: str, home: Path | None = None) -> bool:
-    """True when a session file of that name exists."""
-    return session_path(name, home).exists()
+    """True when a session file (or anything else) of that name exists.
+
+    Raises:
+        StoreError: the sessions folder cannot be looked into (one line naming it).
+    """
+    path = session_path(name, home)
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: cannot read the sessions folder: {exc.strerror or exc}") from None
+    return True
+
+
+def _usable_dir(folder: Path) -> None:
+    """Make the wizard's folder (0700), or say in one line why it cannot be."""
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot use this folder for sessions: {exc.strerror or exc}") from None
 
 
 def unique_name(base: str, home: Path | None = None) -> str:
@@ -273,8 +298,8 @@ def lock(name: str, home: Path | None = None) -> Iterator[None]:
         SessionLockedError: another process has the session open.
     """
     path = session_path(name, home)
-    ensure_private_dir(path.parent.parent)
-    ensure_private_dir(path.parent)
+    _usable_dir(path.parent.parent)
+    _usable_dir(path.parent)
     lock_path = path.with_suffix(".lock")
     lock_file = filelock.FileLock(str(lock_path), timeout=0, mode=0o600)
     try:
@@ -283,6 +308,8 @@ def lock(name: str, home: Path | None = None) -> Iterator[None]:
         raise SessionLockedError(
             f"session {name!r} is open in another spmail-wizard; close it there first"
         ) from None
+    except OSError as exc:  # a folder or a symbolic link loop where the lock file goes, a read-only folder
+        raise StoreError(f"{lock_path}: cannot lock the session: {exc.strerror or exc}") from None
     with contextlib.suppress(OSError):
         lock_path.chmod(0o600)  # a lock file made by an older version may be 0644
     try:
@@ -337,10 +364,20 @@ class SessionInfo:
 def list_sessions(checklist: Checklist, home: Path | None = None) -> list[SessionInfo]:
     """Every session file, newest change first; refused files are listed with the reason."""
     folder = sessions_dir(home)
-    if not folder.is_dir():
+    try:
+        with os.scandir(folder) as entries:
+            paths = sorted(
+                folder / entry.name
+                for entry in entries
+                if entry.name.endswith(".json") and not entry.name.startswith(".")
+            )
+    except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as exc:
+        # Not "no saved sessions": there may be many, and the operator must know why none show.
+        raise StoreError(f"{folder}: cannot read the sessions folder: {exc.strerror or exc}") from None
     infos: list[SessionInfo] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in paths:
         try:
             session = read_file(path)
         except StoreError as exc:
@@ -393,7 +430,7 @@ class OpenSession:
         return self._session
 
     def __enter__(self) -> OpenSession:
-        if not os.path.lexists(self.path):
+        if not exists(self.name, self.home):
             # Refused before the lock, so no lock file is left for a session that does not exist.
             raise StoreError(f"no saved session named {self.name!r} (see `spmail-wizard sessions`)")
         self._lock.__enter__()

@@ -67,7 +67,7 @@ def test_scripts_into_a_given_folder(tmp_path: Path) -> None:
         (["--format", "md", "-o", "{folder}"], "is a folder; give a file name"),
         (
             ["--format", "ps1", "-o", "{file}"],
-            "is a file; ps1 export writes one script per host into a folder",
+            "is a file; ps1 export writes its files into a folder",
         ),
         (["--format", "pdf"], "invalid choice"),
     ],

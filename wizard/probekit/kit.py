@@ -8,6 +8,7 @@ from datetime import datetime
 from wizard.checks import dialogue as written
 from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
+from wizard.exportnames import host_stem
 from wizard.plan import Plan
 from wizard.probekit import catalog
 from wizard.probekit.dialogue import (
@@ -119,7 +120,7 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
     hosts += [
         KitHost(
             kind="node",
-            stem=f"probe-node-{node.name}",
+            stem=host_stem("probe-node-", node.name),
             title=f"SMTP node {node.name}",
             run_on=f"{node.name} ({node.address}), in Windows PowerShell as an administrator",
             address=node.address,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from wizard.atomicfile import write_text_atomic
+from wizard.atomicfile import RefusedFile, write_folder_atomic, write_text_atomic
 from wizard.errors import StoreError
+from wizard.exportnames import NAMES, default_export_path, export_format
 from wizard.model import Checklist
 from wizard.plan import Plan
 from wizard.planfile import dump_plan
@@ -25,17 +26,8 @@ __all__ = [
     "write_export",
 ]
 
-EXPORT_FORMATS = ("md", "html", "ps1", "plan", "probe", "monitor")
-"""What ``write_export`` can write."""
-
-_SUFFIXES = {
-    "md": "-runbook.md",
-    "html": "-runbook.html",
-    "plan": "-plan.toml",
-    "ps1": "-scripts",
-    "probe": "-probe-kit",
-    "monitor": "-monitor",
-}
+EXPORT_FORMATS = NAMES
+"""What ``write_export`` can write: the names of :data:`wizard.exportnames.FORMATS`."""
 # Windows PowerShell 5.1 reads a .ps1 without a byte order mark as the ANSI code
 # page, where UTF-8 bytes of an ordinary character can turn into a curly quote
 # that ends a string early; with the mark every version reads UTF-8.
@@ -76,10 +68,35 @@ def render_scripts(
     }
 
 
+def render_plan(
+    plan: Plan, checklist: Checklist, session: Session | None = None, *, generated_at: datetime | None = None
+) -> str:
+    """The plan as a TOML file."""
+    return dump_plan(plan.to_data())
+
+
+def render_probe_kit(
+    plan: Plan, checklist: Checklist, session: Session | None = None, *, generated_at: datetime | None = None
+) -> dict[str, str]:
+    """The probe kit: one read-only script per Exchange server and node, by file name."""
+    from wizard.probekit.kit import render_kit
+
+    return render_kit(plan, generated_at=generated_at or utc_now())
+
+
+def render_monitoring(
+    plan: Plan, checklist: Checklist, session: Session | None = None, *, generated_at: datetime | None = None
+) -> dict[str, str]:
+    """The monitoring files (blackbox_exporter, Prometheus, Nagios), by file name."""
+    from wizard.runbook.monitor import monitoring_files
+
+    return monitoring_files(plan)
+
+
 def default_output(fmt: str, plan: Plan, session: Session | None) -> Path:
     """Where an export goes when no path is given: named after the session or the mail host."""
     base = session.name if session else plan.mail_host
-    return Path(base + _SUFFIXES[fmt])
+    return Path(default_export_path(base, fmt))
 
 
 def write_export(
@@ -87,62 +104,41 @@ def write_export(
 ) -> list[Path]:
     """Write one export format and return the files written.
 
-    md, html and plan go to the file ``output``; ps1 and probe (one script
-    per host) and monitor (blackbox_exporter, Prometheus and Nagios files) go
-    into the folder ``output``. Without ``output``, a name from
-    :func:`default_output` in the current folder is used. Every file is
-    written atomically.
+    The format's row in :data:`wizard.exportnames.FORMATS` says whether it is
+    one file or a folder of files, and how it is written. Without ``output``,
+    a name from :func:`default_output` in the current folder is used. A file
+    is written atomically; a folder's files all or none.
 
     Raises:
         ValueError: an unknown format.
-        StoreError: the output cannot be written.
+        StoreError: the output cannot be written; nothing was.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    row = export_format(fmt)
     target = output if output is not None else default_output(fmt, plan, session)
-    if fmt == "ps1":
-        return _write_scripts(render_scripts(plan, checklist, session), target)
-    if fmt == "probe":
-        from wizard.probekit.kit import render_kit
-
-        if target.exists() and not target.is_dir():
-            raise StoreError(
-                f"{target}: is a file; the probe kit is one script per host, written into a folder"
-            )
-        return _write_scripts(render_kit(plan, generated_at=utc_now()), target)
-    if fmt == "monitor":
-        from wizard.runbook.monitor import monitoring_files
-
-        return _write_folder(monitoring_files(plan), target, fmt)
-    if target.is_dir():
-        raise StoreError(f"{target}: is a folder; give a file name for the {fmt} export")
-    if fmt == "md":
-        text = render_markdown(plan, checklist, session)
-    elif fmt == "html":
-        text = render_html(plan, checklist, session)
-    else:
-        text = dump_plan(plan.to_data())
-    write_text_atomic(target, text)
-    return [target]
+    rendered = row.render(plan, checklist, session, utc_now())
+    if not row.folder:
+        if target.is_dir():
+            raise StoreError(f"{target}: is a folder; give a file name for the {fmt} export")
+        assert isinstance(rendered, str)
+        write_text_atomic(target, rendered)
+        return [target]
+    assert isinstance(rendered, dict)
+    if target.exists() and not target.is_dir():
+        raise StoreError(f"{target}: is a file; {fmt} export writes its files into a folder")
+    files = {name: _encoded(text, windows=row.windows_text) for name, text in rendered.items()}
+    try:
+        return write_folder_atomic(target, files, private=row.private)
+    except RefusedFile as exc:
+        raise StoreError(f"{target}: {exc}") from None
+    except OSError as exc:
+        name = f" ({Path(exc.filename).name})" if exc.filename else ""
+        raise StoreError(
+            f"{target}: cannot write{name}: {exc.strerror or exc}; nothing was written"
+        ) from None
 
 
-def _write_folder(files: dict[str, str], folder: Path, fmt: str) -> list[Path]:
-    if folder.exists() and not folder.is_dir():
-        raise StoreError(f"{folder}: is a file; {fmt} export writes its files into a folder")
-    written = []
-    for name, text in files.items():
-        write_text_atomic(folder / name, text)
-        written.append(folder / name)
-    return written
-
-
-def _write_scripts(scripts: dict[str, str], folder: Path) -> list[Path]:
-    if folder.exists() and not folder.is_dir():
-        raise StoreError(f"{folder}: is a file; ps1 export writes one script per host into a folder")
-    written = []
-    for name, text in scripts.items():
-        path = folder / name
+def _encoded(text: str, *, windows: bool) -> bytes:
+    if windows:
         # CRLF: the Notepad of older Windows Server releases shows LF-only files as one line.
-        write_text_atomic(path, _BOM + text.replace("\r\n", "\n").replace("\n", "\r\n"))
-        written.append(path)
-    return written
+        text = _BOM + text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text.encode("utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wizard.exportnames import host_stem
 from wizard.model import Checklist, Host
 from wizard.plan import Node, Plan
 from wizard.prompting.plaintext import plain_text
@@ -71,7 +72,7 @@ def _place(host: Host, plan: Plan, node: Node | None) -> tuple[str, str, str]:
     """File stem, title and where to run, for a host (and node)."""
     if host == Host.NODE and node is not None:
         return (
-            f"node-{node.name}",
+            host_stem("node-", node.name),
             f"SMTP node {node.name}",
             f"{node.name} ({node.address}), as an administrator",
         )
