@@ -40,12 +40,12 @@ def serve(started: list[Dnsmasq], records: Sequence[tuple[str, str]], **extra: o
     raise AssertionError("unreachable")
 
 
-def nlb_plan(*servers: str) -> Plan:
+def nlb_plan(*servers: str, vip: str = VIP) -> Plan:
     return parse_plan(
         {
             "mode": "nlb",
             "mail_host": "mossmail.foo.local",
-            "vip": VIP,
+            "vip": vip,
             "exchange_servers": [f"{PREFIX}.20"],
             "dns_servers": list(servers),
             "sharepoint_version": "2013",
@@ -133,3 +133,23 @@ async def test_empty_dns_servers_use_the_system_resolver(
     assert result.target == "dns:system"
     assert result.status == Status.PASS
     assert f"the system resolver ({server})" in result.summary
+
+
+async def test_an_ipv6_vip_is_asked_as_aaaa(dnsmasq: list[Dnsmasq]) -> None:
+    vip6 = "2001:db8::50"
+    server = serve(dnsmasq, [*NODE_RECORDS, ("mossmail.foo.local", vip6)])
+    # The plan writes the address long-hand; the server answers it compressed: one address.
+    plan = nlb_plan(server, vip="2001:0db8:0:0::0050")
+    results = await run_checks(plan, steps("dns"), timeout=1)
+    result = one(results, "dns", f"dns:{server}")
+    assert result.status == Status.PASS, result.headline
+    assert f"with {vip6} (the VIP)" in result.summary
+    assert any("AAAA" in line for line in result.transcript)
+
+
+async def test_an_ipv6_vip_without_its_aaaa_record_names_the_record(dnsmasq: list[Dnsmasq]) -> None:
+    server = serve(dnsmasq, [*NODE_RECORDS, ("mossmail.foo.local", VIP)])
+    plan = nlb_plan(server, vip="2001:db8::50")
+    result = one(await run_checks(plan, steps("dns"), timeout=1), "dns", f"dns:{server}")
+    assert result.status == Status.FAIL, result.headline
+    assert "has no AAAA record" in result.summary and "Host (AAAA) record" in result.hint

@@ -89,3 +89,15 @@ async def test_dns_fault_is_told_apart(
     assert result.status == status, result.headline
     assert words in result.summary
     assert result.hint
+
+
+async def test_dns_servers_that_all_time_out_do_not_agree(
+    fault_dns: Callable[[str], tuple[str, int]],
+) -> None:
+    servers = [":".join(map(str, fault_dns("silent"))) for _ in range(3)]
+    plan = single_plan("127.0.0.9", 2525, dns_servers=servers)
+    results = await run_checks(plan, steps("dns", mode="single"), timeout=TIMEOUT)
+    agreement = one(results, "dns", "mossmail.foo.local")
+    assert agreement.status == Status.WARN, agreement.headline
+    assert "none of the 3 DNS servers gave an answer" in agreement.summary
+    assert "same answer" not in agreement.summary

@@ -145,3 +145,16 @@ def test_replies_that_cannot_answer_their_command(
 )
 def test_replies_in_turn_pass(move: dialogue.Move, code: int, text: str) -> None:
     assert dialogue.out_of_turn(move, code, text) == ""
+
+
+async def test_a_greeting_that_is_no_greeting_is_named_never_none(
+    fault_smtp: Callable[[str], tuple[str, int]],
+) -> None:
+    # A 250 where 220 belongs: neither a refusal nor a greeting. The warning once read "... None; ...".
+    address, port = fault_smtp("greet-250")
+    plan = single_plan(address, port, connection_control=True)
+    results = await run_checks(plan, steps("connection_control", mode="single"), timeout=TIMEOUT)
+    control = one(results, "connection_control", NODE)
+    assert control.status == Status.ERROR, control.headline
+    assert "None" not in control.summary
+    assert "250 is no answer to a greeting (220 expected)" in control.summary

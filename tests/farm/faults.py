@@ -23,6 +23,7 @@ SmtpFaultKind = Literal[
     "double-greeting",
     "one-behind",
     "greet-999",
+    "greet-250",
     "bare-250",
     "rset-5xx",
 ]
@@ -139,10 +140,12 @@ async def _serve(kind: SmtpFaultKind, reader: asyncio.StreamReader, writer: asyn
             await _relay_4xx(reader, writer)
         elif kind == "greet-999":
             writer.write(b"999 node.foo.local is not what you think\r\n")
+        elif kind == "greet-250":
+            writer.write(b"250 node.foo.local ready\r\n")
         elif kind in ("extra-250", "double-greeting", "one-behind", "bare-250", "rset-5xx"):
             await _out_of_turn(kind, reader, writer)
         await writer.drain()
-        if kind in ("garbage", "long-line", "greet-hang", "greet-999"):
+        if kind in ("garbage", "long-line", "greet-hang", "greet-999", "greet-250"):
             await reader.read()
     except (ConnectionError, asyncio.CancelledError):
         pass

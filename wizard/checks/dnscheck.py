@@ -1,8 +1,9 @@
-"""The ``dns-a-record`` check: the mail host's A record as each DNS server of the plan answers it."""
+"""The ``dns-a-record`` check: the mail host's A record (AAAA for an IPv6 address) as each DNS server answers it."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections import Counter
 
 from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
@@ -10,6 +11,8 @@ from wizard.checks.dnslookup import Answer, DnsServer, ask_first, system_servers
 from wizard.plan import Plan
 from wizard.results import Status
 
+ANSWERS = ("ok", "nxdomain", "nodata")
+"""Outcomes in which a server did answer the question; the others are silence or failure."""
 SYSTEM = "system"
 """The label of the system resolver, used when the plan names no DNS server."""
 
@@ -30,6 +33,22 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
     if target.kind == "node":
         return await _judge_node_name(sweep, target)
     return await _judge_agreement(sweep)
+
+
+def record_type(address: str) -> str:
+    """The record that maps a name to ``address``: AAAA for an IPv6 address, A otherwise."""
+    try:
+        return "AAAA" if ipaddress.ip_address(address).version == 6 else "A"
+    except ValueError:
+        return "A"
+
+
+def _same(found: str, wanted: str) -> bool:
+    """Whether two addresses are one, however each is written (``2001:db8::50`` and ``2001:DB8:0::50``)."""
+    try:
+        return ipaddress.ip_address(found) == ipaddress.ip_address(wanted)
+    except ValueError:
+        return found == wanted
 
 
 def _servers(label: str) -> list[DnsServer]:
@@ -65,7 +84,7 @@ def _expected(sweep: Sweep) -> str:
 
 def _record_hint(plan: Plan, where: str) -> str:
     return (
-        f"On {where}, create (or fix) the Host (A) record {plan.record_name!r} in zone {plan.zone} "
+        f"On {where}, create (or fix) the Host ({record_type(plan.target_address)}) record {plan.record_name!r} in zone {plan.zone} "
         f"pointing at {plan.target_address}, or check that the zone has replicated to that server."
     )
 
@@ -82,7 +101,8 @@ def _mx_note(mail_host: str, mx: Answer | None) -> tuple[str, bool]:
 
 async def _judge_server(sweep: Sweep, label: str) -> Verdict:
     plan = sweep.plan
-    a_task, mx_task = _ask(sweep, label, plan.mail_host, "A"), _ask(sweep, label, plan.mail_host, "MX")
+    rdtype = record_type(plan.target_address)
+    a_task, mx_task = _ask(sweep, label, plan.mail_host, rdtype), _ask(sweep, label, plan.mail_host, "MX")
     answer, mx = await a_task, await mx_task
     where = _where(label, answer)
     if answer is None:
@@ -99,7 +119,7 @@ async def _judge_server(sweep: Sweep, label: str) -> Verdict:
     failures = {
         "nxdomain": (f"{where} says {host} does not exist (NXDOMAIN)", _record_hint(plan, where)),
         "nodata": (
-            f"{where} knows {host} but has no A record for it"
+            f"{where} knows {host} but has no {rdtype} record for it"
             + (f" (it is an alias of {answer.chain[-1]})" if answer.chain else ""),
             _record_hint(plan, where),
         ),
@@ -142,28 +162,31 @@ def _judge_addresses(
     addresses = list(answer.values)
     mx_note, mx_warn = _mx_note(host, mx)
     node_addresses = {node.address for node in plan.nodes}
+    kind = record_type(wanted)
     via = f" through the alias chain {' -> '.join(answer.chain)}" if answer.chain else ""
     if len(addresses) > 1:
         shown = ", ".join(addresses)
-        if plan.mode == "nlb" and set(addresses) <= node_addresses:
+        if plan.mode == "nlb" and all(any(_same(a, n) for n in node_addresses) for a in addresses):
             summary = f"{where} answers {host} with {len(addresses)} node addresses ({shown}): round-robin DNS instead of the VIP {wanted}"
         else:
             summary = f"{where} answers {host} with {len(addresses)} addresses ({shown}) where exactly {wanted} was expected"
         return verdict(
             Status.FAIL,
             summary,
-            f"Keep one A record for {plan.record_name}, pointing at {wanted}; remove the others.",
+            f"Keep one {kind} record for {plan.record_name}, pointing at {wanted}; remove the others.",
             lines,
         )
     address = addresses[0]
-    if address != wanted:
+    if not _same(address, wanted):
         what = (
-            "a node's own address" if address in node_addresses and plan.mode == "nlb" else "another address"
+            "a node's own address"
+            if any(_same(address, n) for n in node_addresses) and plan.mode == "nlb"
+            else "another address"
         )
         return verdict(
             Status.FAIL,
             f"{where} answers {host}{via} with {address} ({what}), not {_expected(sweep)}",
-            f"Change the A record {plan.record_name} in zone {plan.zone} to {wanted}.",
+            f"Change the {kind} record {plan.record_name} in zone {plan.zone} to {wanted}.",
             lines,
         )
     if answer.chain:
@@ -171,7 +194,7 @@ def _judge_addresses(
             Status.WARN,
             f"{where} answers {host} with {address} as expected, but through the alias chain "
             f"{' -> '.join(answer.chain)}; {mx_note}",
-            f"Exchange follows the alias, but the step asks for a Host (A) record; replace the CNAME with an A record for {wanted}.",
+            f"Exchange follows the alias, but the step asks for a Host ({kind}) record; replace the CNAME with an {kind} record for {wanted}.",
             lines,
         )
     status = Status.WARN if mx_warn else Status.PASS
@@ -187,13 +210,13 @@ def _judge_addresses(
 async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
     assert target.node is not None
     label = sweep.plan.dns_servers[0] if sweep.plan.dns_servers else SYSTEM
-    answer = await _ask(sweep, label, target.node.name, "A")
+    answer = await _ask(sweep, label, target.node.name, record_type(target.node.address))
     where = _where(label, answer)
     name, address = target.node.name, target.node.address
     if answer is None:
         return verdict(Status.SKIP, f"{name} not looked up: no DNS resolver is configured here")
     lines = answer.lines
-    if answer.outcome == "ok" and address in answer.values:
+    if answer.outcome == "ok" and any(_same(value, address) for value in answer.values):
         return verdict(Status.PASS, f"{name} resolves to {address} at {where}, as planned", "", lines)
     found = answer.describe() if answer.outcome != "timeout" else f"no answer in {seconds(sweep.timeout)}"
     return verdict(
@@ -206,11 +229,23 @@ async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
 
 async def _judge_agreement(sweep: Sweep) -> Verdict:
     labels = list(sweep.plan.dns_servers)
-    answers = [await _ask(sweep, label, sweep.plan.mail_host, "A") for label in labels]
+    rdtype = record_type(sweep.plan.target_address)
+    answers = [await _ask(sweep, label, sweep.plan.mail_host, rdtype) for label in labels]
     said = {
         label: (answer.describe() if answer else "nothing")
         for label, answer in zip(labels, answers, strict=True)
     }
+    lines = [line for answer in answers if answer for line in answer.lines]
+    answered = [answer for answer in answers if answer is not None and answer.outcome in ANSWERS]
+    if not answered:
+        # Servers that all time out agree on nothing: silence is not an answer to compare.
+        return verdict(
+            Status.WARN,
+            f"none of the {len(labels)} DNS servers gave an answer about {sweep.plan.mail_host} (silence or "
+            "failures only), so whether they agree is not known",
+            "Check each server's address and that DNS (UDP and TCP 53) is open from this machine, then check again.",
+            lines,
+        )
     counts = Counter(said.values())
     if len(counts) == 1:
         return verdict(
@@ -221,6 +256,6 @@ async def _judge_agreement(sweep: Sweep) -> Verdict:
     return verdict(
         Status.FAIL,
         f"the DNS servers disagree about {sweep.plan.mail_host}: {parts}",
-        "Wait for zone replication or force it, and make sure every server Exchange uses holds the same A record.",
-        [line for answer in answers if answer for line in answer.lines],
+        f"Wait for zone replication or force it, and make sure every server Exchange uses holds the same {rdtype} record.",
+        lines,
     )
