@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Static
+from textual.widgets import ContentSwitcher, Static
 from textual.worker import WorkerCancelled
 
 from tests.farm.fixtures import FarmFactory
@@ -123,4 +123,33 @@ async def test_a_note_is_saved_with_the_step_it_was_typed_on_across_a_step_chang
         await pilot.press("o", "k")
         await app.until_saved()
         assert store.load("landing").progress_for("nlb").note == "ok"
+        await pilot.press("ctrl+q")
+
+
+async def test_a_key_pressed_after_the_step_is_drawn_applies_however_late_the_app_reaches_it(
+    checklist: Checklist,
+) -> None:
+    app = _app(checklist, load_plan_file(PLAN).to_data(), "dns")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        switcher = screen.query_one("#step-content", ContentSwitcher)
+        pressed: list[str] = []
+
+        def drawn(_screen: object) -> None:
+            # The frame showing step "nlb" whole has just been drawn; the operator presses
+            # Skip at once, while the app is still busy with the step change.
+            title = str(screen.query_one("#step-title", Static).content)
+            if not pressed and switcher.current == "guidance-nlb" and screen.step.title in title:
+                pressed.append(screen.step.id)
+                app.post_message(events.Key("ctrl+s", None))
+
+        screen.screen_layout_refresh_signal.subscribe(screen, drawn, immediate=True)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert pressed == ["nlb"]
+        assert app.session is not None
+        assert app.session.progress_for("nlb").status is StepStatus.SKIPPED
+        assert not any("not applied" in notice for notice in _notices(app))
         await pilot.press("ctrl+q")

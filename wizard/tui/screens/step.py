@@ -147,7 +147,6 @@ class StepScreen(CheckingScreen):
         self._note_input = NoteInput()
         self._building_ahead = False
         self._ready = False
-        self._painted_at: float | None = None
 
     @property
     def plan(self) -> Plan | None:
@@ -174,7 +173,9 @@ class StepScreen(CheckingScreen):
 
     async def on_mount(self) -> None:
         self.sub_title = self.session.name
-        self.screen_layout_refresh_signal.subscribe(self, self._painted)
+        # Immediate: the step is marked shown in the same call that drew it, not by a message
+        # handled later, when keys pressed after the paint may already be waiting.
+        self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
         await self.show_step(self.step)
 
     # Showing a step --------------------------------------------------------------
@@ -238,7 +239,6 @@ class StepScreen(CheckingScreen):
     def _not_shown(self) -> None:
         self.shown_at = None
         self._ready = False
-        self._painted_at = None
 
     def _await_paint(self) -> None:
         """The step's widgets are in place: the next paint shows it."""
@@ -246,15 +246,18 @@ class StepScreen(CheckingScreen):
         self.call_after_refresh(self._mark_shown)
 
     def _painted(self, _screen: object) -> None:
-        # Published as the screen's new layout has been drawn: the moment the step
-        # became visible, which the "after refresh" callback below follows by a few
-        # milliseconds; a key pressed in between was pressed with the step on screen.
-        if self.shown_at is None and self._ready and self._painted_at is None:
-            self._painted_at = get_time()
+        # Published as the screen's new layout has been drawn: the moment the step became
+        # visible. Only keys that arrived before it were typed ahead; one pressed after it is
+        # taken however long the app then takes to reach it, busy or not.
+        if self.shown_at is None and self._ready and self.is_current:
+            self.shown_at = get_time()
+            self._build_ahead_soon()
 
     def _mark_shown(self) -> None:
-        if self.is_current and self._ready:
-            self.shown_at = self._painted_at if self._painted_at is not None else get_time()
+        # A paint without a new layout (nothing moved) publishes nothing; the step is on screen
+        # by the time the "after refresh" callbacks run.
+        if self.is_current and self._ready and self.shown_at is None:
+            self.shown_at = get_time()
             self._build_ahead_soon()
 
     def _build_ahead_soon(self) -> None:
