@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.prompting.plaintext import plain_text
+from wizard.plaintext import plain_text
 
 
 def test_marks_go_words_stay() -> None:

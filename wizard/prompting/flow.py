@@ -12,9 +12,9 @@ from wizard.errors import PlanError, StoreError, WizardError
 from wizard.evidence import Drift
 from wizard.jobs import EXPORT_FORMATS, default_export_path, export
 from wizard.model import Checklist, Step, StepKind
+from wizard.plaintext import plain_text
 from wizard.plan import Plan
 from wizard.prompting.asker import Asker
-from wizard.prompting.plaintext import plain_text
 from wizard.render import render_step
 from wizard.results import CheckResult, summarize
 from wizard.session import Session

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from wizard.exportnames import host_stem
 from wizard.model import Checklist, Host
+from wizard.plaintext import plain_text
 from wizard.plan import Node, Plan
-from wizard.prompting.plaintext import plain_text
 from wizard.render import RenderedGui, RenderedScript, render_step
 from wizard.runbook.farm import mode_label, version_name
 from wizard.session import Session

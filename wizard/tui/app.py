@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from wizard.errors import PlanError, StoreError, WizardError
-from wizard.prompting.plaintext import plain_text
+from wizard.plaintext import plain_text
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.tui.messages import (
     AnswersChanged,

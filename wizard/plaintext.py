@@ -1,4 +1,4 @@
-"""Markdown guidance as plain text, for the line-by-line mode and screen readers."""
+"""Markdown guidance as plain text: for the runbook's scripts, the line-by-line mode and screen readers."""
 
 from __future__ import annotations
 
