@@ -158,6 +158,12 @@ def _add_rehearse(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plan-out", type=Path, metavar="FILE", help="write the farm's plan here (needed with --serve)"
     )
+    parser.add_argument(
+        "--kit-out",
+        type=Path,
+        metavar="DIR",
+        help="with --serve: write here the results files the probe kit would write on the farm as it starts",
+    )
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -459,7 +465,9 @@ def _cmd_rehearse(args: argparse.Namespace) -> ExitCode:
             raise UsageError("--serve needs --plan-out FILE, where the farm's plan is written")
         if args.plain:
             raise UsageError("--plain opens a session; --serve runs only the farm")
-        return ExitCode(rehearse.serve(args.state, args.nodes, args.mode, args.plan_out))
+        return ExitCode(rehearse.serve(args.state, args.nodes, args.mode, args.plan_out, args.kit_out))
+    if args.kit_out is not None:
+        raise UsageError("--kit-out goes with --serve: it writes what the kit would find on the served farm")
     rehearse.layout(args.state, args.nodes, args.mode)  # a bad option is refused before anything starts
     if not _interactive_ok("rehearse"):
         return ExitCode.USAGE

@@ -177,15 +177,19 @@ def merge(
     """Join one step's new results to its kept ones.
 
     Returns (the step's results now, the changes, the earlier results kept over a skip).
-    Kept results from an origin this run covered, whose check and target the run
-    no longer produced (a node taken out of the plan), are dropped.
+    Kept results of a check this run made from the same origin, for a target
+    the run no longer produced (a node taken out of the plan), are dropped.
+    Results of checks the run did not make stay: one host may run two kits
+    (an SMTP node that is also a SharePoint server), each file with its own checks.
     """
     run = [bounded(result) for result in run]
     old: dict[Key, CheckResult] = {result.key: result for result in before}
     new_keys = {result.key for result in run}
-    origins = {result.origin for result in run}
+    made = {(result.origin, result.check) for result in run}
     merged: dict[Key, CheckResult] = {
-        key: result for key, result in old.items() if result.origin not in origins or key in new_keys
+        key: result
+        for key, result in old.items()
+        if (result.origin, result.check) not in made or key in new_keys
     }
     changes: list[Change] = []
     kept: list[CheckResult] = []

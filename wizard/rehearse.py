@@ -90,11 +90,22 @@ def _stop_signals() -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def serve(state: str, nodes: int | None, mode: str | None, plan_out: Path) -> int:
-    """Run only the farm, in the foreground, until Ctrl+C or SIGTERM; the plan is written once it answers."""
+def serve(
+    state: str, nodes: int | None, mode: str | None, plan_out: Path, kit_out: Path | None = None
+) -> int:
+    """Run only the farm, in the foreground, until Ctrl+C or SIGTERM; the plan is written once it answers.
+
+    With ``kit_out``, the results files the probe kit would write on the
+    farm are written there too, before the plan: a reader that waits for
+    the plan finds the kit's files complete.
+    """
+    if kit_out is not None and kit_out.exists() and not kit_out.is_dir():
+        raise RehearsalError(f"--kit-out {kit_out} is a file; name a folder")
     with _stop_signals() as stopping:
         farm = start(state, nodes, mode)
         try:
+            if kit_out is not None:
+                _write_kit(farm, kit_out)
             farm.write_plan(plan_out)
             for line in farm.describe():
                 print(line)
@@ -107,6 +118,18 @@ def serve(state: str, nodes: int | None, mode: str | None, plan_out: Path) -> in
             farm.stop()
     print("practice farm stopped", flush=True)
     return 0
+
+
+def _write_kit(farm: Farm, folder: Path) -> None:
+    from wizard.checklist import load_default
+    from wizard.farm.kitfiles import write_kit
+
+    try:
+        paths = write_kit(farm, load_default(), folder)
+    except OSError as exc:
+        raise RehearsalError(f"--kit-out {folder}: cannot write there: {exc.strerror or exc}") from None
+    print(f"probe kit results written to {folder}: {', '.join(path.name for path in paths)}")
+    print(f"try: spmail-wizard import {folder / paths[0].name} ... --session NAME")
 
 
 def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, plan_out: Path | None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import re
 import socket
 import time
@@ -82,6 +83,11 @@ def probe_name() -> str:
     return "spmail-wizard-probe"
 
 
+SOURCE_ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar("SOURCE_ADDRESS", default=None)
+"""The address conversations start from when none is given: the practice farm's kit files run the
+checks as an Exchange server or a node would, from that host's own address."""
+
+
 class SmtpClient:
     """One SMTP conversation with a fixed deadline for all of it.
 
@@ -93,7 +99,7 @@ class SmtpClient:
         self.address = address
         self.port = port
         self.deadline = deadline
-        self.local_address = local_address
+        self.local_address = local_address or SOURCE_ADDRESS.get()
         self.transcript: list[str] = []
         """The conversation so far, ``S:``/``C:`` prefixed."""
         self.source_address = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from wizard.farm import spactions
 from wizard.farm.farm import MAIL_HOST, Farm
 from wizard.farm.node import IisNode
 
@@ -156,6 +157,7 @@ def available(farm: Farm) -> list[Action]:
                 _connector(not connector),
             )
         )
+    actions.extend(spactions.available(farm, Action))
     for index, node in enumerate(farm.nodes):
         actions.extend(_node_actions(farm, index, node))
     return actions
@@ -335,7 +337,10 @@ REMEDIES: dict[str, Callable[[Farm], list[str]]] = {
     "alias": lambda farm: _every_node(
         farm, lambda n: MAIL_HOST not in n.setup.alias_domains, lambda i: _alias(i, True)
     ),
-    "library_test": lambda farm: [_timer(True)(farm)] if farm.timer and not farm.timer.running else [],
+    "library_test": lambda farm: (
+        ([_timer(True)(farm)] if farm.timer and not farm.timer.running else []) + spactions.fix_library(farm)
+    ),
+    "central_admin": spactions.fix_central_admin,
 }
 """What "fix" does in the farm for each step; steps done by hand elsewhere have none."""
 

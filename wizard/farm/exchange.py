@@ -73,6 +73,16 @@ class PracticeExchange(SmtpServer):
             return reply
         return "250 2.1.5 Recipient OK"
 
+    async def relay(self, sender: str, recipients: list[str], content: bytes) -> None:
+        """Relay one message as a user's mail goes through Exchange, and wait until it is handed on (or failed)."""
+        identifier = message_id(content)
+        self._track("RECEIVE", recipients, "", identifier, sender, client_ip=self.address)
+        stamp = (
+            f"Received: from {self.name} ([{self.address}]) by {self.name} ([{self.address}]) with ESMTP; "
+            f"{email.utils.formatdate(localtime=True)}\r\n"
+        )
+        await self._relay(sender, recipients, stamp.encode() + content, identifier)
+
     def deliver(self, peer: str, envelope: Envelope, content: bytes) -> str:
         identifier = message_id(content)
         if not identifier:

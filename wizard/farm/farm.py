@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import errno
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Coroutine
@@ -19,10 +21,10 @@ from wizard.farm import planwrite
 from wizard.farm.balancer import Balancer
 from wizard.farm.dnszone import ZoneServer
 from wizard.farm.exchange import PracticeExchange
-from wizard.farm.farmlogs import UlsLog, pickup_lines
 from wizard.farm.loop import LoopThread, random_port, random_prefix
 from wizard.farm.node import IIS_VERSION, IisNode, NodeSetup
-from wizard.farm.states import DEFAULT, adjust_node, lookup
+from wizard.farm.sharepoint import MailList, SharePoint, SharePointSetup
+from wizard.farm.states import DEFAULT, adjust_node, adjust_sharepoint, lookup
 from wizard.farm.timerjob import TimerJob
 from wizard.plan import MAX_NLB_NODES, Plan, parse_plan
 
@@ -30,6 +32,13 @@ MAIL_HOST = "mossmail.foo.local"
 ZONE = "foo.local"
 EXCHANGE_NAME = f"exch01.{ZONE}"
 TEST_RECIPIENT = f"docs@{MAIL_HOST}"
+TIMER_ACCOUNT = "FOO\\sp_timer"
+MEMBER = f"alice@{ZONE}"
+"""A sender with rights on the lists; the wizard's test sender is not one."""
+OUTSIDE_SENDER = "partner@contoso.example"
+"""Whose mail has come through Exchange when a seeded state starts."""
+SEEDED_AGE_HOURS = 5
+"""How long the partner's message has waited in Drop when the unknown-alias state starts."""
 START_ATTEMPTS = 8
 """Fresh addresses and ports tried when another program holds the chosen ones."""
 READY_TIMEOUT = 2.0
@@ -107,6 +116,7 @@ class Farm:
         self.dns: ZoneServer | None = None
         self.exchange: PracticeExchange | None = None
         self.timer: TimerJob | None = None
+        self.sharepoint: SharePoint | None = None
         self._loop: LoopThread | None = None
 
     # Layout ---------------------------------------------------------------------
@@ -227,13 +237,55 @@ class Farm:
         )
         self.exchange.connector = self.row.connector
         await self.exchange.start()
-        self.timer = TimerJob([node.setup.drop_dir for node in self.nodes if node.setup.drop_dir], 0.0)
-        uls = UlsLog(self.uls_dir, f"sp1.{ZONE}")
-        self.timer.on_pickup = lambda path: pickup_lines(uls, path)
+        self.sharepoint = SharePoint(self._sharepoint_setup(), self.uls_dir)
+        folders = {node.setup.name: node.setup.drop_dir for node in self.nodes if node.setup.drop_dir}
+        self.timer = TimerJob(folders, 0.0, self.sharepoint)
         if self.pickup_delay is not None:
             self.timer.delay = self.pickup_delay
             if self.row.timer_job:
                 self.timer.start()
+        if self.row.seeded:
+            await self.partner_mail()
+            if self.state == "unknown-alias":
+                self.age_drop(SEEDED_AGE_HOURS)
+
+    def _sharepoint_setup(self) -> SharePointSetup:
+        site = f"http://sp.{ZONE}/sites/team"
+        alias = TEST_RECIPIENT.partition("@")[0]
+        setup = SharePointSetup(
+            domain=MAIL_HOST,
+            servers=[node.setup.name for node in self.nodes],
+            timer_account=TIMER_ACCOUNT,
+            members={MEMBER},
+            lists=[
+                MailList(alias, f"{site}/Shared Documents", "Documents"),
+                MailList("minutes", f"{site}/Lists/Minutes", "Minutes", save_attachments=False),
+            ],
+        )
+        adjust_sharepoint(self.state, setup, alias)
+        return setup
+
+    async def partner_mail(self) -> None:
+        """A partner's message to the test library through Exchange, as users' mail comes (on the farm's loop)."""
+        assert self.exchange is not None
+        number = len(self.exchange.relayed) + 1
+        content = (
+            f"Received: from mail.contoso.example ([192.0.2.25]) by mail.contoso.example; "
+            f"{email.utils.formatdate(localtime=True)}\r\n"
+            f"From: {OUTSIDE_SENDER}\r\nTo: {TEST_RECIPIENT}\r\nSubject: Signed contract {number}\r\n"
+            f"Message-ID: <contract{number}.{self.addresses.prefix}@contoso.example>\r\n\r\nThe contract, signed.\r\n"
+        ).encode()
+        await self.exchange.relay(OUTSIDE_SENDER, [TEST_RECIPIENT], content)
+
+    def age_drop(self, hours: float) -> int:
+        """Let ``hours`` of farm time pass for the files in Drop (their times move back); returns how many."""
+        moved = 0
+        for index in range(self.count):
+            for path in self.drop_dir(index).glob("*.eml"):
+                info = path.stat()
+                os.utime(path, (info.st_atime - hours * 3600, info.st_mtime - hours * 3600))
+                moved += 1
+        return moved
 
     async def _stop_servers(self) -> None:
         if self.timer is not None:
@@ -328,4 +380,13 @@ class Farm:
         if self.timer is not None:
             timer = f"takes each .eml after {self.timer.delay:g} s" if self.timer.running else "stopped"
             lines.append(f"  timer job: {timer}")
+        if self.sharepoint is not None:
+            sp = self.sharepoint.setup
+            aliases = ", ".join(item.alias for item in sp.lists) or "none"
+            stopped = ", ".join(sorted(sp.stopped_instances)) or "none"
+            lines.append(
+                f"  SharePoint: lists {aliases}; timer account {sp.timer_account} "
+                f"{'has' if sp.timer_modify else 'lacks'} Modify on Drop; instances stopped: {stopped}; "
+                f"ULS log in {self.sharepoint.log_folder}"
+            )
         return lines

@@ -175,19 +175,3 @@ class UlsLog:
             ULS_HEADER + "\r\n",
             "\t".join(cells),
         )
-
-
-_RECEIVER = re.compile(rb"^x-receiver:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
-
-
-def pickup_lines(uls: UlsLog, path: Path) -> None:
-    """The unified log lines of the timer job taking one message file and the list storing it."""
-    try:
-        with path.open("rb") as message:
-            head = message.read(64 * 1024)
-    except OSError:
-        return
-    receivers = ", ".join(r.decode("ascii", "replace") for r in _RECEIVER.findall(head)) or "no recipient"
-    identifier = message_id(head.split(b"\r\n\r\n", 1)[0]) or "no Message-ID"
-    uls.write("em01", "Medium", f"Incoming e-mail: picked up {path.name} ({identifier}) for {receivers}")
-    uls.write("em02", "Medium", f"Incoming e-mail: delivered {identifier} to the list at {receivers}")

@@ -14,6 +14,8 @@ from wizard.farm.farmlogs import W3cLog
 from wizard.farm.smtpserver import Envelope, SmtpServer
 
 IIS_VERSION = "6.0.3790.3959"
+HOP_LIMIT = 15
+"""IIS SMTP's maximum hop count as installed."""
 Behaviour = Literal["normal", "silent", "down"]
 BlockStyle = Literal["close", "554"]
 EHLO_KEYWORDS = (
@@ -57,7 +59,7 @@ class NodeSetup:
     """Where mail relayed on to another domain waits (this farm never sends it further)."""
     behaviour: Behaviour = "normal"
     """``silent`` accepts and never greets; ``down`` does not listen."""
-    hop_limit: int = 15
+    hop_limit: int = HOP_LIMIT
     """Maximum hop count: a message with more ``Received:`` lines goes to Badmail after its 250."""
     log_dir: Path | None = None
     """Where the node writes its W3C protocol log (``LogFiles/SMTPSVC1``); None: no log."""

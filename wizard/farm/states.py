@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from wizard.farm.node import NodeSetup
+    from wizard.farm.sharepoint import SharePointSetup
 
 DEFAULT = "complete"
 
@@ -38,6 +39,8 @@ class NodeChange:
     """``down``: the SMTP service is stopped; ``silent``: it accepts and never greets."""
     only_exchange: bool = False
     """Connection control: only the Exchange server may connect."""
+    hop_limit: int | None = None
+    """The maximum hop count, when not the default."""
 
     def apply(self, setup: NodeSetup, *, exchange: str) -> None:
         if self.own_name:
@@ -52,6 +55,40 @@ class NodeChange:
             setup.behaviour = self.behaviour
         if self.only_exchange:
             setup.connect_from = {exchange}
+        if self.hop_limit is not None:
+            setup.hop_limit = self.hop_limit
+
+
+LOW_HOP_LIMIT = 1
+"""A hop limit that a partner's mail through Exchange exceeds (its own server's hop and Exchange's),
+while a message sent straight to a node does not."""
+
+
+@dataclass(frozen=True, slots=True)
+class SharePointChange:
+    """What a state changes in the farm's SharePoint."""
+
+    disabled: bool = False
+    """Incoming e-mail is turned off for the farm."""
+    no_test_alias: bool = False
+    """No list has the test library's alias."""
+    no_modify: bool = False
+    """The timer account lacks Modify on the Drop folder."""
+    last_instance_stopped: bool = False
+    """The last server's Incoming E-Mail service instance is stopped."""
+    members_only: bool = False
+    """The test library accepts mail only from senders with rights on it."""
+
+    def apply(self, setup: SharePointSetup, test_alias: str) -> None:
+        setup.enabled = not self.disabled
+        if self.no_test_alias:
+            setup.lists = [item for item in setup.lists if item.alias.lower() != test_alias.lower()]
+        setup.timer_modify = not self.no_modify
+        if self.last_instance_stopped:
+            setup.stopped_instances = {setup.servers[-1]}
+        for item in setup.lists:
+            if self.members_only and item.alias.lower() == test_alias.lower():
+                item.members_only = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +110,10 @@ class FarmState:
     """Whether SharePoint's timer job empties the Drop folders."""
     plan_connection_control: bool = False
     """What the plan written for the farm says about connection control."""
+    sharepoint: SharePointChange | None = None
+    """What changes in SharePoint; None: everything is set up."""
+    seeded: bool = False
+    """A partner's message has come through Exchange when the farm starts, so its fate shows."""
 
 
 TABLE: tuple[FarmState, ...] = (
@@ -83,6 +124,7 @@ TABLE: tuple[FarmState, ...] = (
         dns="none",
         nlb=False,
         connector=False,
+        sharepoint=SharePointChange(disabled=True),
     ),
     FarmState(DEFAULT, "every step done; every check passes"),
     FarmState(
@@ -109,6 +151,35 @@ TABLE: tuple[FarmState, ...] = (
         nodes=NodeChange("every", behaviour="silent"),
     ),
     FarmState("timer-stopped", "the timer job is stopped, so Drop is never emptied", timer_job=False),
+    FarmState(
+        "unknown-alias",
+        "no list has the test library's alias: its mail waits in Drop and is deleted after 24 hours",
+        sharepoint=SharePointChange(no_test_alias=True),
+        seeded=True,
+    ),
+    FarmState(
+        "timer-no-modify",
+        "the timer account lacks Modify on Drop: each message is imported again and again",
+        sharepoint=SharePointChange(no_modify=True),
+        seeded=True,
+    ),
+    FarmState(
+        "hop-limit",
+        f"the nodes' hop limit is {LOW_HOP_LIMIT}: a partner's mail through Exchange goes to Badmail after a 250",
+        nodes=NodeChange("every", hop_limit=LOW_HOP_LIMIT),
+        seeded=True,
+    ),
+    FarmState(
+        "instance-stopped",
+        "the last node's Incoming E-Mail service instance is stopped: its Drop folder only fills",
+        sharepoint=SharePointChange(last_instance_stopped=True),
+    ),
+    FarmState(
+        "list-policy",
+        "the test library takes mail only from its members: outside senders' mail is dropped",
+        sharepoint=SharePointChange(members_only=True),
+        seeded=True,
+    ),
 )
 BY_NAME: dict[str, FarmState] = {state.name: state for state in TABLE}
 STATES: tuple[str, ...] = tuple(BY_NAME)
@@ -129,6 +200,13 @@ def adjust_node(name: str, setup: NodeSetup, *, last: bool, exchange: str) -> No
     change = lookup(name).nodes
     if change is not None and (change.which == "every" or last):
         change.apply(setup, exchange=exchange)
+
+
+def adjust_sharepoint(name: str, setup: SharePointSetup, test_alias: str) -> None:
+    """Change a complete farm's SharePoint into what state ``name`` says."""
+    change = lookup(name).sharepoint
+    if change is not None:
+        change.apply(setup, test_alias)
 
 
 def help_lines() -> list[str]:

@@ -46,6 +46,11 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
     ),
     KitCheck("relay", "relay-settings", "RelayForAuth and the size of RelayIpList (shown, not judged)"),
     KitCheck("restart", "badmail-folder", "files in the Badmail folder beside Drop"),
+    KitCheck(
+        "library_test",
+        "hop-count",
+        "IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason",
+    ),
     # The Drop folder's backlog and rights belong to what Central Administration and the
     # timer job do with it, not to the library test, which only a message proves.
     KitCheck(
@@ -77,6 +82,53 @@ EXCHANGE_CHECKS: tuple[KitCheck, ...] = (
 )
 """Checks run from each Exchange server, named as ``spmail-wizard check`` names them."""
 
+SHAREPOINT_CHECKS: tuple[KitCheck, ...] = (
+    KitCheck(
+        "central_admin",
+        "sp-incoming-settings",
+        "SPIncomingEmailService: Enabled, automatic or advanced, DropFolder, ServerDisplayAddress = the mail host, "
+        "Directory Management Service",
+    ),
+    KitCheck(
+        "central_admin",
+        "sp-service-instance",
+        "each server's Incoming E-Mail service instance (Get-SPServiceInstance): Online",
+    ),
+    KitCheck(
+        "central_admin",
+        "sp-timer-job",
+        "the incoming e-mail timer job's last runs and failures (job history)",
+    ),
+    KitCheck(
+        "central_admin",
+        "sp-timer-account",
+        "the SharePoint Timer service account (SPTimerV4) has Modify on the drop folder, groups included",
+    ),
+    KitCheck("central_admin", "sp-farm-build", "the farm's build ((Get-SPFarm).BuildVersion)"),
+    KitCheck(
+        "library_test",
+        "sp-list-alias",
+        "a mail-enabled list has the test recipient's alias (EmailAlias), with its URL and attachment settings",
+    ),
+    KitCheck(
+        "library_test",
+        "sp-list-policy",
+        "that list's e-mail security policy (vti_emailusesecurity): 1 drops mail from senders without rights",
+    ),
+    KitCheck("library_test", "sp-blocked-types", "the web applications' blocked file types"),
+    KitCheck(
+        "library_test",
+        "sp-uls-email",
+        "E-Mail events in the unified logs of the last hours: unknown aliases named, messages not delivered",
+    ),
+    KitCheck(
+        "library_test",
+        "sp-test-delivery",
+        "the wizard's test message as an item of the test list, or a log line for its delivery",
+    ),
+)
+"""Facts read on a SharePoint server, in the order the SharePoint script reports them."""
+
 MANUAL = (
     "Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded",
     "which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder",
@@ -85,12 +137,14 @@ MANUAL = (
 )
 """What the kit does not read, because the sources do not confirm how; the node script says so."""
 
-KIT_CHECK_NAMES = frozenset(check.name for check in NODE_CHECKS) - set(CHECK_TYPES)
+KIT_CHECK_NAMES = frozenset(check.name for check in NODE_CHECKS + SHAREPOINT_CHECKS) - set(CHECK_TYPES)
 """Check names only the kit produces."""
 
 
 def known(step: str, check: str) -> bool:
     """Whether a step and check name pair can come from ``check`` or from the kit."""
-    if any(item.step == step and item.name == check for item in NODE_CHECKS + EXCHANGE_CHECKS):
+    if any(
+        item.step == step and item.name == check for item in NODE_CHECKS + EXCHANGE_CHECKS + SHAREPOINT_CHECKS
+    ):
         return True
     return check in CHECK_TYPES

@@ -170,7 +170,7 @@ def _cut(text: str, limit: int) -> tuple[str, bool]:
 def _allowed_checks(plan: Plan, checklist: Checklist) -> dict[str, set[str]]:
     """Per step id of the plan's mode, the check names a result may carry."""
     allowed = {step.id: set(step.checks) for step in checklist.for_mode(plan.mode)}
-    for item in catalog.NODE_CHECKS + catalog.EXCHANGE_CHECKS:
+    for item in catalog.NODE_CHECKS + catalog.EXCHANGE_CHECKS + catalog.SHAREPOINT_CHECKS:
         if item.step in allowed:
             allowed[item.step].add(item.name)
     return allowed

@@ -25,6 +25,7 @@
 #   relay / relay-connection-list: relaying is closed to other hosts when only the Exchange servers may connect
 #   relay / relay-settings: RelayForAuth and the size of RelayIpList (shown, not judged)
 #   restart / badmail-folder: files in the Badmail folder beside Drop
+#   library_test / hop-count: IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason
 #   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
 #   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
 # What it does not check (confirm these by hand):
@@ -726,6 +727,48 @@ function Test-Folders($Setting) {
     }
 }
 
+function Test-HopCount($Setting) {
+    # HopCount is the virtual server's maximum hop count. A message over it is
+    # taken with a 250 and then written to Badmail with a .BDR reason file;
+    # field reports find the code 0xC00402C7 in that file.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $limit = [int]$Setting.HopCount
+    $badmail = [string]$Setting.BadMailDirectory
+    if (-not $badmail) { $badmail = Join-Path (Split-Path -Parent ([string]$Setting.DropDirectory)) 'Badmail' }
+    $lost = 0
+    $most = 0
+    $lines = @("HopCount: $limit", "BadMailDirectory: $badmail")
+    try {
+        if (Test-Path -LiteralPath $badmail -PathType Container) {
+            foreach ($reason in @(Get-ChildItem -LiteralPath $badmail -Filter '*.BDR' -Force)) {
+                $text = [System.IO.File]::ReadAllText($reason.FullName)
+                if ($text -notmatch '0xC00402C7') { continue }
+                $lost++
+                $bad = [System.IO.Path]::ChangeExtension($reason.FullName, '.BAD')
+                if (Test-Path -LiteralPath $bad) {
+                    $hops = 0
+                    foreach ($line in [System.IO.File]::ReadAllLines($bad)) {
+                        if ($line -eq '') { break }
+                        if ($line -match '^Received:') { $hops++ }
+                    }
+                    if ($hops -gt $most) { $most = $hops }
+                }
+                $lines += "$($reason.Name): hop count exceeded"
+            }
+        }
+    } catch {
+        Add-ReadError 'library_test' 'hop-count' "The Badmail folder $badmail" $_ $watch
+        return
+    }
+    if ($lost -gt 0 -and $limit -lt $most) {
+        Add-Fact 'library_test' 'hop-count' 'fail' "$lost message(s) in the Badmail folder of $ThisNode passed more hosts than its maximum hop count ($limit): they were accepted with a 250 and never reached Drop" "Raise the maximum hop count on $ThisNode (Default SMTP Virtual Server > Properties > Delivery > Advanced), for example to 30, and resend the lost messages." $lines $watch
+    } elseif ($lost -gt 0) {
+        Add-Fact 'library_test' 'hop-count' 'warn' "$lost message(s) in the Badmail folder of $ThisNode passed more hosts than the hop count allowed then; it is $limit now, above their $most hops" 'Have the senders send those messages again; then clear the Badmail folder.' $lines $watch
+    } else {
+        Add-Fact 'library_test' 'hop-count' 'pass' "maximum hop count $limit on $ThisNode; no message in Badmail for too many hops" '' $lines $watch
+    }
+}
+
 function Test-DropAcl([string]$Drop) {
     # Which account the SharePoint timer service runs as is not read here; the
     # rights are listed so the operator can find it.
@@ -764,6 +807,7 @@ if ($Setting -ne $null) {
     Test-FqdnSetting $Setting
     Test-RelaySettings $Setting
     Test-Folders $Setting
+    Test-HopCount $Setting
 }
 Test-AliasDomain
 Test-ConnectionList

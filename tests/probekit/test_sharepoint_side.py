@@ -1,0 +1,90 @@
+"""Each practice farm state past the Drop folder: its kit files, imported, fail the right step with the cause named."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.farm.fixtures import FarmFactory
+from wizard import store
+from wizard.cli import ExitCode, run
+from wizard.farm import kitfiles
+from wizard.farm.kitsharepoint import UlsEvent, read_uls
+from wizard.model import Checklist
+from wizard.results import Status
+from wizard.session import Session
+
+# (state, step that fails, check that fails, words of its summary)
+BROKEN = [
+    ("unknown-alias", "library_test", "sp-list-alias", "no list has the alias docs"),
+    ("timer-no-modify", "central_admin", "sp-timer-account", "lacks Modify on the drop folder"),
+    ("hop-limit", "library_test", "hop-count", "more hosts than its maximum hop count (1)"),
+    ("instance-stopped", "central_admin", "sp-service-instance", "wfe2.foo.local is stopped"),
+    ("list-policy", "library_test", "sp-list-policy", "only from senders with rights on it"),
+]
+PAST_DROP = ("central_admin", "library_test")
+
+
+def _imported(farm: FarmFactory, state: str, checklist: Checklist, folder: Path) -> Session:
+    running = farm(state, nodes=2, pickup_delay=0.2)
+    plan_data = running.plan_data
+    plan_data.pop("schema")
+    store.save(Session(name="sp", plan_data=plan_data))
+    for path in kitfiles.write_kit(running, checklist, folder):
+        assert run(["import", str(path), "--session", "sp"]) == ExitCode.OK, path.name
+    return store.load("sp")
+
+
+@pytest.mark.parametrize(("state", "step", "check", "words"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_state_past_drop_fails_its_step_and_names_the_cause(
+    farm: FarmFactory, checklist: Checklist, tmp_path: Path, state: str, step: str, check: str, words: str
+) -> None:
+    session = _imported(farm, state, checklist, tmp_path / "kit")
+    failed = [r for r in session.progress_for(step).results if r.check == check and r.status == Status.FAIL]
+    assert failed, [(r.check, r.status.value, r.target) for r in session.progress_for(step).results]
+    assert any(words in r.summary for r in failed), [r.summary for r in failed]
+    assert all(r.hint for r in failed)
+
+
+def test_a_complete_farm_shows_the_test_message_delivered_and_nothing_wrong_past_drop(
+    farm: FarmFactory, checklist: Checklist, tmp_path: Path
+) -> None:
+    session = _imported(farm, "complete", checklist, tmp_path / "kit")
+    held = [r for step in PAST_DROP for r in session.progress_for(step).results]
+    assert not [r.summary for r in held if r.status.failed], held
+    delivered = [r for r in held if r.check == "sp-test-delivery"]
+    assert [r.status for r in delivered] == [Status.PASS]
+    assert "is an item of the test list" in delivered[0].summary
+
+
+def test_the_uls_log_is_in_the_real_layout(farm: FarmFactory, tmp_path: Path) -> None:
+    running = farm("unknown-alias", nodes=2, pickup_delay=0.2)
+    assert running.sharepoint is not None
+    folder = running.sharepoint.log_folder
+    # The job has looked at the partner's waiting message at least once when a 6871 line is there;
+    # the deadline is only a safety net.
+    deadline = time.monotonic() + 30
+    events: list[UlsEvent] = []
+    while not events and time.monotonic() < deadline:
+        time.sleep(0.05)
+        events = [
+            e
+            for e in read_uls(folder, datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1))
+            if e.event_id == "6871"
+        ]
+    assert events and events[0].message == "The following aliases were unknown: docs"
+    (log,) = folder.glob("WFE1-*.log")
+    header, first = log.read_text(encoding="utf-8").splitlines()[:2]
+    assert header.split("\t")[0].strip() == "Timestamp" and len(header.split("\t")) == 9
+    cells = first.split("\t")
+    assert len(cells) == 9 and cells[1].startswith("OWSTIMER.EXE (0x") and cells[4].strip() == "E-Mail"
+
+
+def test_kit_out_without_serve_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["rehearse", "--kit-out", str(tmp_path / "kit")]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "--kit-out goes with --serve" in err and err.count("\n") == 1
+    assert not (tmp_path / "kit").exists()
