@@ -22,7 +22,6 @@ _COLOURS = {
     Status.ERROR: "35",
 }
 _RESET = "\033[0m"
-_ORDER = (Status.PASS, Status.WARN, Status.FAIL, Status.SKIP, Status.ERROR)
 
 
 def wants_colour(stream: TextIO) -> bool:
@@ -72,7 +71,7 @@ def format_report(
                 lines.append(f"        -> {neutral(result.hint)}")
         lines.append("")
     counts = summarize(list(results))
-    parts = [_paint(f"{counts[s.value]} {s.value}", s, colour and counts[s.value] > 0) for s in _ORDER]
+    parts = [_paint(f"{counts[s.value]} {s.value}", s, colour and counts[s.value] > 0) for s in Status]
     took = ""
     if duration_ms is not None:
         took = f" in {duration_ms} ms" if duration_ms < 1000 else f" in {duration_ms / 1000:.1f} s"

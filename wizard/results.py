@@ -12,7 +12,11 @@ from wizard.untrusted import neutral
 
 
 class Status(StrEnum):
-    """Outcome of one check against one target."""
+    """Outcome of one check against one target.
+
+    The members' order is the order counts are listed in (``check``'s last
+    line, the JSON summary); :data:`SEVERITY` is the order of seriousness.
+    """
 
     PASS = "pass"
     WARN = "warn"

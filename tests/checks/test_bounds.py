@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
@@ -25,6 +26,18 @@ TIMEOUT = 1.0
 SMTP_STEPS = ("mode", "relay", "connection_control", "fqdn", "alias", "restart")
 CUT_OFF_MS = (TIMEOUT + 1.0) * 1000
 """A generous bound: a check that held on per command, not per target, took several timeouts."""
+OWN_DEADLINE = TIMEOUT + 14.0
+"""How long a sweep may take here before this test, not the runner's 120 s, calls it stuck."""
+
+
+async def ended_by_its_deadline(sweep: Awaitable[list[CheckResult]]) -> list[CheckResult]:
+    """The sweep's results; a sweep still waiting long after its deadline (a read with none) fails the test."""
+    try:
+        return await asyncio.wait_for(sweep, OWN_DEADLINE)
+    except TimeoutError:
+        pytest.fail(
+            f"the probes were still waiting {OWN_DEADLINE:g} s into a {TIMEOUT:g} s sweep: a read has no deadline"
+        )
 
 
 def transcript_bytes(result: CheckResult) -> int:
@@ -46,7 +59,9 @@ async def test_an_endless_continuation_greeting_is_cut_short_and_stored_small(
     fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]],
 ) -> None:
     address, port = fault_smtp("flood")
-    results = await run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    results = await ended_by_its_deadline(
+        run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    )
     mode = one(results, "mode", "wfe1.foo.local")
     assert mode.status == Status.FAIL
     assert "more than 100 lines" in mode.summary
@@ -60,7 +75,9 @@ async def test_a_server_that_greets_then_hangs_costs_one_timeout_and_its_greetin
     fault_smtp: Callable[[SmtpFaultKind], tuple[str, int]],
 ) -> None:
     address, port = fault_smtp("greet-hang")
-    results = await run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    results = await ended_by_its_deadline(
+        run_checks(single_plan(address, port), steps(*SMTP_STEPS, mode="single"), timeout=TIMEOUT)
+    )
     mode = one(results, "mode", "wfe1.foo.local")
     assert mode.status == Status.PASS
     # The greeting came at once; the EHLO that hung afterwards is not its time.
@@ -108,7 +125,7 @@ async def test_nlb_probes_through_a_vip_that_greets_then_hangs_end_with_the_swee
             "nodes": [{"name": f"wfe{i + 1}.foo.local", "address": a} for i, a in enumerate(nodes)],
         }
     )
-    results = await run_checks(plan, steps("nlb", "mode"), timeout=TIMEOUT)
+    results = await ended_by_its_deadline(run_checks(plan, steps("nlb", "mode"), timeout=TIMEOUT))
     nlb = one(results, "nlb", "mossmail.foo.local")
     assert nlb.status == Status.FAIL
     assert "greeted, then sent no complete reply within the timeout (at EHLO)" in nlb.summary

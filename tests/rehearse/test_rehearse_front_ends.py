@@ -13,10 +13,13 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import jobs, store
+from wizard.checklist import load_default
 from wizard.model import Checklist
 from wizard.tui.rehearsal import RehearsalApp
 
 ROOT = Path(__file__).parent.parent.parent
+NLB_STEPS = load_default().for_mode("nlb")
+"""The steps a two-node rehearsal walks, from the checklist: "Step 1 of N" follows it."""
 
 
 def _spawn(args: list[str], home: Path) -> pexpect.spawn:
@@ -51,7 +54,7 @@ def test_plain_rehearsal_breaks_and_fixes_the_farm_between_checks(wizard_home: P
     child = _spawn(["rehearse", "--plain", "--state", "node-down"], wizard_home)
     try:
         child.expect("Session 'rehearsal-node-down' saved")
-        child.expect("Step 1 of 12: Choose single server or load balanced")
+        child.expect(re.escape(f"Step 1 of {len(NLB_STEPS)}: {NLB_STEPS[0].title}"))
         assert "FAIL  wfe2.foo.local:" in _check(child)
 
         _choose(child, "what now?", "Practice farm: fix this step")
@@ -102,7 +105,7 @@ async def test_palette_command_stops_a_node_of_the_running_farm(
 @pytest.mark.parametrize(
     ("front_end", "ready", "said"),
     [
-        ([], "Step 1 of 12", "\x1b[?1049l"),  # the full screen's alternate screen is left
+        ([], f"Step 1 of {len(NLB_STEPS)}", "\x1b[?1049l"),  # the full screen's alternate screen is left
         (["--plain"], "what now?", "interrupted; everything answered so far is saved"),
     ],
     ids=["full-screen", "plain"],
