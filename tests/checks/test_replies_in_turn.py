@@ -10,6 +10,7 @@ import tomli_w
 
 from tests.checks.helpers import one, single_plan, steps
 from wizard.checks import dialogue, run_checks
+from wizard.checks.replies import out_of_turn
 from wizard.cli import run
 from wizard.results import Status
 
@@ -128,7 +129,7 @@ async def test_a_greeting_code_outside_2xx_to_5xx_is_not_smtp(
 def test_replies_that_cannot_answer_their_command(
     move: dialogue.Move, code: int, text: str, words: str
 ) -> None:
-    assert words in dialogue.out_of_turn(move, code, text)
+    assert words in out_of_turn(move, code, text)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,7 @@ def test_replies_that_cannot_answer_their_command(
     ],
 )
 def test_replies_in_turn_pass(move: dialogue.Move, code: int, text: str) -> None:
-    assert dialogue.out_of_turn(move, code, text) == ""
+    assert out_of_turn(move, code, text) == ""
 
 
 async def test_a_greeting_that_is_no_greeting_is_named_never_none(

@@ -65,15 +65,16 @@ def test_the_probe_never_reaches_data_and_the_send_test_does() -> None:
     assert "DATA" not in probe and probe[-1] == "RSET"
     assert [row[1] for row in _table(script, "SendTestMoves")][-2:] == ["DATA", ""]
     # The probe's lines are the ones the Python probe sends on the happy path.
-    values = dialogue.probe_values(helo="{helo}", zone="{zone}", mail_host="{mail}")
+    values = dialogue.probe_values(
+        helo="{helo}", zone="zone", mail_host="mail", node_name="node", node_address="10.0.0.11"
+    )
     python_lines = dialogue.commands(dialogue.PROBE, values)
-    kit_lines = [
-        command.replace("{sender}", values["sender"])
-        .replace("{alias_rcpt}", values["alias_rcpt"])
-        .replace("{outside_rcpt}", values["outside_rcpt"])
-        for command in probe
-        if command
-    ]
+    kit_lines = []
+    for command in filter(None, probe):
+        for name, value in values.items():
+            if name != "helo":
+                command = command.replace(f"{{{name}}}", value)
+        kit_lines.append(command)
     assert [*kit_lines, "QUIT"] == python_lines
 
 

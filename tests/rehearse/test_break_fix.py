@@ -36,6 +36,7 @@ TOGGLES = [
     ("remove-alias:2", "restore-alias:2", "alias", "wfe2.foo.local"),
     ("clear-fqdn:2", "set-fqdn:2", "fqdn", "wfe2.foo.local"),
     ("open-relay:2", "close-relay:2", "relay", "wfe2.foo.local"),
+    ("open-relay-trick:2", "close-relay-trick:2", "relay", "wfe2.foo.local"),
     ("dns-elsewhere", "dns-back", "dns", "wfe1.foo.local"),
     ("connection-control-on", "connection-control-off", "connection_control", "wfe1.foo.local"),
     ("timer-stop", "timer-start", "library_test", MAIL_HOST),

@@ -29,10 +29,14 @@ a reply not complete by then is class ``none``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from wizard.checks.relayforms import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
+from wizard.checks.relayforms import PROBE_LOCAL_PART as PROBE_LOCAL_PART
+from wizard.checks.relayforms import RELAY_FORMS as RELAY_FORMS
+from wizard.checks.relayforms import RelayForm
 
 ReplyClass = Literal["2xx", "3xx", "4xx", "5xx", "none"]
 """How a reply is read: by its first digit, or ``none`` when no complete reply came before the
@@ -57,13 +61,11 @@ PLACEHOLDERS: Mapping[str, str] = {
     "alias_rcpt": "an address at the mail host: spmail-wizard-probe@MAIL_HOST",
     "outside_rcpt": "an address at a domain reserved for documentation: spmail-wizard-probe@example.com",
     "recipient": "the mail-enabled library's address (the plan's test_recipient); send test only",
+    "node_name": "the target's own name: the node's name, or the mail host through the VIP",
+    "node_literal": "the target's address as an address literal: [10.0.0.11], or [IPv6:2001:db8::11]",
+    "alias_domain": "the mail host, the Alias domain itself",
 }
 """Every placeholder a command template may use, with what goes in it."""
-
-PROBE_LOCAL_PART = "spmail-wizard-probe"
-"""Local part of every probe address; IIS accepts any local part of a domain it serves."""
-OUTSIDE_DOMAIN = "example.com"
-"""A domain reserved for documentation (RFC 2606): asking to relay to it sends nothing anywhere."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,43 +126,6 @@ def reply_class(code: int | None) -> ReplyClass:
     if code is None or not 200 <= code < 600:
         return "none"
     return ("2xx", "3xx", "4xx", "5xx")[code // 100 - 2]
-
-
-_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)")
-"""An enhanced status code (RFC 3463) at the start of a reply's text: class.subject.detail."""
-SENDER_STATUSES = frozenset({"1.7", "1.8"})
-"""Enhanced statuses about the sender's address (bad sender mailbox syntax, bad sender system)."""
-RECIPIENT_STATUSES = frozenset({"1.1", "1.2", "1.3", "1.4", "1.5", "1.6"})
-"""Enhanced statuses about a recipient's address (bad mailbox or system, ambiguous, valid, moved)."""
-
-
-def out_of_turn(move: Move, code: int, text: str) -> str:
-    """Why a reply cannot be the answer to ``move``, or ``""`` when it can.
-
-    A server that sends one reply too many (or one too few) shifts every later
-    reply onto the wrong command: a refusal of RCPT is then read as the answer
-    to RSET, and the answer to MAIL as the answer to RCPT. Such a conversation
-    proves nothing, and these are the signs that give it away: a success code
-    the command cannot have (220 to EHLO, 250 to QUIT), an enhanced status
-    whose class says the opposite of the code (``250 5.7.1``), or one about the
-    other address of the transaction (a recipient's status in answer to MAIL).
-    """
-    what = "a greeting" if move.name == "greeting" else (move.stage if move.command else "the message")
-    if 200 <= code < 400 and move.expects and code not in move.expects:
-        wanted = " or ".join(str(expected) for expected in move.expects)
-        return f"{code} is no answer to {what} ({wanted} expected)"
-    enhanced = _ENHANCED.match(text)
-    if enhanced is None:
-        return ""
-    status = ".".join(enhanced.groups())
-    if enhanced.group(1) != str(code)[0]:
-        return f"the reply {code} {status} to {what} contradicts itself (its enhanced status is of class {enhanced.group(1)})"
-    subject = f"{enhanced.group(2)}.{enhanced.group(3)}"
-    if move.stage == "MAIL" and subject in RECIPIENT_STATUSES:
-        return f"the reply {code} {status} to MAIL is about a recipient"
-    if move.stage == "RCPT" and subject in SENDER_STATUSES:
-        return f"the reply {code} {status} to RCPT is about the sender"
-    return ""
 
 
 _GONE = Rule(
@@ -304,6 +269,39 @@ RCPT_OUTSIDE = Move(
 
 RSET_OUTSIDE = Move("rset-outside", "RSET", RSET.command, RSET.rules, expects=RSET.expects)
 
+
+_FORM_MAIL = (
+    Rule("2xx", "the sender is accepted", "next"),
+    Rule("4xx", "the sender is deferred, so this form cannot relay now; its RCPT is refused (503)", "next"),
+    Rule("5xx", "the sender is refused, so this form cannot relay; its RCPT is refused (503)", "next"),
+    _GONE,
+)
+_FORM_RCPT = (
+    Rule(
+        "2xx", "accepted: relaying, unless the address ends in the mail host (local delivery)", "next", "fail"
+    ),
+    Rule("4xx", "deferred: neither refused nor accepted", "next", "warn"),
+    Rule("5xx", "refused: this form does not relay", "next", "pass"),
+    _GONE,
+)
+
+
+def form_moves(form: RelayForm) -> tuple[Move, Move, Move]:
+    """The three moves of one relay form: MAIL, RCPT, RSET."""
+    return (
+        Move(f"mail-{form.name}", "MAIL", f"MAIL FROM:<{form.sender}>", _FORM_MAIL, expects=(250,)),
+        Move(
+            f"rcpt-{form.name}",
+            "RCPT",
+            f"RCPT TO:<{form.recipient}>",
+            _FORM_RCPT,
+            proves="relay-refused",
+            expects=(250, 251),
+        ),
+        Move(f"rset-{form.name}", "RSET", RSET.command, RSET.rules, expects=RSET.expects),
+    )
+
+
 CLOSE = Move(
     "quit",
     "QUIT",
@@ -313,8 +311,19 @@ CLOSE = Move(
 )
 """Sent after the last move, and after any ``stop``, while the connection still stands."""
 
-PROBE: tuple[Move, ...] = (GREETING, EHLO, MAIL, RCPT_ALIAS, RSET, MAIL_OUTSIDE, RCPT_OUTSIDE, RSET_OUTSIDE)
-"""The read-only probe of one target, in order, before :data:`CLOSE`. Never DATA."""
+PROBE: tuple[Move, ...] = (
+    GREETING,
+    EHLO,
+    MAIL,
+    RCPT_ALIAS,
+    RSET,
+    MAIL_OUTSIDE,
+    RCPT_OUTSIDE,
+    RSET_OUTSIDE,
+    *(move for form in RELAY_FORMS for move in form_moves(form)),
+)
+"""The read-only probe of one target, in order, before :data:`CLOSE`: the alias, the plain relay question,
+then each of :data:`RELAY_FORMS` in its own transaction. Never DATA."""
 
 IDENTIFY: tuple[Move, ...] = (GREETING, EHLO)
 """The short conversation that only asks a server who it is (the NLB distribution probes through the
@@ -372,11 +381,17 @@ def commands(moves: tuple[Move, ...], values: Mapping[str, str]) -> list[str]:
     return [*lines, CLOSE.render(values)]
 
 
-def probe_values(*, helo: str, zone: str, mail_host: str) -> dict[str, str]:
-    """The placeholder values of :data:`PROBE` for a plan."""
+def probe_values(
+    *, helo: str, zone: str, mail_host: str, node_name: str = "", node_address: str = ""
+) -> dict[str, str]:
+    """The placeholder values of :data:`PROBE` for a plan and one target (its name and address)."""
+    literal = f"[IPv6:{node_address}]" if ":" in node_address else f"[{node_address}]"
     return {
         "helo": helo,
         "sender": f"{PROBE_LOCAL_PART}@{zone}",
         "alias_rcpt": f"{PROBE_LOCAL_PART}@{mail_host}",
         "outside_rcpt": f"{PROBE_LOCAL_PART}@{OUTSIDE_DOMAIN}",
+        "alias_domain": mail_host,
+        "node_name": node_name or mail_host,
+        "node_literal": literal,
     }

@@ -31,9 +31,15 @@ def relay_probe() -> str:
     return f"{PROBE_LOCAL_PART}@{OUTSIDE_DOMAIN}"
 
 
-def probe_values(plan: Plan) -> dict[str, str]:
-    """The values the probe dialogue's commands are filled with, for this plan."""
-    return dialogue.probe_values(helo=probe_name(), zone=plan.zone, mail_host=plan.mail_host)
+def probe_values(plan: Plan, address: str = "") -> dict[str, str]:
+    """The values the probe dialogue's commands are filled with, for this plan and the target at ``address``.
+
+    The target's own name is the node's name, or the mail host for the VIP (or any address not a node's).
+    """
+    name = next((node.name for node in plan.nodes if node.address == address), plan.mail_host)
+    return dialogue.probe_values(
+        helo=probe_name(), zone=plan.zone, mail_host=plan.mail_host, node_name=name, node_address=address
+    )
 
 
 def conversation(sweep: Sweep, address: str) -> asyncio.Task[Conversation]:
@@ -50,7 +56,11 @@ def conversation(sweep: Sweep, address: str) -> asyncio.Task[Conversation]:
             if late:
                 return not_started(address, plan.smtp_port, late)
             return await converse(
-                address, plan.smtp_port, deadline=sweep.deadline, moves=PROBE, values=probe_values(plan)
+                address,
+                plan.smtp_port,
+                deadline=sweep.deadline,
+                moves=PROBE,
+                values=probe_values(plan, address),
             )
 
     return sweep.shared(("smtp", address, str(plan.smtp_port)), talk)

@@ -6,7 +6,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from wizard.checks.dialogue import CLOSE, Move, Rule, out_of_turn, reply_class
+from wizard.checks.dialogue import CLOSE, Move, Rule, reply_class
+from wizard.checks.replies import out_of_turn
 from wizard.checks.smtpclient import Fault, Reply, SmtpClient, SmtpFault, probe_name
 
 __all__ = [

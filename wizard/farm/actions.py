@@ -91,6 +91,16 @@ def _node_actions(farm: Farm, index: int, node: IisNode) -> list[Action]:
             _relay(index, not setup.open_relay),
         )
     )
+    actions.append(
+        Action(
+            f"{'close' if setup.relay_trick else 'open'}-relay-trick:{index + 1}",
+            f"Close the {setup.relay_trick} relay loophole on {short}"
+            if setup.relay_trick
+            else f"Let {short} relay for the percent hack only (user%other.domain@[address])",
+            ("relay",),
+            _relay_trick(index, "" if setup.relay_trick else TRICK),
+        )
+    )
     return actions
 
 
@@ -223,6 +233,25 @@ def _relay(index: int, open_: bool) -> Callable[[Farm], str]:
     return apply
 
 
+TRICK = "percent"
+"""The relay form the break action opens a loophole for."""
+
+
+def _relay_trick(index: int, form: str) -> Callable[[Farm], str]:
+    def apply(farm: Farm) -> str:
+        node = farm.nodes[index]
+
+        def change() -> str:
+            node.setup.relay_trick = form
+            if form:
+                return f"{_short(node)} relays for the {form} form while still refusing plain relaying."
+            return f"{_short(node)} no longer relays for any trick form."
+
+        return _on_loop(farm, change)
+
+    return apply
+
+
 def _dns(right: bool) -> Callable[[Farm], str]:
     def apply(farm: Farm) -> str:
         target = farm.mail_host_target if right else farm.addresses.elsewhere
@@ -327,11 +356,14 @@ REMEDIES: dict[str, Callable[[Farm], list[str]]] = {
     "connector": lambda farm: (
         [_connector(True)(farm)] if farm.exchange and not farm.exchange.connector else []
     ),
-    "relay": lambda farm: _every_node(
-        farm,
-        lambda n: n.setup.open_relay or n.setup.relay_from != {farm.addresses.exchange},
-        lambda i: _relay(i, False),
-    ),
+    "relay": lambda farm: [
+        *_every_node(
+            farm,
+            lambda n: n.setup.open_relay or n.setup.relay_from != {farm.addresses.exchange},
+            lambda i: _relay(i, False),
+        ),
+        *_every_node(farm, lambda n: bool(n.setup.relay_trick), lambda i: _relay_trick(i, "")),
+    ],
     "connection_control": _planned_connection_control,
     "fqdn": lambda farm: _every_node(farm, lambda n: n.setup.fqdn != MAIL_HOST, lambda i: _fqdn(i, True)),
     "alias": lambda farm: _every_node(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import itertools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -49,6 +50,8 @@ class NodeSetup:
     """Addresses allowed to relay (Access > Relay, 'Only the list below')."""
     open_relay: bool = False
     """Relay for everyone (a security failure)."""
+    relay_trick: str = ""
+    """A relay form (:data:`RELAY_TRICKS`) the node relays for although plain relaying is refused; empty: none."""
     connect_from: set[str] | None = None
     """Connection control: None lets everyone in, else only these addresses."""
     block_style: BlockStyle = "close"
@@ -76,6 +79,23 @@ class NodeSetup:
 
 def _domain(address: str) -> str:
     return address.rpartition("@")[2]
+
+
+def _sender_domain(envelope: Envelope) -> str:
+    return _domain(envelope.sender or "").lower()
+
+
+RELAY_TRICKS: dict[str, Callable[[NodeSetup, Envelope, str], bool]] = {
+    "percent": lambda setup, envelope, address: "%" in address.rpartition("@")[0],
+    "bang": lambda setup, envelope, address: "!" in address.rpartition("@")[0],
+    "source-route": lambda setup, envelope, address: address.startswith("@") and ":" in address,
+    "quoted": lambda setup, envelope, address: address.startswith('"'),
+    "own-name": lambda setup, envelope, address: _sender_domain(envelope) == setup.name.lower(),
+    "address-literal": lambda setup, envelope, address: _sender_domain(envelope) == f"[{setup.address}]",
+}
+"""Loopholes a node can have, by relay form name: how it recognises a recipient it then relays for.
+The shapes are told apart as a careless relay rule would (a '%' in the local part, a sender claiming
+the node's own name), not by the probe's exact addresses."""
 
 
 class IisNode(SmtpServer):
@@ -115,6 +135,9 @@ class IisNode(SmtpServer):
     def rcpt(self, peer: str, envelope: Envelope, address: str) -> str:
         setup = self.setup
         if setup.is_local(_domain(address)) or setup.open_relay or peer in setup.relay_from:
+            return f"250 2.1.5 {address}"
+        trick = RELAY_TRICKS.get(setup.relay_trick)
+        if trick is not None and trick(setup, envelope, address):
             return f"250 2.1.5 {address}"
         return f"550 5.7.1 Unable to relay for {address}"
 

@@ -41,6 +41,8 @@ class NodeChange:
     """Connection control: only the Exchange server may connect."""
     hop_limit: int | None = None
     """The maximum hop count, when not the default."""
+    relay_trick: str = ""
+    """A relay form the node relays for while refusing plain relaying (see ``RELAY_TRICKS`` in the node)."""
 
     def apply(self, setup: NodeSetup, *, exchange: str) -> None:
         if self.own_name:
@@ -57,6 +59,8 @@ class NodeChange:
             setup.connect_from = {exchange}
         if self.hop_limit is not None:
             setup.hop_limit = self.hop_limit
+        if self.relay_trick:
+            setup.relay_trick = self.relay_trick
 
 
 LOW_HOP_LIMIT = 1
@@ -133,6 +137,11 @@ TABLE: tuple[FarmState, ...] = (
         nodes=NodeChange("last", own_name=True, no_alias=True),
     ),
     FarmState("open-relay", "the last node relays for anyone", nodes=NodeChange("last", open_relay=True)),
+    FarmState(
+        "relay-trick",
+        "the last node refuses to relay, except for the percent hack (user%other.domain@[its address])",
+        nodes=NodeChange("last", relay_trick="percent"),
+    ),
     FarmState(
         "node-down",
         "the last node's SMTP service is stopped (NLB still sends it its share)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.checks import dialogue
+from wizard.checks import dialogue, replies
 
 REPLY_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none")
 
@@ -64,7 +64,7 @@ def closing() -> KitMove:
     return kit_moves((dialogue.CLOSE,))[0]
 
 
-SENDER_STATUSES = tuple(sorted(dialogue.SENDER_STATUSES))
+SENDER_STATUSES = tuple(sorted(replies.SENDER_STATUSES))
 """Enhanced statuses about the sender, which cannot answer RCPT; the kit holds the same lists."""
-RECIPIENT_STATUSES = tuple(sorted(dialogue.RECIPIENT_STATUSES))
+RECIPIENT_STATUSES = tuple(sorted(replies.RECIPIENT_STATUSES))
 """Enhanced statuses about a recipient, which cannot answer MAIL."""

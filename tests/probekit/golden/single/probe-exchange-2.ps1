@@ -72,7 +72,28 @@ $ProbeMoves = @(
     @{ Name = 'rset'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
     @{ Name = 'mail-outside'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
     @{ Name = 'rcpt-outside'; Command = 'RCPT TO:<{outside_rcpt}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
-    @{ Name = 'rset-outside'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) }
+    @{ Name = 'rset-outside'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-percent'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-percent'; Command = 'RCPT TO:<spmail-wizard-probe%example.com@{node_literal}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-percent'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-percent-mail-host'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-percent-mail-host'; Command = 'RCPT TO:<spmail-wizard-probe%example.com@{alias_domain}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-percent-mail-host'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-bang'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-bang'; Command = 'RCPT TO:<example.com!spmail-wizard-probe@{node_literal}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-bang'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-source-route'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-source-route'; Command = 'RCPT TO:<@{node_name}:spmail-wizard-probe@example.com>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-source-route'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-quoted'; Command = 'MAIL FROM:<{sender}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-quoted'; Command = 'RCPT TO:<"spmail-wizard-probe@example.com"@{node_literal}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-quoted'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-own-name'; Command = 'MAIL FROM:<spmail-wizard-probe@{node_name}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-own-name'; Command = 'RCPT TO:<spmail-wizard-probe@example.com>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-own-name'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) },
+    @{ Name = 'mail-address-literal'; Command = 'MAIL FROM:<spmail-wizard-probe@{node_literal}>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'MAIL'; Expects = @(250) },
+    @{ Name = 'rcpt-address-literal'; Command = 'RCPT TO:<spmail-wizard-probe@example.com>'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'next'; '5xx' = 'next'; 'none' = 'stop' }; Stage = 'RCPT'; Expects = @(250, 251) },
+    @{ Name = 'rset-address-literal'; Command = 'RSET'; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'RSET'; Expects = @(250) }
 )
 $IdentifyMoves = @(
     @{ Name = 'greeting'; Command = ''; Fallback = ''; Then = @{ '2xx' = 'next'; '3xx' = 'stop'; '4xx' = 'stop'; '5xx' = 'stop'; 'none' = 'stop' }; Stage = 'greeting'; Expects = @(220) },
@@ -277,9 +298,16 @@ function Invoke-SmtpCommand($Conn, [string]$Line) {
     return Read-SmtpReply $Conn
 }
 
-function Expand-Command([string]$Template, $Recipient) {
+function Expand-Command([string]$Template, $Recipient, [string]$Address) {
+    # The target's own name (the node's, or the mail host through the VIP) and its address
+    # literal fill the relay forms, as the wizard fills them.
+    $name = $MailHost
+    foreach ($node in $Nodes) { if ($node.Address -eq $Address) { $name = $node.Name } }
+    $literal = "[$Address]"
+    if ($Address.Contains(':')) { $literal = "[IPv6:$Address]" }
     $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
     $text = $text.Replace('{alias_rcpt}', $AliasProbe).Replace('{outside_rcpt}', $RelayProbe)
+    $text = $text.Replace('{alias_domain}', $MailHost).Replace('{node_name}', $name).Replace('{node_literal}', $literal)
     return $text.Replace('{recipient}', [string]$Recipient)
 }
 
@@ -353,13 +381,13 @@ function Invoke-Conversation([string]$Address, [int]$Port, $Moves, $Message, $Re
                 $reply = $null
                 if (Send-SmtpLine $conn ($body + "`r`n.") "(message of $($Message.Length) characters)") { $reply = Read-SmtpReply $conn }
             } else {
-                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Command $Recipient)
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Command $Recipient $Address)
             }
             if (Test-OutOfTurn $found $conn $move $reply) { return $found }
             $class = Get-ReplyClass $reply
             $then = $move.Then[$class]
             if ($then -eq 'fallback') {
-                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Fallback $Recipient)
+                $reply = Invoke-SmtpCommand $conn (Expand-Command $move.Fallback $Recipient $Address)
                 if (Test-OutOfTurn $found $conn $move $reply) { return $found }
                 $class = Get-ReplyClass $reply
                 if ($class -eq '2xx') { $then = 'next' } else { $then = 'stop' }
