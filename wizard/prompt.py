@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from wizard import store
 from wizard.errors import StoreError
+from wizard.interactive import interactive_signals
 from wizard.jobs import create_session, name_reason, read_plan_path, refusal
 from wizard.model import Checklist
 from wizard.prompting.asker import Asker, QuestionaryAsker
@@ -60,28 +59,6 @@ def choose_session(asker: Asker, checklist: Checklist, home: Path | None = None)
     return session.name
 
 
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM ends the prompts as ctrl+c does: answers saved, cleanups run, exit 130.
-
-    Python's default for SIGTERM ends the process on the spot, with no cleanup:
-    a practice farm's folder was left behind and the terminal in raw mode.
-    """
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def run(
     checklist: Checklist,
     session_name: str | None,
@@ -109,7 +86,7 @@ def run(
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
     asker = asker or QuestionaryAsker()
-    with _terminate_as_interrupt():
+    with interactive_signals():
         try:
             name = session_name or choose_session(asker, checklist, home)
             if name is None:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import errno
-import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from wizard.errors import WizardError
 from wizard.farm.states import STATES
+from wizard.interactive import interactive_signals
 
 if TYPE_CHECKING:
     from wizard.farm.farm import Farm
@@ -74,22 +71,6 @@ def start(state: str, nodes: int | None, mode: str | None) -> Farm:
     return farm
 
 
-@contextmanager
-def _stop_signals() -> Iterator[threading.Event]:
-    """An event set by Ctrl+C or SIGTERM while inside; the previous handlers come back after."""
-    stopping = threading.Event()
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stopping
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
 def serve(
     state: str, nodes: int | None, mode: str | None, plan_out: Path, kit_out: Path | None = None
 ) -> int:
@@ -101,7 +82,8 @@ def serve(
     """
     if kit_out is not None and kit_out.exists() and not kit_out.is_dir():
         raise RehearsalError(f"--kit-out {kit_out} is a file; name a folder")
-    with _stop_signals() as stopping:
+    stopping = threading.Event()
+    with interactive_signals(stopping.set):
         farm = start(state, nodes, mode)
         try:
             if kit_out is not None:
@@ -133,28 +115,32 @@ def _write_kit(farm: Farm, folder: Path) -> None:
 
 
 def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, plan_out: Path | None) -> int:
-    """Start the farm, create a session for its plan, and open the guided session against it."""
+    """Start the farm, create a session for its plan, and open the guided session against it.
+
+    Ctrl+C and SIGTERM interrupt from the first moment, the farm's start included.
+    """
     from wizard import jobs, store
     from wizard.checklist import load_default
 
-    checklist = load_default()
-    farm = start(state, nodes, mode)
-    try:
-        if plan_out is not None:
-            farm.write_plan(plan_out)
-        name = store.unique_name(f"rehearsal-{farm.state}")
-        session = jobs.create_session(checklist, name, farm.plan)
-        for line in farm.describe():
-            print(line, file=sys.stderr)
-        print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
-        if plain:
-            from wizard import prompt
-            from wizard.prompting.rehearsal import RehearsalFlow
+    with interactive_signals():
+        checklist = load_default()
+        farm = start(state, nodes, mode)
+        try:
+            if plan_out is not None:
+                farm.write_plan(plan_out)
+            name = store.unique_name(f"rehearsal-{farm.state}")
+            session = jobs.create_session(checklist, name, farm.plan)
+            for line in farm.describe():
+                print(line, file=sys.stderr)
+            print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
+            if plain:
+                from wizard import prompt
+                from wizard.prompting.rehearsal import RehearsalFlow
 
-            return prompt.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
-        from wizard.tui import rehearsal
+                return prompt.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
+            from wizard.tui import rehearsal
 
-        return rehearsal.run(checklist, session.name, farm)
-    finally:
-        farm.stop()
-        print("practice farm stopped", file=sys.stderr)
+            return rehearsal.run(checklist, session.name, farm)
+        finally:
+            farm.stop()
+            print("practice farm stopped", file=sys.stderr)

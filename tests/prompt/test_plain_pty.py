@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -42,7 +43,12 @@ KEPT = [
 """The questions after the mail host, in the order they are asked (NLB, two nodes)."""
 
 
-def _spawn(args: list[str], home: Path) -> pexpect.spawn:
+def _ignore_sigint() -> None:
+    """What a shell does for a background job of a script: the child starts with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _spawn(args: list[str], home: Path, *, sigint_ignored: bool = False) -> pexpect.spawn:
     env = dict(os.environ, SPMAIL_WIZARD_HOME=str(home), TERM="xterm", COLUMNS="100", LINES="40")
     env.pop("NO_COLOR", None)
     return pexpect.spawn(
@@ -53,6 +59,7 @@ def _spawn(args: list[str], home: Path) -> pexpect.spawn:
         timeout=30,
         dimensions=(40, 100),
         cwd=str(Path(__file__).parent.parent.parent),
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
 
 
@@ -110,8 +117,32 @@ def test_plain_session_in_a_terminal_checks_validates_quits_and_resumes(
     child = _spawn(["resume", "pty-one", "--plain"], wizard_home)
     try:
         child.expect(f"Step 2 of {TOTAL}: Create the Host")
+        # The menu's last line is drawn: the prompt reads keys now, so ctrl+c is not sent into the void.
+        child.expect(re.escape(MENU))
+        child.expect(r"\w\) Save and quit")
         child.sendcontrol("c")
         child.expect(pexpect.EOF)
     finally:
         child.close()
+    assert child.exitstatus == 130
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_interrupts_a_live_check_even_when_started_with_sigint_ignored(
+    farm: FarmFactory, wizard_home: Path, tmp_path: Path
+) -> None:
+    running = farm("silent", nodes=2)  # every node accepts and never greets: the checks wait
+    plan_file = running.write_plan(tmp_path / "farm.toml")
+    child = _spawn(
+        ["new", "--plain", "--plan", str(plan_file), "--name", "bg"], wizard_home, sigint_ignored=True
+    )
+    try:
+        _menu(child, "Run the live checks")
+        child.expect("Checking")
+        child.kill(signal.SIGINT)  # the terminal's ctrl+c, outside any raw-mode prompt
+        seen = child.expect(["interrupted; everything answered so far is saved", "Checked: "])
+        assert seen == 0, "the interrupt was lost: the checks ran to their end"
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
     assert child.exitstatus == 130

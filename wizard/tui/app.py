@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.interactive import interactive_signals
 from wizard.plaintext import plain_text
 from wizard.results import CheckResult, Status, summarize, utc_now
 from wizard.tui.messages import (
@@ -600,7 +601,8 @@ def run_app(app: WizardApp, session_name: str | None) -> int:
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(min(switch_interval, OUTPUT_SWITCH_INTERVAL))
     try:
-        code = app.run()
+        with interactive_signals():
+            code = app.run()
     except KeyboardInterrupt:
         return 130
     finally:
