@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.diagnose.farmtrace import deliver, fresh_logs
+from tests.prompt.test_prompt_flow import ScriptedAsker
+from wizard import prompt, store
 from wizard.cli import run
 from wizard.farm import Farm
-from wizard.farm.exchange import send
 from wizard.farm.farm import TEST_RECIPIENT
+from wizard.model import Checklist
+from wizard.session import Session
 
 HOPS = [
     "exchange_accepted",
@@ -29,50 +30,6 @@ HOPS = [
 ]
 SETTLE_SECONDS = 10.0
 """A safety net only: each wait ends on the farm's own record of the relay and the pickup."""
-
-
-@pytest.fixture(scope="module")
-def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
-    running = Farm("complete", 2, root=tmp_path_factory.mktemp("farm"), pickup_delay=0.05)
-    running.start()
-    yield running
-    running.stop()
-
-
-def deliver(farm: Farm) -> None:
-    """Send one message through Exchange and wait until the farm has done with it."""
-    assert farm.exchange is not None and farm.timer is not None
-    relayed = len(farm.exchange.relayed)
-
-    async def submit() -> None:
-        await send(
-            farm.addresses.exchange,
-            farm.port,
-            "127.0.0.1",
-            "client",
-            "user@foo.local",
-            [TEST_RECIPIENT],
-            b"Subject: t\r\n\r\nhi\r\n",
-        )
-
-    asyncio.run(submit())
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while len(farm.exchange.relayed) == relayed and time.monotonic() < deadline:
-        time.sleep(0.02)
-    while farm.timer.running and waiting(farm) and time.monotonic() < deadline:
-        time.sleep(0.02)
-
-
-def waiting(farm: Farm) -> bool:
-    """Whether a message file still waits in a Drop folder for the timer job."""
-    return any(any(farm.drop_dir(index).glob("*.eml")) for index in range(farm.count))
-
-
-def fresh_logs(farm: Farm) -> None:
-    """Forget every earlier message: empty the logs and folders, as a new day's logs would be."""
-    for path in farm.root.rglob("*"):
-        if path.is_file() and path.suffix.lower() in (".log", ".eml", ".bad", ".bdr", ".bdp"):
-            path.unlink()
 
 
 def diagnose(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
@@ -202,3 +159,28 @@ def test_no_recipient_and_no_message_id_is_refused(
     )
     assert run(["diagnose", str(bare)]) == 2
     assert "--to ADDRESS or --message-id" in capsys.readouterr().err
+
+
+def test_plain_mode_traces_the_message_as_numbered_lines(farm: Farm, checklist: Checklist) -> None:
+    fresh_logs(farm)
+    deliver(farm)
+    data = farm.plan_data
+    data.pop("schema")
+    store.save(Session(name="plain-trace", plan_data=data))
+    script = [
+        ("what now", "trace"),
+        ("Recipient", "<keep>"),
+        ("Sent at or after", "yesterday"),
+        ("Log folders", str(farm.root)),
+        ("what now", "trace"),
+        ("Recipient", "<keep>"),
+        ("Sent at or after", ""),
+        ("Log folders", str(farm.root)),
+        ("what now", "quit"),
+    ]
+    asker = ScriptedAsker(script)
+    assert prompt.run(checklist, "plain-trace", asker=asker, timeout=1.0) == 0
+    said = "\n".join(asker.said)
+    assert "Not traced: --since" in said
+    assert "1. Exchange accepted: seen" in said and "8. list stored the item: seen" in said
+    assert "Traced to the list" in said

@@ -12,6 +12,7 @@ from wizard.diagnose.trace import Trace, build
 from wizard.errors import WizardError
 from wizard.plan import Plan
 from wizard.results import CheckResult
+from wizard.session import Session
 
 
 class DiagnoseInputError(WizardError):
@@ -76,3 +77,22 @@ def diagnose(
         *signs.from_checks(checks),
     ]
     return build(target, message_id, evidence, str(plan.mail_host), found.notes())
+
+
+def folder_list(text: str) -> list[Path]:
+    """Log folders or files typed on one line, separated by ``;`` (a path may hold spaces)."""
+    return [Path(part.strip()).expanduser() for part in text.replace("\n", ";").split(";") if part.strip()]
+
+
+def trace_session(session: Session, to: str, since_text: str, folders_text: str) -> Trace:
+    """The trace a front end asks for: the session's plan and results, and the typed recipient, time and folders.
+
+    Raises:
+        DiagnoseInputError: a typed value is wrong (one line saying which).
+        PlanError: the session has no complete plan yet.
+    """
+    plan = session.plan()
+    since = parse_since(since_text) if since_text.strip() else None
+    target = target_for(plan, to.strip() or None, None, since)
+    results = [result for entry in session.progress.values() for result in entry.results]
+    return diagnose(plan, target, folder_list(folders_text), results)

@@ -52,6 +52,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("summary", "Summary"),
     ("export", "Export a runbook"),
     ("import", "Import probe kit results"),
+    ("trace", "Trace a message"),
     ("quit", "Save and quit"),
 )
 """Every step's menu, in one fixed order: an action's number never changes between steps."""
@@ -354,6 +355,11 @@ class PromptFlow:
             return False
         if action == "import":
             self.import_results()
+            return False
+        if action == "trace":
+            from wizard.prompting.trace import trace_message
+
+            trace_message(asker, session)
             return False
         return self.act_extra(step, action)
 

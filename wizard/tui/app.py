@@ -242,12 +242,19 @@ class WizardApp(App[int]):
 
         self._show(SummaryScreen(self._need_session(), self.checklist, self.options, check_all=check_all))
 
+    def show_trace(self) -> None:
+        """Show the "Trace a message" screen."""
+        from wizard.tui.screens.trace import TraceScreen
+
+        self._show(TraceScreen(self._need_session()))
+
     def _refresh_screen(self) -> None:
         from wizard.tui.screens.step import StepScreen
         from wizard.tui.screens.summary import SummaryScreen
+        from wizard.tui.screens.trace import TraceScreen
 
         screen = self.screen
-        if isinstance(screen, StepScreen | SummaryScreen):
+        if isinstance(screen, StepScreen | SummaryScreen | TraceScreen):
             screen.update_progress()
 
     def _plan_ready(self, session: Session) -> bool:
@@ -507,6 +514,11 @@ class WizardApp(App[int]):
             "Export a runbook", "Write Markdown, HTML, scripts or the plan", self.action_export
         )
         yield SystemCommand("Summary", "Every step's status, the results and what is open", self.show_summary)
+        yield SystemCommand(
+            "Trace a message",
+            "Follow one message along the path and name the first hop without evidence",
+            self.show_trace,
+        )
         yield SystemCommand(
             "Import probe kit results",
             "Add the results a probe kit script recorded on Exchange or a node, with their origin",

@@ -54,6 +54,7 @@ class SummaryScreen(CheckingScreen):
             with Horizontal(id="actions"):
                 yield Action("Check all", compact=True, id="check-all-button")
                 yield Action("Export", compact=True, id="export-button")
+                yield Action("Trace a message", compact=True, id="trace-button")
                 yield Action("◀ Back to steps", compact=True, id="back-button")
         yield Footer()
 
@@ -125,6 +126,14 @@ class SummaryScreen(CheckingScreen):
     @on(Action.Pressed, "#export-button")
     async def _export_pressed(self) -> None:
         await self.run_action("app.export")
+
+    @on(Action.Pressed, "#trace-button")
+    def _trace_pressed(self) -> None:
+        from wizard.tui.app import WizardApp
+
+        app = self.app
+        if isinstance(app, WizardApp):
+            app.show_trace()
 
     @on(Action.Pressed, "#back-button")
     def _back_pressed(self) -> None:

@@ -1,0 +1,241 @@
+"""Honest scoring of ``diagnose``: inject faults at random into a practice farm, send a message, score the trace.
+
+For each trial the injector picks one fault or a pair (with a seed) from
+``benchmarks/faults.py``, breaks a running farm that way, sends one message
+through Exchange, waits for the farm to finish with it, and runs
+``spmail-wizard diagnose PLAN --evidence FARM --json`` in a separate process,
+told nothing but the plan and the farm's folder. The hop is right when the
+trace's ``broken_hop`` is the injected fault's hop (the earlier one of a
+pair; none when the fault does not stop mail), the cause right when it holds
+the fault's words. One farm of each mode serves every trial: between trials
+it is put back to complete and its logs are emptied.
+
+Run from the repository root: ``python -m benchmarks.diagnose [--seed 19] [--trials 240]``.
+Nothing leaves 127.0.0.0/8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.faults import FAULTS, Fault, earliest
+from wizard.farm import Farm
+from wizard.farm.exchange import RelayError, send
+from wizard.farm.farm import MAIL_HOST, TEST_RECIPIENT
+
+RELAY_TIMEOUT = 1.0
+"""Seconds Exchange gives a node that never greets: short, so a silent farm costs one second a trial."""
+SETTLE = 10.0
+"""A safety net on each wait; every wait ends on the farm's own record first."""
+LOG_SUFFIXES = (".log", ".eml", ".bad", ".bdr", ".bdp")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One trial: what was injected and what the trace said."""
+
+    mode: str
+    faults: tuple[str, ...]
+    expected_hop: str | None
+    broken_hop: str | None
+    cause: str | None
+    hop_right: bool
+    cause_right: bool
+
+
+def reset(farm: Farm) -> None:
+    """Put a farm back to complete and empty its logs, Drop, Queue and Badmail."""
+
+    async def change() -> None:
+        assert farm.exchange is not None and farm.dns is not None and farm.timer is not None
+        for node in farm.nodes:
+            setup = node.setup
+            setup.fqdn, setup.alias_domains = MAIL_HOST, {MAIL_HOST}
+            setup.relay_from, setup.open_relay = {farm.addresses.exchange}, False
+            setup.connect_from, setup.behaviour, setup.hop_limit = None, "normal", 15
+            if not node.listening:
+                await node.start()
+        farm.dns.set_address(MAIL_HOST, [farm.mail_host_target])
+        farm.exchange.connector = True
+        farm.exchange.relay_timeout = RELAY_TIMEOUT
+        if farm.balancer is not None and not farm.balancer.listening:
+            await farm.balancer.start()
+        farm.timer.start()
+
+    farm.run(change)
+    for path in farm.root.rglob("*"):
+        if path.is_file() and path.suffix.lower() in LOG_SUFFIXES:
+            path.unlink()
+
+
+def next_node(farm: Farm) -> int:
+    """The node the balancer hands the next connection to (the single node in single mode)."""
+    if farm.balancer is None:
+        return 0
+    return len(farm.balancer.picked) % len(farm.nodes)
+
+
+def waiting_in_drop(farm: Farm) -> bool:
+    return any(any(farm.drop_dir(index).glob("*.eml")) for index in range(farm.count))
+
+
+def deliver(farm: Farm) -> None:
+    """Submit one message to Exchange and wait until the farm is done with it."""
+    assert farm.exchange is not None and farm.timer is not None
+    relayed = len(farm.exchange.relayed)
+
+    async def submit() -> bool:
+        try:
+            await send(
+                farm.addresses.exchange,
+                farm.port,
+                "127.0.0.1",
+                "client.foo.local",
+                "user@foo.local",
+                [TEST_RECIPIENT],
+                b"Subject: benchmark\r\n\r\nhello\r\n",
+            )
+        except (RelayError, OSError):
+            return False  # refused at Exchange: nothing further will happen
+        return True
+
+    if not asyncio.run(submit()):
+        return
+    deadline = time.monotonic() + SETTLE
+    while len(farm.exchange.relayed) == relayed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    while farm.timer.running and waiting_in_drop(farm) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def diagnose(plan: Path, root: Path) -> dict[str, Any]:
+    """Run the command as an operator would, in its own process; its JSON output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "wizard", "diagnose", str(plan), "--evidence", str(root), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"diagnose exited {done.returncode}: {done.stderr.strip()}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def trial(farm: Farm, plan: Path, faults: tuple[Fault, ...]) -> Outcome:
+    reset(farm)
+    target = next_node(farm)
+    for fault in faults:
+        fault.apply(farm, target)
+    deliver(farm)
+    trace = diagnose(plan, farm.root)
+    expected = earliest(faults)
+    expected_hop = expected.hop if expected else None
+    cause = trace.get("cause")
+    hop_right = trace.get("broken_hop") == expected_hop
+    if expected is None:
+        cause_right = cause is None
+    else:
+        cause_right = cause is not None and all(word in cause.lower() for word in expected.words)
+    return Outcome(
+        farm.mode,
+        tuple(f.name for f in faults),
+        expected_hop,
+        trace.get("broken_hop"),
+        cause,
+        hop_right,
+        cause_right,
+    )
+
+
+def pick(rng: random.Random, mode: str, pairs: bool) -> tuple[Fault, ...]:
+    usable = [fault for fault in FAULTS if mode in fault.modes]
+    if not pairs:
+        return (rng.choice(usable),)
+    first = rng.choice(usable)
+    second = rng.choice([f for f in usable if f.part != first.part])
+    return (first, second)
+
+
+def plan_trials(rng: random.Random, trials: int) -> list[tuple[str, tuple[Fault, ...]]]:
+    """Every fault alone at least once per mode, then random singles and pairs, in a seeded order."""
+    chosen: list[tuple[str, tuple[Fault, ...]]] = []
+    for mode in ("nlb", "single"):
+        chosen += [(mode, (fault,)) for fault in FAULTS if mode in fault.modes]
+    while len(chosen) < trials:
+        mode = rng.choice(("nlb", "nlb", "single"))
+        chosen.append((mode, pick(rng, mode, pairs=rng.random() < 0.5)))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def report(outcomes: list[Outcome], seed: int, seconds: float) -> list[str]:
+    singles = [o for o in outcomes if len(o.faults) == 1]
+    pairs = [o for o in outcomes if len(o.faults) == 2]
+
+    def share(group: list[Outcome], attribute: str) -> str:
+        right = sum(1 for o in group if getattr(o, attribute))
+        return f"{right}/{len(group)} ({100 * right / len(group):.1f}%)" if group else "-"
+
+    lines = [
+        f"diagnose benchmark: seed {seed}, {len(outcomes)} trials ({len(singles)} single faults, "
+        f"{len(pairs)} pairs), {seconds:.0f} s",
+        f"  hop right:   all {share(outcomes, 'hop_right')}, singles {share(singles, 'hop_right')}, "
+        f"pairs {share(pairs, 'hop_right')}",
+        f"  cause right: all {share(outcomes, 'cause_right')}, singles {share(singles, 'cause_right')}, "
+        f"pairs {share(pairs, 'cause_right')}",
+    ]
+    by_fault: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    for outcome in singles:
+        by_fault[outcome.faults[0]] += 1
+        if not (outcome.hop_right and outcome.cause_right):
+            wrong[outcome.faults[0]] += 1
+    lines.append(
+        "  single faults (trials, wrong): "
+        + ", ".join(f"{n} {by_fault[n]}/{wrong[n]}" for n in sorted(by_fault))
+    )
+    for outcome in outcomes:
+        if not (outcome.hop_right and outcome.cause_right):
+            lines.append(
+                f"  MISS {outcome.mode} {'+'.join(outcome.faults)}: expected {outcome.expected_hop}, "
+                f"got {outcome.broken_hop}: {outcome.cause}"
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--trials", type=int, default=240)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    chosen = plan_trials(rng, args.trials)
+    started = time.monotonic()
+    outcomes: list[Outcome] = []
+    farms = {"nlb": Farm("complete", 2, pickup_delay=0.05), "single": Farm("complete", 1, pickup_delay=0.05)}
+    try:
+        for farm in farms.values():
+            farm.start()
+        plans = {mode: farm.write_plan(farm.root / "plan.toml") for mode, farm in farms.items()}
+        for mode, faults in chosen:
+            outcomes.append(trial(farms[mode], plans[mode], faults))
+    finally:
+        for farm in farms.values():
+            farm.stop()
+    print("\n".join(report(outcomes, args.seed, time.monotonic() - started)))
+
+
+if __name__ == "__main__":
+    main()

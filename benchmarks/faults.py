@@ -1,0 +1,176 @@
+"""The fault injector's own catalogue: each farm state and break action as a change to a running farm, and what it breaks.
+
+Written from the farm's side only (it imports the farm, never the diagnosis):
+what each fault does to the farm, which hop of the path a message then
+fails at, and words the cause must contain. A scorer that shared a table with
+the rules could not tell a right rule from a copied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wizard.farm import Farm
+from wizard.farm.farm import MAIL_HOST
+from wizard.farm.states import STATES, lookup
+
+PATH = (
+    "exchange_accepted",
+    "connector_routed",
+    "dns_resolved",
+    "vip_reached",
+    "node_accepted",
+    "drop_written",
+    "timer_picked_up",
+    "list_stored",
+)
+"""The hops in order, as the contract lists them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One thing that can go wrong, as the farm does it."""
+
+    name: str
+    """``state:partial`` or ``action:remove-alias``."""
+    part: str
+    """What it changes; two faults of one pair never change the same part."""
+    hop: str | None
+    """Where a message then stops; None: the message still reaches the list."""
+    words: tuple[str, ...]
+    """Words the named cause must contain (any case)."""
+    apply: Callable[[Farm, int], None]
+    """Break the farm; the int is the node the next message will go to."""
+    modes: tuple[str, ...] = ("single", "nlb")
+
+
+def _on_loop(farm: Farm, change: Callable[[], None]) -> None:
+    async def work() -> None:
+        change()
+
+    farm.run(work)
+
+
+def _state(name: str) -> Callable[[Farm, int], None]:
+    """A start state's row applied to a running complete farm; its odd node is the one the message will use."""
+    row = lookup(name)
+
+    def apply(farm: Farm, target: int) -> None:
+        def change() -> None:
+            assert farm.exchange is not None and farm.dns is not None
+            if row.nodes is not None:
+                for index, node in enumerate(farm.nodes):
+                    if row.nodes.which == "every" or index == target:
+                        row.nodes.apply(node.setup, exchange=farm.addresses.exchange)
+            if row.dns == "none":
+                farm.dns.set_address(MAIL_HOST, None)
+            elif row.dns == "elsewhere":
+                farm.dns.set_address(MAIL_HOST, [farm.addresses.elsewhere])
+            farm.exchange.connector = row.connector
+
+        _on_loop(farm, change)
+        for index, node in enumerate(farm.nodes):
+            if node.setup.behaviour == "down":
+                farm.stop_node(index)
+        if not row.timer_job and farm.timer is not None:
+            farm.run(farm.timer.stop)
+        if not row.nlb and farm.balancer is not None:
+            farm.run(farm.balancer.stop)
+
+    return apply
+
+
+def _node(change: Callable[[Farm, int], None]) -> Callable[[Farm, int], None]:
+    def apply(farm: Farm, target: int) -> None:
+        _on_loop(farm, lambda: change(farm, target))
+
+    return apply
+
+
+def _stop_node(farm: Farm, target: int) -> None:
+    farm.stop_node(target)
+
+
+def _remove_alias(farm: Farm, target: int) -> None:
+    farm.nodes[target].setup.alias_domains.discard(MAIL_HOST)
+
+
+def _clear_fqdn(farm: Farm, target: int) -> None:
+    farm.nodes[target].setup.fqdn = ""
+
+
+def _open_relay(farm: Farm, target: int) -> None:
+    farm.nodes[target].setup.open_relay = True
+
+
+def _hop_limit(farm: Farm, target: int) -> None:
+    farm.nodes[target].setup.hop_limit = 0
+
+
+def _dns_elsewhere(farm: Farm, target: int) -> None:
+    assert farm.dns is not None
+    farm.dns.set_address(MAIL_HOST, [farm.addresses.elsewhere])
+
+
+def _connection_control(farm: Farm, target: int) -> None:
+    for node in farm.nodes:
+        node.setup.connect_from = {farm.addresses.exchange}
+
+
+def _timer_stop(farm: Farm, target: int) -> None:
+    assert farm.timer is not None
+    farm.run(farm.timer.stop)
+
+
+def _nlb_stop(farm: Farm, target: int) -> None:
+    assert farm.balancer is not None
+    farm.run(farm.balancer.stop)
+
+
+def _connector_remove(farm: Farm, target: int) -> None:
+    assert farm.exchange is not None
+    farm.exchange.connector = False
+
+
+FAULTS: tuple[Fault, ...] = (
+    Fault("state:fresh", "connector", "connector_routed", ("send connector",), _state("fresh")),
+    Fault("state:partial", "alias", "drop_written", ("alias domain", "queue"), _state("partial")),
+    Fault("state:open-relay", "relay", None, (), _state("open-relay")),
+    Fault("state:node-down", "service", "vip_reached", ("smtp service",), _state("node-down")),
+    Fault("state:wrong-dns", "dns", "dns_resolved", ("(a) record",), _state("wrong-dns")),
+    Fault("state:conn-control", "connection", None, (), _state("conn-control")),
+    Fault("state:silent", "service", "node_accepted", ("never greeted",), _state("silent")),
+    Fault("state:timer-stopped", "timer", "timer_picked_up", ("timer job",), _state("timer-stopped")),
+    Fault("action:stop-node", "service", "vip_reached", ("smtp service",), _stop_node),
+    Fault("action:remove-alias", "alias", "drop_written", ("alias domain", "queue"), _node(_remove_alias)),
+    Fault("action:clear-fqdn", "fqdn", None, (), _node(_clear_fqdn)),
+    Fault("action:open-relay", "relay", None, (), _node(_open_relay)),
+    Fault("action:dns-elsewhere", "dns", "dns_resolved", ("(a) record",), _node(_dns_elsewhere)),
+    Fault("action:connection-control-on", "connection", None, (), _node(_connection_control)),
+    Fault("action:timer-stop", "timer", "timer_picked_up", ("timer job",), _timer_stop),
+    Fault("action:nlb-stop", "balancer", "vip_reached", ("vip",), _nlb_stop, ("nlb",)),
+    Fault(
+        "action:connector-remove",
+        "connector",
+        "connector_routed",
+        ("send connector",),
+        _node(_connector_remove),
+    ),
+    Fault("hop-limit", "hops", "drop_written", ("hop count",), _node(_hop_limit)),
+)
+"""Every farm state but ``complete``, every break action, and the hop limit, with what each breaks."""
+
+
+def earliest(faults: tuple[Fault, ...]) -> Fault | None:
+    """The fault whose hop comes first on the path (the one a trace must name); None when none breaks it."""
+    breaking = [fault for fault in faults if fault.hop is not None]
+    return min(breaking, key=lambda fault: PATH.index(fault.hop or "")) if breaking else None
+
+
+_COVERED = {fault.name.removeprefix("state:") for fault in FAULTS if fault.name.startswith("state:")}
+if set(STATES) - {"complete"} != _COVERED:
+    # A new farm state needs a row here saying what it breaks; the benchmark refuses to guess.
+    raise SystemExit(
+        f"benchmarks/faults.py has no row for the farm states {sorted(set(STATES) - {'complete'} - _COVERED)}"
+    )
