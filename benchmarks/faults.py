@@ -67,7 +67,9 @@ def _state(name: str) -> Callable[[Farm, int], None]:
                 farm.dns.set_address(MAIL_HOST, None)
             elif row.dns == "elsewhere":
                 farm.dns.set_address(MAIL_HOST, [farm.addresses.elsewhere])
-            farm.exchange.connector = row.connector
+            if not row.connector:
+                # Only ever break: a state applied second must not mend the first fault of a pair.
+                farm.exchange.connector = False
 
         _on_loop(farm, change)
         for index, node in enumerate(farm.nodes):
