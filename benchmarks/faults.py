@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from wizard.farm import Farm
-from wizard.farm.farm import MAIL_HOST
+from wizard.farm import Farm, spactions
+from wizard.farm.farm import MAIL_HOST, TEST_RECIPIENT
 from wizard.farm.states import STATES, lookup
 
 PATH = (
@@ -70,6 +70,22 @@ def _state(name: str) -> Callable[[Farm, int], None]:
             if not row.connector:
                 # Only ever break: a state applied second must not mend the first fault of a pair.
                 farm.exchange.connector = False
+            change = row.sharepoint
+            if change is not None and farm.sharepoint is not None:
+                setup = farm.sharepoint.setup
+                alias = TEST_RECIPIENT.partition("@")[0]
+                if change.disabled:
+                    setup.enabled = False
+                if change.no_test_alias:
+                    setup.lists = [item for item in setup.lists if item.alias.lower() != alias]
+                if change.no_modify:
+                    setup.timer_modify = False
+                if change.last_instance_stopped:
+                    setup.stopped_instances.add(farm.nodes[target].setup.name)
+                if change.members_only:
+                    for item in setup.lists:
+                        if item.alias.lower() == alias:
+                            item.members_only = True
 
         _on_loop(farm, change)
         for index, node in enumerate(farm.nodes):
@@ -135,6 +151,19 @@ def _connector_remove(farm: Farm, target: int) -> None:
     farm.exchange.connector = False
 
 
+def _sp(make: Callable[[Farm], str]) -> Callable[[Farm, int], None]:
+    """A SharePoint break action of the farm's own palette."""
+
+    def apply(farm: Farm, target: int) -> None:
+        make(farm)
+
+    return apply
+
+
+def _instance_stop(farm: Farm, target: int) -> None:
+    spactions.instance(farm.nodes[target].setup.name, False)(farm)
+
+
 FAULTS: tuple[Fault, ...] = (
     Fault("state:fresh", "connector", "connector_routed", ("send connector",), _state("fresh")),
     Fault("state:partial", "alias", "drop_written", ("alias domain", "queue"), _state("partial")),
@@ -159,15 +188,38 @@ FAULTS: tuple[Fault, ...] = (
         ("send connector",),
         _node(_connector_remove),
     ),
-    Fault("hop-limit", "hops", "drop_written", ("hop count",), _node(_hop_limit)),
+    Fault("action:hop-limit-zero", "hops", "drop_written", ("hop count",), _node(_hop_limit)),
+    Fault("state:unknown-alias", "sp-alias", "timer_picked_up", ("alias",), _state("unknown-alias")),
+    Fault("state:timer-no-modify", "modify", None, (), _state("timer-no-modify")),
+    Fault("state:hop-limit", "hops", "drop_written", ("hop count",), _state("hop-limit")),
+    Fault(
+        "state:instance-stopped", "instance", "timer_picked_up", ("timer job",), _state("instance-stopped")
+    ),
+    Fault("state:list-policy", "policy", "list_stored", ("permission",), _state("list-policy")),
+    Fault("action:list-alias-remove", "sp-alias", "timer_picked_up", ("alias",), _sp(spactions.alias(False))),
+    Fault("action:timer-modify-take", "modify", None, (), _sp(spactions.modify(False))),
+    Fault("action:hop-limit-lower", "hops", "drop_written", ("hop count",), _sp(spactions.hop_limit(True))),
+    Fault("action:exe-block", "blocked", None, (), _sp(spactions.block_exe(True))),
+    Fault(
+        "action:list-policy-members", "policy", "list_stored", ("permission",), _sp(spactions.policy(True))
+    ),
+    Fault("action:instance-stop", "instance", "timer_picked_up", ("timer job",), _instance_stop),
+    Fault("action:day-passes", "clock", None, (), _sp(spactions.day_passes)),
 )
 """Every farm state but ``complete``, every break action, and the hop limit, with what each breaks."""
 
 
-def earliest(faults: tuple[Fault, ...]) -> Fault | None:
-    """The fault whose hop comes first on the path (the one a trace must name); None when none breaks it."""
+def earliest(faults: tuple[Fault, ...]) -> tuple[Fault, ...]:
+    """The faults at the hop that comes first on the path (the one a trace must name); empty when none breaks it.
+
+    Two faults at one hop are both right answers for the cause: the trace sees
+    only the evidence the first one in the message's way leaves.
+    """
     breaking = [fault for fault in faults if fault.hop is not None]
-    return min(breaking, key=lambda fault: PATH.index(fault.hop or "")) if breaking else None
+    if not breaking:
+        return ()
+    first = min(PATH.index(fault.hop or "") for fault in breaking)
+    return tuple(fault for fault in breaking if PATH.index(fault.hop or "") == first)
 
 
 _COVERED = {fault.name.removeprefix("state:") for fault in FAULTS if fault.name.startswith("state:")}

@@ -197,3 +197,22 @@ def test_what_is_not_a_regular_file_is_one_line(tmp_path: Path, kind: str) -> No
     with pytest.raises(UnreadableLog) as raised:
         w3c.parse(path, Tally(str(path)))
     assert str(path) in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_every_cause_row_fills_its_placeholders_and_keeps_powershell_braces() -> None:
+    from wizard.diagnose.causes import CAUSES
+    from wizard.diagnose.hops import HOPS, Evidence
+    from wizard.diagnose.signs import Target
+    from wizard.diagnose.trace import build
+
+    target = Target("docs@mossmail.foo.local", "", None, "10.0.0.50", {})
+    for row in CAUSES:
+        before = HOPS[: HOPS.index(row.hop)]
+        evidence = [Evidence(hop, "seen", "seen", "test", "wfe1", None, "line") for hop in before]
+        evidence.append(Evidence(row.hop, "contrary", row.signs[0], "test", "wfe1", None, "line", "wfe1"))
+        trace = build(target, "", evidence, "mossmail.foo.local", [])
+        assert trace.broken_hop == row.hop
+        assert trace.cause is not None and trace.next is not None
+        assert "{to}" not in trace.cause + trace.next and "{detail}" not in trace.cause + trace.next
+        if "$_" in row.next:
+            assert "{ $_" in trace.next

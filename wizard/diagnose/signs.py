@@ -260,8 +260,9 @@ def from_uls(target: Target, message_id: str, found: Gathered) -> list[Evidence]
         elif any(word in text for word in STORED_WORDS):
             placed = [("timer_picked_up", "seen", "read"), ("list_stored", "seen", "stored")]
         elif any(word in text for word in PICKED_WORDS):
-            # The job takes files only from Drop: a file it took was written there.
-            placed = [("drop_written", "seen", "taken-from-drop"), ("timer_picked_up", "seen", "read")]
+            # The job reads files only from Drop, so the file was written there; reading it is
+            # not yet taking it (an unknown alias leaves the file where it is).
+            placed = [("drop_written", "seen", "read-from-drop"), ("timer_picked_up", "context", "read")]
         evidence += [
             Evidence(hop, verdict, sign, "unified log", origin, line.at, cut(line.raw))
             for hop, verdict, sign in placed

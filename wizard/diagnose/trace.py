@@ -96,6 +96,13 @@ def build(
     return Trace(target, message_id, hops, traced_to, broken.id, cause, next_command, source, tuple(notes))
 
 
+def _fill(template: str, values: dict[str, str]) -> str:
+    """A cause or command with its placeholders filled; PowerShell's own braces are left alone."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
 def _where(last_seen: Hop) -> str:
     """Where the evidence ends, named by what showed it: Exchange alone, or a hop."""
     sources = {e.source for e in last_seen.evidence if e.verdict == "seen"}
@@ -114,7 +121,7 @@ def _explain(broken: Hop, last_seen: Hop | None, target: Target, mail_host: str)
     if rows:
         row, evidence = min(rows, key=lambda pair: pair[0].rank)
         values["detail"] = evidence.detail or evidence.origin
-        return row.cause.format(**values), row.next.format(**values), row.source
+        return _fill(row.cause, values), _fill(row.next, values), row.source
     missing, collect = COLLECT[broken.id]
     values["detail"] = ""
     where = _where(last_seen) if last_seen else "No evidence for this message at all"
@@ -122,7 +129,7 @@ def _explain(broken: Hop, last_seen: Hop | None, target: Target, mail_host: str)
         first = next(e for e in broken.evidence if e.verdict == "contrary")
         return (
             f"{TITLES[broken.id]}: contrary evidence from {first.source} ({first.line})",
-            collect.format(**values),
+            _fill(collect, values),
             "field failures 3.2 (hop ledger)",
         )
-    return f"{where}: {missing.format(**values)}", collect.format(**values), "field failures 3.2 (hop ledger)"
+    return f"{where}: {_fill(missing, values)}", _fill(collect, values), "field failures 3.2 (hop ledger)"
