@@ -12,7 +12,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from wizard import __version__, exportnames
+from wizard import PROG, __version__, exportnames
 from wizard.errors import PlanError, StoreError, WizardError
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from wizard.session import Session
     from wizard.store import OpenSession
 
-PROG = "spmail-wizard"
 EXCHANGE_PORT_VARIABLE = "SPMAIL_WIZARD_EXCHANGE_PORT"
 
 

@@ -6,15 +6,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from wizard import store
+from wizard import PROG, store
 from wizard.errors import StoreError
 from wizard.interactive import interactive_signals
 from wizard.jobs import create_session, name_reason, read_plan_path, refusal
 from wizard.model import Checklist
 from wizard.prompting.asker import Asker, QuestionaryAsker
 from wizard.prompting.flow import PromptFlow
-
-PROG = "spmail-wizard"
 
 
 def choose_session(asker: Asker, checklist: Checklist, home: Path | None = None) -> str | None:

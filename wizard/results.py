@@ -138,6 +138,12 @@ class CheckResult:
         )
 
 
+def checked_notice(results: list[CheckResult]) -> str:
+    """What both front ends say once a run is recorded and saved: ``Checked: 3 pass, 1 warn. Saved.``"""
+    told = ", ".join(f"{count} {status}" for status, count in summarize(results).items() if count)
+    return f"Checked: {told or 'no results'}. Saved."
+
+
 def summarize(results: list[CheckResult]) -> dict[str, int]:
     """Count results per status, every status present (``{"pass": 3, "warn": 0, ...}``)."""
     counts = {status.value: 0 for status in Status}

@@ -14,7 +14,7 @@ from typing import Any
 import filelock
 import platformdirs
 
-from wizard import validate
+from wizard import PROG, validate
 from wizard.atomicfile import RefusedFile, ensure_private_dir, read_bounded, stale_temporaries, write_atomic
 from wizard.errors import SessionLockedError, StoreError
 from wizard.model import Checklist
@@ -34,7 +34,7 @@ def home_dir() -> Path:
     override = os.environ.get(HOME_ENV)
     if override:
         return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("spmail-wizard", appauthor=False))
+    return Path(platformdirs.user_data_dir(PROG, appauthor=False))
 
 
 def sessions_dir(home: Path | None = None) -> Path:

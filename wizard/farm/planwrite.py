@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tomli_w
+from wizard.planfile import dump_plan
 
 if TYPE_CHECKING:
     from wizard.farm.farm import Farm
@@ -46,5 +46,5 @@ def write_plan(farm: Farm, path: Path) -> Path:
     """Write the plan as a TOML file, whole or not at all, so a reader never sees half a plan."""
     from wizard.atomicfile import write_text_atomic
 
-    write_text_atomic(path, tomli_w.dumps(plan_data(farm)))
+    write_text_atomic(path, dump_plan(plan_data(farm)))
     return path

@@ -16,7 +16,7 @@ from wizard.plaintext import plain_text
 from wizard.plan import Plan
 from wizard.prompting.asker import Asker
 from wizard.render import render_step
-from wizard.results import CheckResult, summarize
+from wizard.results import CheckResult, checked_notice
 from wizard.session import Session
 from wizard.untrusted import neutral
 
@@ -424,12 +424,7 @@ class PromptFlow:
         )
         self.last_drift = session.record_run(results, steps=[step.id for step in steps])
         self.save()
-        counts = summarize(results)
-        say(
-            "Checked: "
-            + (", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no results")
-            + ". Saved."
-        )
+        say(checked_notice(results))
         return results
 
     def summary(self) -> None:

@@ -20,10 +20,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from wizard import PROG
 from wizard.errors import PlanError, StoreError, WizardError
 from wizard.interactive import interactive_signals
 from wizard.plaintext import plain_text
-from wizard.results import CheckResult, Status, summarize, utc_now
+from wizard.results import CheckResult, Status, checked_notice, summarize, utc_now
 from wizard.tui.messages import (
     AnswersChanged,
     ChecksFinished,
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from wizard.tui.screens.dialogs import ExportChoice
     from wizard.tui.screens.step import StepScreen
 
-PROG = "spmail-wizard"
 OUTPUT_SWITCH_INTERVAL = 0.001
 """Seconds another thread may wait for the interpreter lock while the App runs (see ``run_app``)."""
 SAVE_DELAY = 0.3
@@ -356,11 +356,10 @@ class WizardApp(App[int]):
         session = self._need_session()
         self.last_drift = session.record_run(event.results, steps=event.step_ids)
         counts = summarize(event.results)
-        told = ", ".join(f"{count} {status}" for status, count in counts.items() if count) or "no results"
         failed = counts["fail"] + counts["error"]
         severity: SeverityLevel = "error" if failed else "warning" if counts["warn"] else "information"
         self._save()
-        self.notify(f"Checked: {told}. Saved.", severity=severity)
+        self.notify(checked_notice(event.results), severity=severity)
         self._refresh_screen()
 
     @on(CopyRequested)
