@@ -44,6 +44,7 @@ def _values(plan: Plan) -> tuple[str, ...]:
         *(node.name for node in plan.nodes),
         *(node.address for node in plan.nodes),
         *plan.exchange_servers,
+        *plan.sharepoint_servers,
     )
 
 
@@ -56,7 +57,7 @@ def test_every_kit_script_parses_for_every_version(
 ) -> None:
     plan = _plan(mode, sharepoint_version=sharepoint, exchange_version=exchange)
     scripts = render_kit(plan, generated_at=GENERATED_AT)
-    assert len(scripts) == len(plan.exchange_servers) + len(plan.nodes)
+    assert len(scripts) == len(plan.exchange_servers) + len(plan.nodes) + 1  # and one SharePoint server
     for name, text in scripts.items():
         assert _problems(ps_parser, text, _values(plan)) == ([], []), name
 
@@ -91,7 +92,7 @@ def test_hostile_plan_values_stay_inside_their_quoting(
     event(f"{field}: accepted")
     scripts = render_kit(plan, generated_at=GENERATED_AT)
     # The first Exchange script and the first node script: the others come from the same templates.
-    for name in ("probe-exchange-1.ps1", f"probe-node-{plan.nodes[0].name}.ps1"):
+    for name in ("probe-exchange-1.ps1", f"probe-node-{plan.nodes[0].name}.ps1", "probe-sharepoint.ps1"):
         assert syntax_problems(ps_parser, scripts[name]) == [], name
         assert exposed_values(ps_parser, scripts[name], [value.strip().lower(), value.strip()]) == [], name
 
@@ -129,7 +130,9 @@ def test_kit_scripts_are_read_only(ps_parser: tree_sitter.Parser) -> None:
         commands = {m.group(0) for m in CHANGING.finditer(code)}
         # New-Object builds .NET objects in memory; New-Verdict and Add-Result/-Fact/-Verdict/-ReadError
         # are the script's own functions that only collect results.
+        # Add-PSSnapin loads the SharePoint cmdlets into this session only (2010 and 2013).
         allowed = {
+            "Add-PSSnapin",
             "New-Object",
             "New-Verdict",
             "New-TestMessage",
@@ -180,10 +183,15 @@ def test_export_probe_writes_one_script_per_host(tmp_path: Path, capsys: pytest.
     out = tmp_path / "kit"
     assert run(["export", NLB_PLAN, "--format", "probe", "-o", str(out)]) == ExitCode.OK
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["probe-exchange-1.ps1", "probe-node-wfe1.foo.local.ps1", "probe-node-wfe2.foo.local.ps1"]
+    assert names == [
+        "probe-exchange-1.ps1",
+        "probe-node-wfe1.foo.local.ps1",
+        "probe-node-wfe2.foo.local.ps1",
+        "probe-sharepoint.ps1",
+    ]
     raw = (out / "probe-exchange-1.ps1").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
-    assert "Wrote 3 scripts" in capsys.readouterr().err
+    assert "Wrote 4 scripts" in capsys.readouterr().err
 
 
 def test_export_probe_onto_a_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pytest
 from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.cli import ExitCode, run
-from wizard.farm import kitfiles
-from wizard.farm.kitsharepoint import UlsEvent, read_uls
+from wizard.farm import Farm, actions, kitfiles
+from wizard.farm.kitsharepoint import UlsEvent, read_uls, sharepoint_results
 from wizard.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
@@ -88,3 +89,83 @@ def test_kit_out_without_serve_is_one_line(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert "--kit-out goes with --serve" in err and err.count("\n") == 1
     assert not (tmp_path / "kit").exists()
+
+
+# Break and undo on one farm for the whole module: each palette action moves the kit's verdict.
+@pytest.fixture(scope="module")
+def one_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
+    running = Farm("complete", 2, root=tmp_path_factory.mktemp("farm"), pickup_delay=0.2)
+    running.start()
+    yield running
+    running.stop()
+
+
+def _verdict(farm: Farm, check: str, target: str = "wfe1.foo.local") -> tuple[str, str]:
+    data = sharepoint_results(farm, "wfe1.foo.local")
+    if check == "hop-count":
+        data = {"results": [r for i in range(farm.count) for r in kitfiles.node_results(farm, i)["results"]]}
+    (found,) = [r for r in data["results"] if r["check"] == check and r["target"] == target]
+    return found["status"], found["summary"]
+
+
+def _apply(farm: Farm, key: str) -> str:
+    offered = {a.key: a for a in actions.available(farm)}
+    assert key in offered, sorted(offered)
+    return offered[key].apply(farm)
+
+
+SP_TOGGLES = [
+    ("list-alias-remove", "list-alias-restore", "sp-list-alias", "wfe1.foo.local"),
+    ("timer-modify-take", "timer-modify-give", "sp-timer-account", "wfe1.foo.local"),
+    ("instance-stop:wfe2", "instance-start:wfe2", "sp-service-instance", "wfe2.foo.local"),
+    ("list-policy-members", "list-policy-open", "sp-list-policy", "wfe1.foo.local"),
+]
+
+
+@pytest.mark.parametrize(("broken", "undone", "check", "target"), SP_TOGGLES, ids=[t[0] for t in SP_TOGGLES])
+def test_a_sharepoint_action_moves_the_kits_verdict(
+    one_farm: Farm, broken: str, undone: str, check: str, target: str
+) -> None:
+    assert _verdict(one_farm, check, target)[0] == "pass"
+    assert _apply(one_farm, broken).endswith(".")
+    assert _verdict(one_farm, check, target)[0] == "fail"
+    _apply(one_farm, undone)
+    assert _verdict(one_farm, check, target)[0] == "pass"
+
+
+def test_blocking_exe_is_listed_and_fix_restores_central_admin(one_farm: Farm) -> None:
+    _apply(one_farm, "exe-block")
+    assert ".exe" in _verdict(one_farm, "sp-blocked-types")[1]
+    _apply(one_farm, "exe-unblock")
+    assert ".exe" not in _verdict(one_farm, "sp-blocked-types")[1]
+    _apply(one_farm, "timer-modify-take")
+    _apply(one_farm, "instance-stop:wfe1")
+    assert sorted(actions.fix(one_farm, "central_admin")) == [
+        "FOO\\sp_timer has Modify on the Drop folders again.",
+        "The Incoming E-Mail service instance on wfe1 is started.",
+    ]
+    assert _verdict(one_farm, "sp-timer-account")[0] == "pass"
+
+
+def test_a_lowered_hop_limit_badmails_a_partners_mail_and_raising_it_leaves_a_warning(one_farm: Farm) -> None:
+    _apply(one_farm, "hop-limit-lower")
+    _apply(one_farm, "partner-mail")
+    statuses = {_verdict(one_farm, "hop-count", f"wfe{i + 1}.foo.local")[0] for i in range(2)}
+    assert "fail" in statuses
+    assert actions.fix(one_farm, "library_test") == ["The nodes' maximum hop count is 15."]
+    statuses = {_verdict(one_farm, "hop-count", f"wfe{i + 1}.foo.local")[0] for i in range(2)}
+    assert "warn" in statuses and "fail" not in statuses
+
+
+def test_mail_for_an_unknown_alias_waits_then_goes_after_a_day(one_farm: Farm) -> None:
+    _apply(one_farm, "list-alias-remove")
+    _apply(one_farm, "partner-mail")
+    waiting = [p for i in range(2) for p in one_farm.drop_dir(i).glob("*.eml")]
+    assert len(waiting) == 1
+    assert "1 file(s) wait now" in _verdict(one_farm, "sp-list-alias")[1]
+    _apply(one_farm, "day-passes")
+    deadline = time.monotonic() + 30  # a safety net: the job looks again every 0.2 s
+    while waiting[0].exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not waiting[0].exists()
+    _apply(one_farm, "list-alias-restore")

@@ -20,15 +20,11 @@ from wizard.farm.sharepoint import (
     MailList,
     read_drop_file,
 )
+from wizard.probekit.kit import LOG_HOURS, TEST_ATTACHMENT, TEST_SUBJECT
 from wizard.results import CheckResult, Status, utc_now
 
 if TYPE_CHECKING:
     from wizard.farm.farm import Farm
-
-LOG_HOURS = 24
-"""How far back the script reads the unified logs (its -Hours parameter)."""
-TEST_SUBJECT = "spmail-wizard test message"
-"""How the wizard's test message starts its subject; the script looks for items so named."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +204,13 @@ def _library(farm: Farm, server: str) -> list[CheckResult]:
             )
         )
     blocked = sorted(sharepoint.setup.blocked_extensions)
+    test_type = TEST_ATTACHMENT.rpartition(".")[2]
     results.append(
         _fact(
             server,
             "library_test",
             "sp-blocked-types",
-            Status.PASS,
+            Status.WARN if test_type in blocked else Status.PASS,
             f"blocked file types: {', '.join('.' + b for b in blocked)} (such attachments are not saved)"
             if blocked
             else "no file type is blocked",

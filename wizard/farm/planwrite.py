@@ -28,6 +28,8 @@ def plan_data(farm: Farm) -> dict[str, Any]:
         "sharepoint_version": "2010",
         "exchange_version": "2010",
         "test_recipient": TEST_RECIPIENT,
+        # The nodes are also the SharePoint servers that run the Incoming E-Mail service.
+        "sharepoint_servers": [f"wfe{i + 1}.{ZONE}" for i in range(farm.count)],
         "nodes": [
             {
                 "name": f"wfe{i + 1}.{ZONE}",

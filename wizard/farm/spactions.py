@@ -124,6 +124,11 @@ def policy(members_only: bool) -> Callable[[Farm], str]:
     return apply
 
 
+def partner_mail(farm: Farm) -> str:
+    farm.run(farm.partner_mail)
+    return "A partner's message to the library went through Exchange."
+
+
 def day_passes(farm: Farm) -> str:
     moved = _on_loop(farm, lambda: str(farm.age_drop(DAY_HOURS)))
     return f"A day of farm time passed for {moved} file(s) in Drop."
@@ -196,6 +201,14 @@ def available(farm: Farm, make: Callable[..., Action]) -> list[Action]:
                 instance(server, not running),
             )
         )
+    actions.append(
+        make(
+            "partner-mail",
+            "Have a partner send the library a message through Exchange",
+            ("library_test",),
+            partner_mail,
+        )
+    )
     actions.append(
         make("day-passes", "Let a day of farm time pass for the files in Drop", ("library_test",), day_passes)
     )

@@ -131,9 +131,7 @@ SHAREPOINT_CHECKS: tuple[KitCheck, ...] = (
 
 MANUAL = (
     "Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded",
-    "which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder",
     "Queue and Badmail when the virtual server keeps them somewhere other than beside Drop",
-    "Central Administration's incoming e-mail settings and the timer job",
 )
 """What the kit does not read, because the sources do not confirm how; the node script says so."""
 

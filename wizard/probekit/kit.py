@@ -27,6 +27,12 @@ MAX_TRANSCRIPT_LINES = 200
 
 OLD_MINUTES = 10
 """A file this old in Drop means the timer job (every minute) is not taking it."""
+LOG_HOURS = 24
+"""How far back the SharePoint script reads the unified log and the job history (its -Hours default)."""
+TEST_ATTACHMENT = "spmail-wizard-test.txt"
+"""The attachment of the wizard's test message: in a library, the file the message becomes."""
+TEST_SUBJECT = "spmail-wizard test message"
+"""How the test message's subject starts: in a list, the item's title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +40,7 @@ class KitHost:
     """One host the kit runs on."""
 
     kind: str
-    """``exchange`` or ``node``."""
+    """``exchange``, ``node`` or ``sharepoint``."""
     stem: str
     """File name without ``.ps1``; also the start of its results file's name."""
     title: str
@@ -69,6 +75,9 @@ class KitValues:
     max_lines: int = MAX_TRANSCRIPT_LINES
     max_width: int = MAX_LINE_WIDTH
     old_minutes: int = OLD_MINUTES
+    log_hours: int = LOG_HOURS
+    test_attachment: str = TEST_ATTACHMENT
+    test_subject: str = TEST_SUBJECT
 
 
 def _describe(checks: tuple[catalog.KitCheck, ...], plan: Plan) -> tuple[str, ...]:
@@ -103,8 +112,23 @@ def _node_notes(plan: Plan) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def _sharepoint_notes(plan: Plan) -> tuple[str, ...]:
+    notes = []
+    if plan.sharepoint_version == "2007":
+        notes.append(
+            "SharePoint 2007 has no SharePoint Management Shell: this script needs SharePoint 2010 or later."
+        )
+    if plan.sharepoint_version == "2010":
+        notes.append("On SharePoint 2010 the shell runs PowerShell 2.0; the script keeps to it.")
+    if not plan.sharepoint_servers:
+        notes.append(
+            "The plan lists no sharepoint_servers: add the server you run this on, or import refuses its results."
+        )
+    return tuple(notes)
+
+
 def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
-    """Every Exchange server, then every node, in plan order."""
+    """Every Exchange server, then every node, in plan order, then one SharePoint server."""
     hosts = [
         KitHost(
             kind="exchange",
@@ -131,6 +155,19 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
         )
         for node in plan.nodes
     ]
+    servers = ", ".join(plan.sharepoint_servers) or "a server of the farm"
+    hosts.append(
+        KitHost(
+            kind="sharepoint",
+            stem="probe-sharepoint",
+            title="SharePoint server",
+            run_on=f"one SharePoint server that runs the Incoming E-Mail service ({servers}), "
+            "in the SharePoint Management Shell as a farm administrator",
+            address="",
+            notes=_sharepoint_notes(plan),
+            checks=_describe(catalog.SHAREPOINT_CHECKS, plan),
+        )
+    )
     return tuple(hosts)
 
 

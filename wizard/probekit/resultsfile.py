@@ -177,7 +177,7 @@ def _allowed_checks(plan: Plan, checklist: Checklist) -> dict[str, set[str]]:
 
 
 def _allowed_targets(plan: Plan) -> set[str]:
-    targets = {plan.mail_host, *(node.name for node in plan.nodes), "dns:system"}
+    targets = {plan.mail_host, *(node.name for node in plan.nodes), *plan.sharepoint_servers, "dns:system"}
     targets.update(f"dns:{server}" for server in plan.dns_servers)
     return targets
 
@@ -274,7 +274,8 @@ class _Reader:
             raise self.refuse(where, f"check {_short(check)} does not belong to step {step}")
         if target not in self.targets:
             raise self.refuse(
-                where, f"target {_short(target)} is not a node, the mail host or a DNS server of the plan"
+                where,
+                f"target {_short(target)} is not a node, a SharePoint server, the mail host or a DNS server of the plan",
             )
         try:
             status = Status(data["status"])

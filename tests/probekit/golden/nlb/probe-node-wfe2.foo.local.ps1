@@ -30,9 +30,7 @@
 #   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
 # What it does not check (confirm these by hand):
 #   Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded
-#   which account the SharePoint Timer service runs as, and whether it has Modify on the Drop folder
 #   Queue and Badmail when the virtual server keeps them somewhere other than beside Drop
-#   Central Administration's incoming e-mail settings and the timer job
 
 [CmdletBinding()]
 param(
