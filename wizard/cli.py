@@ -323,6 +323,14 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
         return _run_check(args, _session_plan(opened.session), opened)
 
 
+def _warn(plan: Plan) -> None:
+    """The plan's warnings on stderr, one line each: stdout stays for results."""
+    from wizard.planrules import plan_warnings
+
+    for warning in plan_warnings(plan):
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+
+
 def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None) -> ExitCode:
     import asyncio
     import json
@@ -334,6 +342,7 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
     from wizard.evidence import proof_gaps
     from wizard.results import utc_now
 
+    _warn(plan)
     # A headless check shows no guidance: only the console pages its manual checks name are
     # rendered, so only their steps' templates are proven sound here.
     checklist = load_default(templates=False)
@@ -412,6 +421,7 @@ def _cmd_export(args: argparse.Namespace) -> ExitCode:
     from wizard.results import utc_now
 
     plan, session = _plan_and_session(args)
+    _warn(plan)
     row = exportnames.export_format(args.format)
     checklist = _load_checklist()
     if row.stdout and args.output is None:

@@ -14,14 +14,10 @@ from wizard import validate
 from wizard.errors import PlanError, Problem
 from wizard.fields import Field, Table, json_schema, problems_at, read_table, to_data
 from wizard.planfile import locate_key
-from wizard.planrules import IMPOSSIBLE_VERSIONS, MAX_NLB_NODES, compatible, cross_problems
+from wizard.planrules import MAX_NLB_NODES, cross_problems
 
-# Re-exported: callers read the version and cluster rules from the plan module.
-__all__ = [
-    "IMPOSSIBLE_VERSIONS",
-    "MAX_NLB_NODES",
-    "compatible",
-]
+# Re-exported: callers read the cluster rule from the plan module.
+__all__ = ["MAX_NLB_NODES"]
 
 PLAN_SCHEMA = 1
 MAX_DNS_SERVERS = 16

@@ -1,9 +1,18 @@
-"""The rules that tie a plan's keys together: mode and node count, the VIP, the zone, versions."""
+"""The rules that tie a plan's keys together, and the warnings a valid plan still carries.
+
+Each key is read on its own by :mod:`wizard.plan`; these rules look at the
+plan as a whole: mode and node count, the VIP, the zone, versions, addresses.
+Refusals are :class:`Problem` values naming the key; warnings are sentences
+shown with the plan (the first step, ``check`` and ``export``) without
+refusing it.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
+from wizard import platforms
 from wizard.errors import Problem, quote
 
 if TYPE_CHECKING:
@@ -13,41 +22,89 @@ MAX_NLB_NODES = 32
 """The most hosts an NLB cluster holds."""
 
 
-IMPOSSIBLE_VERSIONS: dict[tuple[str, str], str] = {
-    ("se", "2003"): "SharePoint Subscription Edition does not run on Windows Server 2003",
-    ("2007", "2025"): "SharePoint 2007 does not run on Windows Server 2025",
-}
-"""(SharePoint version, Windows Server version of the SMTP nodes) pairs that cannot exist, with why.
-
-In this design the SMTP nodes are servers of the SharePoint farm, so a
-SharePoint version that cannot run on the nodes' Windows makes guidance for a
-farm that cannot exist. Only pairs the sources confirm are listed; an unknown
-Windows version is never refused. No Exchange version is refused for what it
-routes to: every supported Exchange delivers to an SMTP smart host, and the
-sources name no version that cannot reach IIS SMTP.
-"""
+IIS_IPV4_ONLY = (
+    "IIS SMTP's connection and relay lists hold IPv4 addresses only "
+    "(Microsoft, How IIS 6.0 Supports IPv6: IP address restrictions do not support IPv6)"
+)
+"""Why an IPv6 Exchange address cannot be granted on a node."""
 
 
-def compatible(sharepoint: str | None, windows: str | None) -> bool:
-    """False when the SharePoint version cannot run on that Windows Server version."""
-    return (sharepoint or "", windows or "") not in IMPOSSIBLE_VERSIONS
+def sharepoint_windows(plan: Plan) -> str | None:
+    """The Windows Server release of the SharePoint servers, when the plan says it.
+
+    The SMTP nodes are the farm's servers in this design, so their release is SharePoint's.
+    """
+    return plan.windows_version
 
 
-def _version_problems(plan: Plan) -> list[Problem]:
-    """Version combinations that cannot exist, each refused with its reason."""
-    reason = IMPOSSIBLE_VERSIONS.get((plan.sharepoint_version, plan.windows_version or ""))
-    if reason is None:
+def version_problems(plan: Plan) -> list[Problem]:
+    """SharePoint on a Windows release that Microsoft's requirements rule out, refused citing the rule."""
+    windows = sharepoint_windows(plan)
+    if not windows:
+        return []
+    rule = platforms.pair_rule(plan.sharepoint_version, windows)
+    if rule.verdict != "refused":
         return []
     return [
         Problem(
             "windows_version",
-            f"{reason}, and the SMTP nodes are the farm's servers; give the nodes' real Windows version, or leave it out",
+            f"{platforms.sharepoint_name(plan.sharepoint_version)} on {platforms.windows_name(windows)} is ruled out: "
+            f"{rule.rule} ({rule.source}); the SMTP nodes are the farm's servers: give their real Windows version",
         )
     ]
 
 
+def address_problems(plan: Plan) -> list[Problem]:
+    """Exchange addresses that the nodes' IIS lists cannot hold, refused with the reason."""
+    problems = []
+    for index, address in enumerate(plan.exchange_servers):
+        if ipaddress.ip_address(address).version == 6:
+            problems.append(
+                Problem(
+                    f"exchange_servers[{index}]",
+                    f"{address} is IPv6, and {IIS_IPV4_ONLY}: a node granting only it would refuse that "
+                    "Exchange server; give each Exchange server's IPv4 address",
+                )
+            )
+    return problems
+
+
+def outgoing_through_node(plan: Plan) -> str | None:
+    """Which node relays SharePoint's outgoing mail (``outgoing_smtp_server`` names it), or None.
+
+    ``localhost`` means each SharePoint server's own SMTP service, which in this design is a node.
+    """
+    wanted = (plan.outgoing_smtp_server or "").lower()
+    if not wanted:
+        return None
+    if wanted in ("localhost", "127.0.0.1", "::1"):
+        return "each SharePoint server itself"
+    for node in plan.nodes:
+        if wanted in (node.name, node.address, node.name.split(".", 1)[0]):
+            return f"the node {node.name}"
+    return None
+
+
+def plan_warnings(plan: Plan) -> list[str]:
+    """What a valid plan should still make the operator stop and read, one sentence each."""
+    warnings: list[str] = []
+    windows = sharepoint_windows(plan)
+    rule = platforms.pair_rule(plan.sharepoint_version, windows) if windows else None
+    if rule is not None and rule.verdict == "unsettled":
+        warnings.append(rule.rule[0].upper() + rule.rule[1:] + ".")
+    node = outgoing_through_node(plan)
+    if node:
+        warnings.append(
+            f"SharePoint's outgoing mail goes to {plan.outgoing_smtp_server}, {node}, whose IIS SMTP relays the "
+            "farm's alerts, so its relay list (and its connection list, when restricted) must keep the SharePoint "
+            "servers (or 127.0.0.1) besides the Exchange servers, or outgoing mail stops."
+        )
+    return warnings
+
+
 def cross_problems(plan: Plan) -> list[Problem]:
-    problems: list[Problem] = _version_problems(plan)
+    """Problems that tie keys together: versions, addresses, mode and nodes, VIP, zone, duplicates."""
+    problems: list[Problem] = [*version_problems(plan), *address_problems(plan)]
     if plan.dns_zone and not plan.mail_host.endswith("." + plan.dns_zone):
         problems.append(
             Problem(

@@ -15,7 +15,8 @@ from typing import Any
 
 from wizard import validate
 from wizard.errors import PlanError, Problem
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, compatible, parse_plan
+from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
+from wizard.platforms import compatible
 
 
 class FieldKind(StrEnum):

@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from wizard.errors import ChecklistError
 from wizard.model import Checklist, Condition, Step
 from wizard.plan import Node, Plan, parse_plan
+from wizard.planrules import plan_warnings
 
 # Characters PowerShell treats as single quotes; doubling each keeps it literal.
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -188,6 +189,7 @@ def template_context(
         "outgoing_smtp_server": plan.outgoing_smtp_server or "",
         "pages": {},
         "send_test": send_test,
+        "plan_warnings": plan_warnings(plan),
     }
     # A page's path may depend on the versions, so it is itself a template over the same names.
     context["pages"] = {name: _render(source, context) for name, source in pages}

@@ -1,4 +1,4 @@
-"""Plain mode offers only the Windows versions the chosen SharePoint version can run on."""
+"""Plain mode offers only the versions Microsoft's requirements allow together."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class RecordingAsker(ScriptedAsker):
         return super().choose(message, choices, default=default)
 
 
-def test_plain_mode_does_not_offer_windows_2003_for_subscription_edition(checklist: Checklist) -> None:
+def test_plain_mode_offers_only_windows_releases_the_chosen_sharepoint_runs_on(checklist: Checklist) -> None:
     keep = [
         (label, "<keep>")
         for label in (
@@ -45,7 +45,7 @@ def test_plain_mode_does_not_offer_windows_2003_for_subscription_edition(checkli
         ("what now", "values"),
         ("Mode", "<keep>"),
         *keep,
-        ("SharePoint version", "se"),
+        ("SharePoint version", "2019"),
         ("Exchange version", "<keep>"),
         ("Windows version", "2022"),
         ("Test recipient", "<keep>"),
@@ -58,7 +58,11 @@ def test_plain_mode_does_not_offer_windows_2003_for_subscription_edition(checkli
     assert prompt.run(checklist, None, asker=asker, timeout=1.0) == 0
     assert not asker.script
     offered = asker.offered["Windows version"]
-    assert "2003" not in offered and "2022" in offered and "" in offered
-    assert "2007" in asker.offered["SharePoint version"]
+    assert "2012r2" not in offered and "2003" not in offered and "2022" in offered and "" in offered
+    # Asked while the plan still says Windows Server 2016: SE (2019 and later) and 2013 (up to 2012 R2) are not offered.
+    sharepoint = asker.offered["SharePoint version"]
+    assert (
+        "2016" in sharepoint and "2019" in sharepoint and "se" not in sharepoint and "2013" not in sharepoint
+    )
     saved = store.load("versions")
-    assert saved.plan_data["sharepoint_version"] == "se" and saved.plan_data["windows_version"] == "2022"
+    assert saved.plan_data["sharepoint_version"] == "2019" and saved.plan_data["windows_version"] == "2022"

@@ -21,7 +21,9 @@ def _offered(app: WizardApp, selector: str) -> list[str]:
     return [str(value) for _label, value in select._options if value is not Select.NULL]
 
 
-async def test_choosing_subscription_edition_takes_windows_2003_off_the_list(checklist: Checklist) -> None:
+async def test_choosing_sharepoint_2019_takes_windows_releases_before_2016_off_the_list(
+    checklist: Checklist,
+) -> None:
     data = load_plan_file(PLAN).to_data()
     data.pop("schema")
     store.save(Session(name="versions", plan_data=data))
@@ -29,12 +31,14 @@ async def test_choosing_subscription_edition_takes_windows_2003_off_the_list(che
     app.open_session("versions")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        assert "2003" in _offered(app, "#f-windows_version Select")
-        await choose(pilot, "#f-sharepoint_version Select", "Subscription")
+        offered = _offered(app, "#f-windows_version Select")  # SharePoint 2016: 2012 R2 and later
+        assert "2012r2" in offered and "2012" not in offered
+        assert "se" not in _offered(app, "#f-sharepoint_version Select")  # the plan says Windows Server 2016
+        await choose(pilot, "#f-sharepoint_version Select", "2019")
         await settle(pilot)
         offered = _offered(app, "#f-windows_version Select")
-        assert "2003" not in offered and "2022" in offered
+        assert "2003" not in offered and "2012r2" not in offered and "2022" in offered
         assert app.screen.query_one("#f-windows_version Select", Select).value == "2016"
         await pilot.press("ctrl+q")
         await pilot.pause()
-    assert store.load("versions").plan_data["sharepoint_version"] == "se"
+    assert store.load("versions").plan_data["sharepoint_version"] == "2019"

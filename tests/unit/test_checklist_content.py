@@ -14,7 +14,8 @@ from tree_sitter import Language, Parser
 from tree_sitter import Node as SyntaxNode
 
 from wizard.model import Checklist, Host, Step, StepKind
-from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, compatible, parse_plan
+from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
+from wizard.platforms import compatible
 from wizard.render import RenderedStep, ps_quote, render_step
 
 CONTRACT_STEPS = (
@@ -42,14 +43,33 @@ HOSTILE_MAIL_HOST = f"{LONG_LABEL}.{'z' * 63}.{'y' * 63}.{'w' * 61}"
 assert len(LONG_LABEL) == 63 and len(HOSTILE_MAIL_HOST) == 253
 
 
+RUNS_ON = {
+    "2003": "2007",
+    "2008": "2010",
+    "2008r2": "2010",
+    "2012": "2013",
+    "2012r2": "2013",
+    "2016": "2016",
+    "2019": "2019",
+    "2022": "se",
+    "2025": "se",
+}
+"""A SharePoint version that Microsoft supports on each Windows Server release."""
+
+
 def make_plan(
     mode: str,
-    sharepoint: str = "2010",
+    sharepoint: str | None = None,
     exchange: str = "2010",
     windows: str | None = None,
     **overrides: Any,
 ) -> Plan:
-    """A valid plan for one version combination; keys in ``overrides`` replace the defaults."""
+    """A valid plan for one version combination; keys in ``overrides`` replace the defaults.
+
+    Without a SharePoint version, one that runs on ``windows`` (2010 when that is unknown).
+    """
+    if sharepoint is None:
+        sharepoint = RUNS_ON[windows] if windows and not compatible("2010", windows) else "2010"
     data: dict[str, Any] = {
         "schema": 1,
         "mode": mode,
@@ -91,12 +111,12 @@ def hostile_plan(mode: str, windows: str | None = None, **overrides: Any) -> Pla
     sharepoint = "se" if mode == "nlb" else "2007"
     return make_plan(
         mode,
-        sharepoint if compatible(sharepoint, windows) else "2016",
+        sharepoint if compatible(sharepoint, windows) else RUNS_ON[windows or ""],
         "se" if mode == "nlb" else "2007",
         windows,
         mail_host=HOSTILE_MAIL_HOST,
         dns_zone=HOSTILE_MAIL_HOST.split(".", 1)[1],
-        exchange_servers=["fd00::20", "10.255.255.254"],
+        exchange_servers=["10.255.255.253", "10.255.255.254"],  # IIS lists hold IPv4 only
         dns_servers=["[fd00::53]:5353", "10.0.0.5:53"],
         smtp_port=65535,
         connection_control=True,
