@@ -41,7 +41,10 @@ _REQUIRED_STEP_FIELDS = (
     "pitfalls",
 )
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
-_STEP_FIELDS = {*_REQUIRED_STEP_FIELDS, "gui", "scripts", "checks", "locks_out", "confirm_done_unless_passed"}
+_STEP_FIELDS = {
+    *_REQUIRED_STEP_FIELDS,
+    *("gui", "scripts", "checks", "locks_out", "confirm_done_unless_passed", "risk"),
+}
 """Every field a step may have: the required ones and the optional ones."""
 _TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks"}
 _PAGE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -128,11 +131,12 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
     )
 
 
-_Place = tuple[str, tuple[tuple[str, str], ...]]
+_Place = tuple[str, tuple[tuple[str, str], ...], str]
+"""A place's heading, its console pages, and the team that works there."""
 
 
 def _parse_places(raw: Any, name: str) -> dict[Host, _Place]:
-    """The ``[places]`` table: a heading and optional named console pages for each place."""
+    """The ``[places]`` table: a heading, the team that works there and optional named console pages."""
     if not isinstance(raw, Mapping) or not raw:
         raise ChecklistError(f"{name}: needs a [places] table naming each place steps are done in")
     places: dict[Host, _Place] = {}
@@ -140,11 +144,13 @@ def _parse_places(raw: Any, name: str) -> dict[Host, _Place]:
         where = f"{name}: places.{key}"
         if key not in tuple(Host):
             raise ChecklistError(f"{where}: {key!r} is not one of {', '.join(Host)}")
-        if not isinstance(value, Mapping) or set(value) - {"label", "pages"}:
-            raise ChecklistError(f"{where}: must be a table with 'label' and optional 'pages'")
-        label = value.get("label")
+        if not isinstance(value, Mapping) or set(value) - {"label", "team", "pages"}:
+            raise ChecklistError(f"{where}: must be a table with 'label' and optional 'team' and 'pages'")
+        label, team = value.get("label"), value.get("team", "")
         if not isinstance(label, str) or not label.strip():
             raise ChecklistError(f"{where}: 'label' is required and must be non-empty text")
+        if not isinstance(team, str):
+            raise ChecklistError(f"{where}: 'team' must be text")
         pages = value.get("pages", {})
         if not isinstance(pages, Mapping):
             raise ChecklistError(f"{where}: 'pages' must be a table of page name = path")
@@ -153,7 +159,11 @@ def _parse_places(raw: Any, name: str) -> dict[Host, _Place]:
                 raise ChecklistError(
                     f"{where}.pages.{page}: a page needs a lower-case name and a non-empty path"
                 )
-        places[Host(key)] = (label.strip(), tuple((page, path.strip()) for page, path in pages.items()))
+        places[Host(key)] = (
+            label.strip(),
+            tuple((page, path.strip()) for page, path in pages.items()),
+            team.strip(),
+        )
     return places
 
 
@@ -293,7 +303,7 @@ def _parse_step(
                 prerequisite=_item_flag(reader, where, item, "prerequisite"),
             )
         )
-    where, pages = places[host]
+    where, pages, team = places[host]
     return Step(
         id=step_id,
         title=reader.text("title"),
@@ -311,6 +321,8 @@ def _parse_step(
         pitfalls=pitfalls,
         expected=reader.text("expected"),
         where=where,
+        team=team,
+        risk=reader.text("risk", required=False),
         pages=pages,
         locks_out=reader.text("locks_out", required=False),
         confirm_done_unless_passed=confirm,

@@ -137,6 +137,14 @@ class Step:
     """Markdown template: the result to expect once the step is done."""
     where: str = ""
     """The place as a heading (``Each SMTP node``), from the checklist's ``[places]`` table."""
+    team: str = ""
+    """Who carries the step out (``SharePoint team``), from its place in the checklist's ``[places]``."""
+    risk: str = ""
+    """Markdown template: the risk this step brings, for the change board's "Risk and impact".
+
+    ``step`` in it is the step's reference (`` (step 4)``); a text that renders empty for a
+    plan (``{% if nlb %}...{% endif %}``) is no risk for that plan.
+    """
     pages: tuple[tuple[str, str], ...] = ()
     """The place's console pages as (name, template), from ``[places]``; texts use ``pages.<name>``,
     and checks that name a page (the manual Central Administration check) read it from here."""

@@ -261,6 +261,13 @@ def render_step(
     )
 
 
+def render_risk(step: Step, plan: Plan, number: int) -> str:
+    """The step's risk for the change board, naming the step by its number; empty: none for this plan."""
+    if not step.risk:
+        return ""
+    return _render(step.risk, template_context(plan, None, step.pages) | {"step": f" (step {number})"})
+
+
 SAMPLE_PLANS: tuple[dict[str, Any], ...] = (
     {
         "mode": "nlb",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from wizard.model import Host, Step
 from wizard.plan import Plan
+from wizard.render import render_risk
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, counts
 from wizard.runbook.farm import version_name
 from wizard.session import Session
@@ -149,33 +150,10 @@ def _purpose(plan: Plan) -> str:
     )
 
 
-def _risks(plan: Plan, numbers: Mapping[str, int]) -> tuple[str, ...]:
-    def at(step_id: str) -> str:
-        return f" (step {numbers[step_id]})" if step_id in numbers else ""
-
-    risks = [
-        f"Users: only mail to {plan.mail_host} takes the new route, and only once the Send Connector exists"
-        f"{at('connector')}; every other address is routed as before.",
-        f"Service: restarting the SMTP service on a node{at('restart')} breaks only that node's SMTP "
-        "sessions for seconds; Exchange queues and retries.",
-        f"Security: a node that accepts mail for other domains is an open relay{at('relay')}; a FAIL on "
-        "that step is a no-go.",
-    ]
-    if plan.mode == "nlb":
-        risks.append(
-            f"Load balancing: a node without the alias or the FQDN{at('alias')} takes about 1 in "
-            f"{len(plan.nodes)} messages and refuses or queues them; the evidence names each node."
-        )
-    if plan.connection_control:
-        risks.append(
-            f"Connection control{at('connection_control')} turns this workstation away: later checks from "
-            "here are refused, so they run before it is switched on, or from an Exchange server."
-        )
-    risks.append(
-        f"Content: the library test{at('library_test')} adds one test item; back-out deletes it. "
-        "No other SharePoint content changes."
-    )
-    return tuple(risks)
+def _risks(plan: Plan, steps: Sequence[Step], numbers: Mapping[str, int]) -> tuple[str, ...]:
+    """Each step's risk for this plan, in step order, as the checklist words it."""
+    risks = (render_risk(step, plan, numbers[step.id]) for step in steps if step.id in numbers)
+    return tuple(risk for risk in risks if risk)
 
 
 def _standing(entries: Sequence[StepEntry], session: Session | None) -> str:
@@ -303,7 +281,7 @@ def build_board(
         change=change_rows,
         purpose=_purpose(plan),
         scope=scope,
-        risks=_risks(plan, numbers),
+        risks=_risks(plan, steps, numbers),
         standing=_standing(ordered, session),
         prechecks=prechecks,
         criteria=criteria,

@@ -15,17 +15,6 @@ from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof,
 from wizard.runbook.farm import Hop, facts, mail_path, mode_label, version_name
 from wizard.session import Session, StepStatus
 
-TEAMS: dict[Host, str] = {
-    Host.WORKSTATION: "Implementer",
-    Host.DNS: "DNS team",
-    Host.NLB: "SharePoint team",
-    Host.EXCHANGE: "Exchange team",
-    Host.NODE: "SharePoint team",
-    Host.CENTRAL_ADMIN: "SharePoint team",
-    Host.LIBRARY: "SharePoint team",
-}
-"""Who carries out the steps of each place: the SMTP nodes and the cluster are the SharePoint servers."""
-
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRow:
@@ -185,7 +174,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
             number=numbers[step.id],
             anchor=f"step-{slug(step.id)}",
             guide=render_step(step, plan, plan.nodes[0] if step.host == Host.NODE else None),
-            team=TEAMS[step.host],
+            team=step.team,
             rows=_rows(plan, step.host, list(stored.results) if stored else []),
             proof=proof(stored, plan),
             progress=stored.status.label if stored else "",
@@ -198,7 +187,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
         HostGroup(
             anchor=f"host-{slug(host.value)}",
             title=next(step.where for step in steps if step.host == host),
-            team=TEAMS[host],
+            team=next(step.team for step in steps if step.host == host),
             detail=_detail(plan, host),
             steps=tuple(entries[step.id] for step in steps if step.host == host),
             nodes=tuple(plan.nodes) if host == Host.NODE else (),

@@ -1,0 +1,33 @@
+"""The change board's risks and each place's team are the checklist's data, not code."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from wizard.checklist import load_default
+from wizard.plan import Plan
+from wizard.runbook import render_markdown
+
+
+def test_a_risk_and_a_team_written_in_the_checklist_reach_the_runbook(nlb_plan: Plan) -> None:
+    checklist = load_default()
+    steps = checklist.for_mode("nlb")
+    number = next(index for index, step in enumerate(steps, start=1) if step.id == "dns")
+    changed = tuple(
+        replace(
+            step, risk="Caching: resolvers keep the old answer{{ step }} for its TTL.", team="Network team"
+        )
+        if step.id == "dns"
+        else step
+        for step in checklist.steps
+    )
+    page = render_markdown(nlb_plan, replace(checklist, steps=changed))
+    assert f"- Caching: resolvers keep the old answer (step {number}) for its TTL." in page
+    assert "(Network team)" in page and "(DNS team)" not in page
+
+
+def test_a_risk_that_renders_empty_is_no_risk(nlb_plan: Plan) -> None:
+    page = render_markdown(nlb_plan, load_default())
+    assert nlb_plan.connection_control is False
+    assert "Connection control (step" not in page  # its risk says {% if connection_control %}
+    assert "- Load balancing: a node without the alias" in page
