@@ -201,7 +201,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             Status.PASS if only_exchange else Status.SKIP,
             "only the Exchange servers may connect",
         ),
-        _fact(name, "relay", "relay-settings", Status.SKIP, "Access > Relay is not read by the kit"),
+        _relay_fact(name, setup.open_relay, setup.relay_from - exchange),
         _fact(name, "central_admin", "drop-folder", Status.SKIP, "only a test message proves the pickup"),
     ]
     # The node's own greeting, asked from the node's address as the script does.
@@ -212,6 +212,36 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
         greeting = asyncio.run(run_checks(plan, self_check, timeout=3))
     results += [replace(r, origin=name) for r in greeting if r.target == name]
     return document(plan, results, started)
+
+
+def _relay_fact(name: str, open_relay: bool, others: set[str]) -> CheckResult:
+    """Access > Relay as the node script judges RelayIpList."""
+    if open_relay:
+        return _fact(
+            name,
+            "relay",
+            "relay-settings",
+            Status.FAIL,
+            f"Access > Relay on {name} allows every computer except the list below: anyone may relay "
+            "through it (an open relay)",
+            "Access > Relay: 'Only the list below' with only the Exchange servers.",
+        )
+    if others:
+        return _fact(
+            name,
+            "relay",
+            "relay-settings",
+            Status.WARN,
+            f"Access > Relay on {name} lets more than the Exchange servers relay: {', '.join(sorted(others))}",
+            "Access > Relay: 'Only the list below' with only the Exchange servers.",
+        )
+    return _fact(
+        name,
+        "relay",
+        "relay-settings",
+        Status.PASS,
+        f"Access > Relay on {name} allows only the list below, which holds no computer but the Exchange servers",
+    )
 
 
 def _hop_fact(name: str, hop_count: int, hop_files: int, hops: int) -> CheckResult:

@@ -28,7 +28,7 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
     KitCheck("restart", "service-start-type", "SMTPSVC start type (Win32_Service StartMode): Automatic"),
     KitCheck("restart", "service-running", "SMTPSVC state (Win32_Service State): Running"),
     KitCheck("restart", "virtual-server-autostart", "IIsSmtpServerSetting.ServerAutoStart: true"),
-    KitCheck("restart", "queue-folder", "files waiting in the Queue folder beside Drop"),
+    KitCheck("restart", "queue-folder", "files waiting in the Queue folder (QueueDirectory)"),
     KitCheck("restart", "smtp-greeting", "the node's own SMTP greeting, asked from the node"),
     KitCheck("fqdn", "fqdn-setting", "IIsSmtpServerSetting.FullyQualifiedDomainName = the mail host"),
     KitCheck(
@@ -37,15 +37,19 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
     KitCheck(
         "connection_control",
         "connection-list",
-        "IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny against the Exchange servers",
+        "IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny (address and mask) against the Exchange servers",
     ),
     KitCheck(
         "relay",
         "relay-connection-list",
         "relaying is closed to other hosts when only the Exchange servers may connect",
     ),
-    KitCheck("relay", "relay-settings", "RelayForAuth and the size of RelayIpList (shown, not judged)"),
-    KitCheck("restart", "badmail-folder", "files in the Badmail folder beside Drop"),
+    KitCheck(
+        "relay",
+        "relay-settings",
+        "Access > Relay through ADSI (RelayIpList: GrantByDefault, IPGrant with masks): open, wider than Exchange, or only Exchange",
+    ),
+    KitCheck("restart", "badmail-folder", "files in the Badmail folder (BadMailDirectory)"),
     KitCheck(
         "library_test",
         "hop-count",
@@ -129,11 +133,8 @@ SHAREPOINT_CHECKS: tuple[KitCheck, ...] = (
 )
 """Facts read on a SharePoint server, in the order the SharePoint script reports them."""
 
-MANUAL = (
-    "Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded",
-    "Queue and Badmail when the virtual server keeps them somewhere other than beside Drop",
-)
-"""What the kit does not read, because the sources do not confirm how; the node script says so."""
+MANUAL: tuple[str, ...] = ()
+"""What the kit does not read, because the sources do not confirm how; the node script says so (nothing now)."""
 
 KIT_CHECK_NAMES = frozenset(check.name for check in NODE_CHECKS + SHAREPOINT_CHECKS) - set(CHECK_TYPES)
 """Check names only the kit produces."""

@@ -17,20 +17,17 @@
 #   restart / service-start-type: SMTPSVC start type (Win32_Service StartMode): Automatic
 #   restart / service-running: SMTPSVC state (Win32_Service State): Running
 #   restart / virtual-server-autostart: IIsSmtpServerSetting.ServerAutoStart: true
-#   restart / queue-folder: files waiting in the Queue folder beside Drop
+#   restart / queue-folder: files waiting in the Queue folder (QueueDirectory)
 #   restart / smtp-greeting: the node's own SMTP greeting, asked from the node
 #   fqdn / fqdn-setting: IIsSmtpServerSetting.FullyQualifiedDomainName = the mail host
 #   alias / alias-domain: IIsSmtpDomainSetting SmtpSvc/1/Domain/<mail host> with RouteAction 16
-#   connection_control / connection-list: IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny against the Exchange servers
+#   connection_control / connection-list: IIsIPSecuritySetting GrantByDefault and IPGrant/IPDeny (address and mask) against the Exchange servers
 #   relay / relay-connection-list: relaying is closed to other hosts when only the Exchange servers may connect
-#   relay / relay-settings: RelayForAuth and the size of RelayIpList (shown, not judged)
-#   restart / badmail-folder: files in the Badmail folder beside Drop
+#   relay / relay-settings: Access > Relay through ADSI (RelayIpList: GrantByDefault, IPGrant with masks): open, wider than Exchange, or only Exchange
+#   restart / badmail-folder: files in the Badmail folder (BadMailDirectory)
 #   library_test / hop-count: IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason
 #   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
 #   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
-# What it does not check (confirm these by hand):
-#   Access > Relay itself: its stored form (RelayIpList bytes) is not documented, so it is not decoded
-#   Queue and Badmail when the virtual server keeps them somewhere other than beside Drop
 
 [CmdletBinding()]
 param(
@@ -649,6 +646,27 @@ function Get-GrantedAddress([string]$Entry) {
     return ($Entry -split ',')[0].Trim()
 }
 
+function Test-Covers([string]$Entry, [string]$Address) {
+    # An entry is "address, mask": with a mask other than all ones it grants a whole subnet.
+    $parts = @(($Entry -split ',') | ForEach-Object { $_.Trim() })
+    if ($parts.Count -lt 2 -or -not $parts[1]) { return $parts[0] -eq $Address }
+    try {
+        $net = [System.Net.IPAddress]::Parse($parts[0]).GetAddressBytes()
+        $mask = [System.Net.IPAddress]::Parse($parts[1]).GetAddressBytes()
+        $ip = [System.Net.IPAddress]::Parse($Address).GetAddressBytes()
+    } catch { return $false }
+    if ($net.Length -ne $ip.Length -or $mask.Length -ne $ip.Length) { return $false }
+    for ($i = 0; $i -lt $ip.Length; $i++) {
+        if (($ip[$i] -band $mask[$i]) -ne ($net[$i] -band $mask[$i])) { return $false }
+    }
+    return $true
+}
+
+function Test-SingleHost([string]$Entry) {
+    $parts = @(($Entry -split ',') | ForEach-Object { $_.Trim() })
+    return ($parts.Count -lt 2 -or -not $parts[1] -or $parts[1] -eq '255.255.255.255')
+}
+
 function Test-ConnectionList {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     try {
@@ -666,10 +684,9 @@ function Test-ConnectionList {
         "IIsIPSecuritySetting SmtpSvc/1: GrantByDefault $($security.GrantByDefault)",
         "IPGrant: $($grant -join '; ')", "IPDeny: $($deny -join '; ')", "DomainGrant: $($domainGrant -join '; ')"
     )
-    $granted = @($grant | ForEach-Object { Get-GrantedAddress $_ })
     $denied = @($deny | ForEach-Object { Get-GrantedAddress $_ })
-    $missing = @($ExchangeServers | Where-Object { -not ($granted -contains $_) })
-    $extra = @($granted | Where-Object { -not ($ExchangeServers -contains $_) })
+    $missing = @($ExchangeServers | Where-Object { $server = $_; -not @($grant | Where-Object { Test-Covers $_ $server }).Count })
+    $extra = @($grant | Where-Object { -not (Test-SingleHost $_) -or -not ($ExchangeServers -contains (Get-GrantedAddress $_)) } | ForEach-Object { ([string]$_).Trim() })
     $blockedExchange = @($ExchangeServers | Where-Object { $denied -contains $_ })
     $exchange = $ExchangeServers -join ', '
     if ($onlyList) {
@@ -698,19 +715,47 @@ function Test-ConnectionList {
     }
 }
 
+function Get-RelayEntries {
+    # Access > Relay is the virtual server's RelayIpList, an IPSECLIST: through
+    # ADSI it reads as an IIsIPSecurity object, like Access > Connection.
+    $server = [ADSI]'IIS://localhost/SMTPSVC/1'
+    $list = $server.psbase.InvokeGet('RelayIpList')
+    $type = $list.GetType()
+    return @{
+        GrantAll = [bool]$type.InvokeMember('GrantByDefault', 'GetProperty', $null, $list, $null)
+        Grants = @($type.InvokeMember('IPGrant', 'GetProperty', $null, $list, $null) | Where-Object { $_ })
+    }
+}
+
 function Test-RelaySettings($Setting) {
-    # The relay list is stored as bytes whose layout is not documented, so it is
-    # not decoded here; the operator confirms it in the console.
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $size = @($Setting.RelayIpList).Count
-    $lines = @("RelayIpList: $size bytes (stored form not documented; not decoded)", "RelayForAuth: $($Setting.RelayForAuth)")
+    try { $relay = Get-RelayEntries } catch { Add-ReadError 'relay' 'relay-settings' 'Access > Relay (RelayIpList)' $_ $watch; return }
     $exchange = $ExchangeServers -join ', '
-    Add-Fact 'relay' 'relay-settings' 'skip' "Access > Relay on $ThisNode is not read by the kit (authenticated relay: $($Setting.RelayForAuth)); confirm it lists only $exchange" "In IIS 6.0 Manager: Default SMTP Virtual Server > Properties > Access > Relay: 'Only the list below' with only $exchange." $lines $watch
+    $lines = @("RelayIpList GrantByDefault: $($relay.GrantAll)", "IPGrant: $($relay.Grants -join '; ')", "RelayForAuth: $($Setting.RelayForAuth)")
+    $hint = "In IIS 6.0 Manager: Default SMTP Virtual Server > Properties > Access > Relay: 'Only the list below' with only $exchange."
+    if ($relay.GrantAll) {
+        Add-Fact 'relay' 'relay-settings' 'fail' "Access > Relay on $ThisNode allows every computer except the list below: anyone may relay through it (an open relay)" $hint $lines $watch
+        return
+    }
+    $others = @()
+    foreach ($entry in $relay.Grants) {
+        $parts = @(([string]$entry -split ',') | ForEach-Object { $_.Trim() })
+        $mask = '255.255.255.255'
+        if ($parts.Count -gt 1 -and $parts[1]) { $mask = $parts[1] }
+        if ($mask -ne '255.255.255.255') { $others += "$($parts[0]) with mask $mask (a whole subnet)" }
+        elseif (-not ($ExchangeServers -contains $parts[0])) { $others += $parts[0] }
+    }
+    if ($others.Count -gt 0) {
+        Add-Fact 'relay' 'relay-settings' 'warn' "Access > Relay on $ThisNode lets more than the Exchange servers relay: $($others -join ', ')" $hint $lines $watch
+    } else {
+        Add-Fact 'relay' 'relay-settings' 'pass' "Access > Relay on $ThisNode allows only the list below, which holds no computer but the Exchange servers" '' $lines $watch
+    }
 }
 
 # ---------------------------------------------------------------------------
-# Folders: where mail waits. Drop comes from IIS itself; Queue and Badmail
-# are read beside it, where IIS puts them by default.
+# Folders: where mail waits. Drop, Queue and Badmail come from IIS itself
+# (DropDirectory, QueueDirectory, BadMailDirectory), each read where the
+# virtual server keeps it; beside Drop only when IIS names none.
 # ---------------------------------------------------------------------------
 function Get-FolderState([string]$Path) {
     if (-not (Test-Path -LiteralPath $Path -PathType Container)) { return $null }
@@ -738,11 +783,13 @@ function Test-Folders($Setting) {
     }
     Test-DropAcl $drop
     $parent = Split-Path -Parent $drop
+    $named = @{ 'Queue' = [string]$Setting.QueueDirectory; 'Badmail' = [string]$Setting.BadMailDirectory }
     foreach ($pair in @(@('restart', 'queue-folder', 'Queue'), @('restart', 'badmail-folder', 'Badmail'))) {
-        $folder = Join-Path $parent $pair[2]
+        $folder = $named[$pair[2]]
+        if (-not $folder) { $folder = Join-Path $parent $pair[2] }
         $found = Get-FolderState $folder
         if ($found -eq $null) {
-            Add-Fact $pair[0] $pair[1] 'skip' "no $($pair[2]) folder beside the Drop folder on $ThisNode ($folder)" "Look in the $($pair[2]) folder set for the virtual server." @() $watch
+            Add-Fact $pair[0] $pair[1] 'skip' "the $($pair[2]) folder of $ThisNode ($folder) does not exist" "Check the $($pair[2]) directory of the Default SMTP Virtual Server." @() $watch
         } elseif ($found.Count -eq 0) {
             Add-Fact $pair[0] $pair[1] 'pass' "the $($pair[2]) folder of $ThisNode is empty" '' @($found.Line) $watch
         } elseif ($pair[2] -eq 'Queue') {
