@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-QUOTE_LIMIT = 60
+from wizard.bounds import QUOTE_CHARS
+
+QUOTE_LIMIT = QUOTE_CHARS
 """Longest quoted value in a message: a 1 MB bad value is named, not echoed back."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wizard.bounds import SESSION, cut
 from wizard.results import CheckResult, Status
 from wizard.untrusted import neutral
 
@@ -23,20 +24,14 @@ if TYPE_CHECKING:
 
 Key = tuple[str, str, str, str | None]
 
-MAX_TRANSCRIPT_LINES = 60
+MAX_TRANSCRIPT_LINES = SESSION.lines
 """Lines of a transcript a session keeps: the start of the conversation and its end."""
-MAX_TRANSCRIPT_CHARS = 8000
+MAX_TRANSCRIPT_CHARS = SESSION.total or 0
 """Characters of a transcript a session keeps, all lines together."""
-MAX_LINE_CHARS = 400
+MAX_LINE_CHARS = SESSION.line_chars
 """Characters of one transcript line a session keeps."""
-MAX_TEXT_CHARS = 1000
+MAX_TEXT_CHARS = SESSION.text_chars or 0
 """Characters of a summary or hint a session keeps."""
-
-
-def _cut(text: str, limit: int) -> str:
-    return (
-        text if len(text) <= limit else f"{text[: limit - 30]}... [{len(text) - limit + 30:,} characters cut]"
-    )
 
 
 def bounded(result: CheckResult) -> CheckResult:
@@ -45,7 +40,7 @@ def bounded(result: CheckResult) -> CheckResult:
     A transcript keeps its first and last lines with a marker in between saying
     how much was cut, so a server that floods its greeting cannot fill the session.
     """
-    lines = [_cut(line, MAX_LINE_CHARS) for line in result.transcript]
+    lines = [cut(line, MAX_LINE_CHARS) for line in result.transcript]
     if len(lines) > MAX_TRANSCRIPT_LINES or sum(map(len, lines)) > MAX_TRANSCRIPT_CHARS:
         budget = MAX_TRANSCRIPT_CHARS - 80
         tail: list[str] = []
@@ -60,11 +55,11 @@ def bounded(result: CheckResult) -> CheckResult:
                 break
             head.append(line)
             budget -= len(line)
-        cut = lines[len(head) : len(lines) - len(tail)]
-        marker = f"... [{len(cut):,} lines, {sum(map(len, cut)):,} characters cut]"
+        dropped = lines[len(head) : len(lines) - len(tail)]
+        marker = f"... [{len(dropped):,} lines, {sum(map(len, dropped)):,} characters cut]"
         lines = [*head, marker, *tail]
     transcript = tuple(lines)
-    summary, hint = _cut(result.summary, MAX_TEXT_CHARS), _cut(result.hint, MAX_TEXT_CHARS)
+    summary, hint = cut(result.summary, MAX_TEXT_CHARS), cut(result.hint, MAX_TEXT_CHARS)
     if (transcript, summary, hint) == (result.transcript, result.summary, result.hint):
         return result
     return replace(result, transcript=transcript, summary=summary, hint=hint)

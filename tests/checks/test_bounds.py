@@ -14,7 +14,7 @@ from tests.farm.faults import SmtpFaultKind, start_faulty_smtp
 from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.checks import run_checks
-from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, bounded
+from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, cut_transcript
 from wizard.cli import run
 from wizard.errors import PlanError
 from wizard.farm.loop import LoopThread, random_port, random_prefix
@@ -46,13 +46,13 @@ def transcript_bytes(result: CheckResult) -> int:
 
 def test_a_transcript_is_cut_to_its_limits_and_says_how_much_was_cut() -> None:
     lines = [f"S: 220-node.foo.local line {n}" for n in range(10_000)] + ["S: " + "x" * 5000]
-    kept = bounded(lines)
+    kept = cut_transcript(lines)
     assert len(kept) <= TRANSCRIPT_LINES
     assert sum(len(line.encode()) + 1 for line in kept) <= TRANSCRIPT_BYTES
     assert re.fullmatch(r"-- [\d,]+ more lines \([\d,]+ bytes\) cut", kept[-1])
     cut = int(kept[-1].split()[1].replace(",", ""))
     assert cut + len(kept) - 1 == len(lines)
-    assert bounded(["S: 220 ok"]) == ("S: 220 ok",)
+    assert cut_transcript(["S: 220 ok"]) == ("S: 220 ok",)
 
 
 async def test_an_endless_continuation_greeting_is_cut_short_and_stored_small(

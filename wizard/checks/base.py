@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from wizard.bounds import PROBE
 from wizard.plan import Node, Plan
 from wizard.results import CheckResult, Status
 
@@ -21,11 +22,11 @@ DNS servers, one per node name (32) and the outgoing server; so even a silent fa
 DEADLINE_MARGIN = 1.0
 """Seconds past the sweep's deadline after which a check is cut off as stuck. No probe waits on the
 network past the deadline itself; the margin only leaves room for a busy machine to finish judging."""
-TRANSCRIPT_LINES = 200
+TRANSCRIPT_LINES = PROBE.lines
 """Most transcript lines kept per result; the rest are counted in a marker line."""
-TRANSCRIPT_BYTES = 16 * 1024
+TRANSCRIPT_BYTES = PROBE.total or 0
 """Most transcript bytes (UTF-8) kept per result, so no server can swell a saved session."""
-LINE_WIDTH = 300
+LINE_WIDTH = PROBE.line_chars
 """Longest transcript line kept; the rest of a line is counted, not kept."""
 
 TargetKind = Literal["node", "vip", "dns", "host"]
@@ -162,7 +163,7 @@ def _clock() -> float:
         return time.monotonic()
 
 
-def bounded(lines: Iterable[str]) -> tuple[str, ...]:
+def cut_transcript(lines: Iterable[str]) -> tuple[str, ...]:
     """A transcript cut to :data:`TRANSCRIPT_LINES` lines and :data:`TRANSCRIPT_BYTES` bytes.
 
     What is cut is counted in a last line (``-- 4,812 more lines (97,110 bytes) cut``), so the
@@ -243,5 +244,5 @@ async def run_guarded(
         summary=found.summary,
         hint=found.hint,
         duration_ms=elapsed_ms,
-        transcript=bounded(found.transcript),
+        transcript=cut_transcript(found.transcript),
     )

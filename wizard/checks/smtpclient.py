@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from wizard.bounds import REPLY_LINE_CHARS
+
 MAX_LINE = 4096
 """Longest reply line accepted; RFC 5321 allows 512, so anything past 4 KiB is not SMTP."""
 MAX_REPLY_LINES = 100
 """Most lines one reply may have; an EHLO reply has about a dozen, so an endless ``220-`` stream is cut here."""
-TRANSCRIPT_WIDTH = 200
+TRANSCRIPT_WIDTH = REPLY_LINE_CHARS
 """Transcript lines are cut here so a hostile server cannot flood a report."""
 _REPLY_LINE = re.compile(rb"^([2-5][0-5]\d)(?:([ -])(.*?))?\r?\n?$", re.DOTALL)
 """One reply line (RFC 5321, 4.2): a code whose first digit is 2 to 5 and second 0 to 5, then ``-`` (more

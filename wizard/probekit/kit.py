@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from wizard.bounds import KIT
 from wizard.checks import dialogue as written
 from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
@@ -22,7 +23,7 @@ from wizard.probekit.resultsfile import MAX_LINE_WIDTH
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
 
-MAX_TRANSCRIPT_LINES = 200
+MAX_TRANSCRIPT_LINES = KIT.lines
 """Lines of a conversation the kit's scripts write per result; a session keeps fewer (``evidence.bounded``)."""
 
 OLD_MINUTES = 10

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import validate
+from wizard.bounds import KIT, cut
 from wizard.errors import WizardError
 from wizard.evidence import bounded
 from wizard.model import Checklist
@@ -30,7 +31,7 @@ from wizard.untrusted import neutral
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A kit run over 32 nodes writes a few hundred KiB; anything much larger is not a results file."""
 MAX_RESULTS = 2000
-MAX_LINE_WIDTH = 200
+MAX_LINE_WIDTH = KIT.line_chars
 """Characters kept per transcript line, by the kit and by ``import``."""
 MAX_DIGITS = 12
 """Longest number accepted; a duration in milliseconds needs far fewer digits."""
@@ -159,12 +160,6 @@ def parse_json(raw: bytes, path: Path) -> Any:
         raise ResultsFileError(f"{_shown(path)}: refused: nested deeper than any results file") from None
     except ValueError as exc:
         raise ResultsFileError(f"{_shown(path)}: refused: {exc}") from None
-
-
-def _cut(text: str, limit: int) -> tuple[str, bool]:
-    if len(text) <= limit:
-        return text, False
-    return text[:limit] + f"... ({len(text)} characters, cut)", True
 
 
 def _allowed_checks(plan: Plan, checklist: Checklist) -> dict[str, set[str]]:
@@ -297,7 +292,7 @@ class _Reader:
         if not isinstance(transcript, list) or not all(isinstance(line, str) for line in transcript):
             raise self.refuse(where, "transcript must be a list of text lines")
         observed_at = self.moment(data["observed_at"], where, "observed_at")
-        lines = [_cut(line, MAX_LINE_WIDTH)[0] for line in transcript]
+        lines = [cut(line, MAX_LINE_WIDTH) for line in transcript]
         # Then the one rule of what a session keeps (transcript, summary and hint), so that
         # what import says it cut is what the session holds, with one marker each
         # (the file is at most a few MiB, so everything fits first).
