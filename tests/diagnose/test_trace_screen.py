@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from textual.widgets import Static
 
 from tests.diagnose.farmtrace import deliver, fresh_logs
 from tests.tui.helpers import settle, type_into
 from wizard import store
-from wizard.farm import Farm
+from wizard.farm import Farm, kitfiles
 from wizard.model import Checklist
 from wizard.session import Session
 from wizard.tui.app import WizardApp
@@ -107,3 +108,21 @@ async def summary_trace(checklist: Checklist, farm: Farm) -> None:
         cause = str(app.screen.query_one(".trace-cause", Static).render())
         assert "Drop folder" in cause
         assert "Get-SPServiceInstance" in str(app.screen.query_one(".trace-next", Static).render())
+
+
+async def test_the_trace_follows_evidence_imported_while_it_is_shown(
+    farm: Farm, checklist: Checklist, tmp_path: Path
+) -> None:
+    app = open_app(checklist, farm, "trace-import")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_trace()
+        await settle(pilot)
+        before = chain(app)
+        assert not any("imported check" in text for text, _ in before)
+        data = await asyncio.to_thread(kitfiles.node_results, farm, 0)
+        results = kitfiles.write(data, tmp_path / "probe-node-results.json")
+        app._import_results(results)
+        await settle(pilot)
+        after = chain(app)
+        assert any("imported check" in text for text, _ in after), after

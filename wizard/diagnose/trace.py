@@ -93,6 +93,12 @@ def build(
     if broken is None:
         return Trace(target, message_id, hops, traced_to, None, None, None, None, tuple(notes))
     cause, next_command, source = _explain(broken, hops[last] if seen else None, target, mail_host)
+    later = next(
+        (e for hop in hops[hops.index(broken) + 1 :] for e in hop.evidence if e.verdict == "contrary"), None
+    )
+    if broken.status == "no_evidence" and later is not None:
+        # Nothing shows the message here, yet a later hop is known broken: say so, without claiming it is the cause.
+        cause += f". Further on, {TITLES[later.hop].lower()} has contrary evidence: {later.line}"
     return Trace(target, message_id, hops, traced_to, broken.id, cause, next_command, source, tuple(notes))
 
 

@@ -10,6 +10,7 @@ from wizard.model import Checklist, Host, Step
 from wizard.plan import Node, Plan
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
+from wizard.runbook.aftertrace import AfterTrace, after_trace
 from wizard.runbook.board import Board, build_board
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
 from wizard.runbook.farm import Hop, facts, mail_path, mode_label, version_name
@@ -98,6 +99,8 @@ class Runbook:
     """Anchor, title and sub-sections (anchor, title) of each section, each once."""
     progress: str
     """``5 of 12 steps done or skipped``; empty from a plan."""
+    after: AfterTrace | None = None
+    """After the change: the test message's trace; None when the plan names no test recipient."""
 
 
 def slug(text: str) -> str:
@@ -204,6 +207,9 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     contents = [(anchor, title, ()) for anchor, title in board.sections]
     contents += [("farm", "The farm at a glance", ()), ("mail-path", "Mail path", ())]
     contents.append(("procedure", "Procedure", tuple(places)))
+    after = after_trace(plan, session)
+    if after is not None:
+        contents.append(("after-change", "After the change: trace the test message", ()))
     return Runbook(
         title=board.title,
         checklist_title=checklist.title,
@@ -217,4 +223,5 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
         groups=groups,
         contents=tuple(contents),
         progress=progress,
+        after=after,
     )
