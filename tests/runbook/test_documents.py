@@ -140,6 +140,7 @@ def test_the_first_page_is_what_a_board_reads_in_order(checklist: Checklist, nlb
         "The farm at a glance",
         "Mail path",
         "Procedure",
+        "After the change: trace the test message",
     ]
     scope = _section(markdown, "## Scope")
     assert "| Exchange team | Exchange server | Exchange 10.0.0.20 | [4](#step-connector) |" in scope
@@ -171,7 +172,7 @@ def test_contents_list_each_section_once_and_every_link_lands(checklist: Checkli
     markdown = render_markdown(nlb_plan, checklist, nlb_session(), generated_at=GENERATED_AT)
     contents = markdown.split("**Contents**", 1)[1].split("<a id=", 1)[0]
     titles = re.findall(r"\[([^\]]+)\]\(#", contents)
-    assert len(titles) == len(set(titles)) == 17
+    assert len(titles) == len(set(titles)) == 18
     anchors = re.findall(r'<a id="([a-z0-9-]+)"></a>', markdown)
     assert len(anchors) == len(set(anchors))
     for target in re.findall(r"\]\(#([a-z0-9-]+)\)", markdown):
