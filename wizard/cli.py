@@ -50,8 +50,13 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every subcommand, or for ``command`` alone.
+
+    Building the parsers of eight commands costs more of a headless `check`'s start than
+    its probes (each looks up its help texts' translations); a command line that names its
+    command gets only that command's parser. Help and mistakes in the command name get them all.
+    """
     parser = _Parser(
         prog=PROG,
         description="Set up SharePoint incoming e-mail through IIS SMTP, step by step, "
@@ -61,77 +66,93 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    new = commands.add_parser("new", help="start a guided session, optionally prefilled from a plan")
-    new.add_argument("--plan", type=Path, metavar="FILE", help="plan file (TOML) to prefill the answers")
-    new.add_argument("--name", metavar="NAME", help="name of the new session (default: from the mail host)")
-    new.add_argument("--plain", action="store_true", help="line-by-line prompts instead of the full screen")
-
-    resume = commands.add_parser("resume", help="reopen a saved session where it stopped")
-    resume.add_argument("name", nargs="?", metavar="NAME", help="session name (default: the latest)")
-    resume.add_argument(
-        "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
-    )
-
-    sessions = commands.add_parser("sessions", help="list saved sessions")
-    sessions.add_argument("--json", action="store_true", help="print JSON")
-
-    check = commands.add_parser("check", help="run the live checks headless")
-    _add_source(check)
-    check.add_argument(
-        "--step", action="append", default=[], metavar="ID", help="only this step (repeatable)"
-    )
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument(
-        "--timeout",
-        type=float,
-        default=5.0,
-        metavar="S",
-        help="seconds every probe of the run may take, all targets at once (default 5)",
-    )
-    check.add_argument(
-        "--send-test", action="store_true", help="also send a real test message (library_test, connector)"
-    )
-    check.add_argument(
-        "--require-proof",
-        action="store_true",
-        help="exit 1 unless every step that can be checked is proven live (skips count against it)",
-    )
-
-    export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
-    _add_source(export)
-    export.add_argument("--format", required=True, choices=exportnames.NAMES, help="what to write")
-    folders = [fmt for fmt in exportnames.FORMATS if fmt.folder]
-    export.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        metavar="PATH",
-        help=f"file (folder for {', '.join(fmt.name for fmt in folders)}); default: stdout, or for those "
-        f"the folder {', '.join('NAME' + fmt.suffix for fmt in folders)} here, "
-        "NAME being the session or the mail host",
-    )
-
-    imported = commands.add_parser(
-        "import", help="merge results the probe kit recorded on another host into a session"
-    )
-    imported.add_argument("file", type=Path, metavar="FILE", help="the results file the probe kit wrote")
-    imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
-
-    commands.add_parser("schema", help="print the plan file's JSON Schema")
-    diagnose = commands.add_parser(
-        "diagnose", help="trace one message along the path and name the first hop without evidence"
-    )
-    _add_source(diagnose)
-    from wizard.diagnose.command import add_arguments
-
-    add_arguments(diagnose)
-    _add_rehearse(
-        commands.add_parser(
-            "rehearse",
-            help="a practice farm on loopback, and a session against it",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+    if command in (None, "new"):
+        new = commands.add_parser("new", help="start a guided session, optionally prefilled from a plan")
+        new.add_argument("--plan", type=Path, metavar="FILE", help="plan file (TOML) to prefill the answers")
+        new.add_argument(
+            "--name", metavar="NAME", help="name of the new session (default: from the mail host)"
         )
-    )
+        new.add_argument(
+            "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
+        )
+
+    if command in (None, "resume"):
+        resume = commands.add_parser("resume", help="reopen a saved session where it stopped")
+        resume.add_argument("name", nargs="?", metavar="NAME", help="session name (default: the latest)")
+        resume.add_argument(
+            "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
+        )
+
+    if command in (None, "sessions"):
+        sessions = commands.add_parser("sessions", help="list saved sessions")
+        sessions.add_argument("--json", action="store_true", help="print JSON")
+
+    if command in (None, "check"):
+        check = commands.add_parser("check", help="run the live checks headless")
+        _add_source(check)
+        check.add_argument(
+            "--step", action="append", default=[], metavar="ID", help="only this step (repeatable)"
+        )
+        check.add_argument("--json", action="store_true", help="print one JSON object")
+        check.add_argument(
+            "--timeout",
+            type=float,
+            default=5.0,
+            metavar="S",
+            help="seconds every probe of the run may take, all targets at once (default 5)",
+        )
+        check.add_argument(
+            "--send-test", action="store_true", help="also send a real test message (library_test, connector)"
+        )
+        check.add_argument(
+            "--require-proof",
+            action="store_true",
+            help="exit 1 unless every step that can be checked is proven live (skips count against it)",
+        )
+
+    if command in (None, "export"):
+        export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
+        _add_source(export)
+        export.add_argument("--format", required=True, choices=exportnames.NAMES, help="what to write")
+        folders = [fmt for fmt in exportnames.FORMATS if fmt.folder]
+        export.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            metavar="PATH",
+            help=f"file (folder for {', '.join(fmt.name for fmt in folders)}); default: stdout, or for those "
+            f"the folder {', '.join('NAME' + fmt.suffix for fmt in folders)} here, "
+            "NAME being the session or the mail host",
+        )
+
+    if command in (None, "import"):
+        imported = commands.add_parser(
+            "import", help="merge results the probe kit recorded on another host into a session"
+        )
+        imported.add_argument("file", type=Path, metavar="FILE", help="the results file the probe kit wrote")
+        imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
+
+    if command in (None, "schema"):
+        commands.add_parser("schema", help="print the plan file's JSON Schema")
+
+    if command in (None, "diagnose"):
+        diagnose = commands.add_parser(
+            "diagnose", help="trace one message along the path and name the first hop without evidence"
+        )
+        _add_source(diagnose)
+        from wizard.diagnose.command import add_arguments
+
+        add_arguments(diagnose)
+
+    if command in (None, "rehearse"):
+        _add_rehearse(
+            commands.add_parser(
+                "rehearse",
+                help="a practice farm on loopback, and a session against it",
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+        )
+
     return parser
 
 
@@ -503,7 +524,8 @@ def run(argv: Sequence[str] | None = None) -> ExitCode:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         # No arguments is the commonest start, the wizard itself: no parser to build on the way.
-        args = build_parser().parse_args(arguments) if arguments else None
+        named = arguments[0] if arguments and arguments[0] in _COMMANDS else None
+        args = build_parser(named).parse_args(arguments) if arguments else None
         if args is None or args.command is None:
             if not _interactive_ok(PROG):
                 return ExitCode.USAGE

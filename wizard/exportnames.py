@@ -9,7 +9,6 @@ first paint.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +119,8 @@ def host_stem(prefix: str, name: str) -> str:
     stem = f"{prefix}{name}"
     if len(stem.encode("utf-8")) <= MAX_STEM:
         return stem
+    import hashlib  # only names too long to keep whole need it, and it loads the crypto library
+
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
     keep = MAX_STEM - len(prefix) - len(digest) - 1
     return f"{prefix}{name[:keep].rstrip('.-')}-{digest}"

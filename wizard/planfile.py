@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import tomli_w
-
 _TABLE_ARRAY = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.-]+)\s*\]\]")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
 _KEY = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
@@ -65,6 +63,8 @@ def locate_key(text: str | None, loc: tuple[int | str, ...]) -> int | None:
 
 def dump_plan(data: dict[str, Any]) -> str:
     """The plan data as a TOML file, top-level keys first, then each node."""
+    import tomli_w  # only writing needs it; every command reads plans
+
     top = {key: value for key, value in data.items() if key != "nodes"}
     text = HEADER + tomli_w.dumps(top)
     for node in data.get("nodes", []):

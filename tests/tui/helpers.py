@@ -54,13 +54,15 @@ def current_step(app: WizardApp) -> str:
     return app.session.current_step
 
 
-def app_at_step(checklist: Checklist, plan_data: dict[str, object], step_id: str, name: str) -> WizardApp:
+def app_at_step(
+    checklist: Checklist, plan_data: dict[str, object], step_id: str, name: str, timeout: float = 3.0
+) -> WizardApp:
     """A wizard with a saved session of these answers open at a step (checks time out after 3 s)."""
     plan_data = dict(plan_data)
     plan_data.pop("schema", None)
     session = Session(name=name, plan_data=plan_data)
     session.go_to(checklist, step_id)
     store.save(session)
-    app = WizardApp(checklist, options=CheckOptions(timeout=3.0))
+    app = WizardApp(checklist, options=CheckOptions(timeout=timeout))
     app.open_session(name)
     return app

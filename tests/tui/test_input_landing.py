@@ -69,7 +69,9 @@ async def test_keys_during_a_check_ask_first_and_never_run_on_an_unseen_step(
     farm: FarmFactory, checklist: Checklist
 ) -> None:
     running = farm("silent", nodes=2)
-    app = _app(checklist, running.plan_data, "relay")
+    # The probes run in a thread of their own: a long timeout keeps the run under way however
+    # long the machine takes to deliver the keys; leaving the step ends it in any case.
+    app = app_at_step(checklist, running.plan_data, "relay", "landing", timeout=60.0)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
@@ -90,6 +92,7 @@ async def test_keys_during_a_check_ask_first_and_never_run_on_an_unseen_step(
         # Leaving the step cancels its run: its results belong to the step it was started on.
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
+        await pilot.pause()  # the cancelled run leaves the app's list of workers
         await settle(pilot)
         assert current_step(app) == "connection_control"
         assert not screen.checking

@@ -1,0 +1,57 @@
+"""The times the wizard records are the servers', not the screen's.
+
+Check all at 32 nodes draws a few hundred result rows while the replies come
+in. The greeting times the wizard records are compared with the same sweep run
+headless against the same farm in the same test, so a busy machine slows both.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from tests.farm.fixtures import FarmFactory
+from tests.tui.helpers import app_at_step, settle
+from wizard.checks import run_checks
+from wizard.model import Checklist
+from wizard.results import CheckResult
+
+NODES = 32
+GREETING = re.compile(r"greets with 220 in (\d+) ms")
+FLOOR_MS = 5
+"""Below this a greeting time is a few scheduler ticks; ratios of such figures say nothing."""
+
+
+def greeting_ms(results: list[CheckResult]) -> list[int]:
+    """The greeting times a sweep recorded, one per target that greeted."""
+    found = [GREETING.search(result.summary) for result in results if result.check == "smtp-greeting"]
+    return [int(match.group(1)) for match in found if match]
+
+
+async def test_check_all_records_greeting_times_as_headless_does(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("complete", nodes=NODES)
+    steps = checklist.for_mode(running.plan.mode)
+    headless = greeting_ms(await run_checks(running.plan, steps, timeout=10.0))
+    app = app_at_step(checklist, running.plan_data, "mode", "timings")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.show_summary(check_all=True)
+        await pilot.pause()
+        await settle(pilot)
+        assert app.session is not None
+        recorded = [result for step in steps for result in app.session.progress_for(step.id).results]
+        await pilot.press("ctrl+q")
+    rows = len(recorded)
+    in_wizard = greeting_ms(recorded)
+    # Headless once more, after: a load that came and went weighs on both sides.
+    headless += greeting_ms(await run_checks(running.plan, steps, timeout=10.0))
+    assert rows > 200, f"only {rows} results: not the full sweep"
+    assert len(in_wizard) >= NODES, in_wizard
+    wizard_median = statistics.median(in_wizard)
+    headless_median = max(statistics.median(headless), FLOOR_MS)
+    assert wizard_median <= 2 * headless_median, (
+        f"the wizard recorded a median greeting of {wizard_median} ms, headless {headless_median} ms "
+        f"(wizard {sorted(in_wizard)}, headless {sorted(headless)})"
+    )
