@@ -31,3 +31,18 @@ def test_a_risk_that_renders_empty_is_no_risk(nlb_plan: Plan) -> None:
     assert nlb_plan.connection_control is False
     assert "Connection control (step" not in page  # its risk says {% if connection_control %}
     assert "- Load balancing: a node without the alias" in page
+
+
+def test_every_place_is_described_once_for_scope_procedure_and_scripts(nlb_plan: Plan) -> None:
+    from wizard.model import Host
+    from wizard.runbook.places import PLACES
+
+    assert set(PLACES) == set(Host)
+    for host, text in PLACES.items():
+        assert text.scope(nlb_plan) and text.detail(nlb_plan), host
+        if text.script is not None:
+            stem, title, run_on = text.script(nlb_plan, nlb_plan.nodes[-1])
+            assert stem and title and run_on, host
+    node_script = PLACES[Host.NODE].script
+    assert node_script is not None
+    assert node_script(nlb_plan, nlb_plan.nodes[-1])[1] == f"SMTP node {nlb_plan.nodes[-1].name}"

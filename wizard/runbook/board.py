@@ -12,6 +12,7 @@ from wizard.plan import Plan
 from wizard.render import render_risk
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, counts
 from wizard.runbook.farm import version_name
+from wizard.runbook.places import PLACES
 from wizard.session import Session
 
 if TYPE_CHECKING:
@@ -119,25 +120,6 @@ def first_sentence(markdown: str) -> str:
     return paragraph
 
 
-def _hosts(plan: Plan, host: Host) -> str:
-    if host == Host.WORKSTATION:
-        return "the implementer's workstation (read-only checks)"
-    if host == Host.DNS:
-        return f"zone {plan.zone} on " + (", ".join(plan.dns_servers) or "the domain's DNS servers")
-    if host == Host.NLB:
-        return f"the NLB cluster {plan.vip}"
-    if host == Host.EXCHANGE:
-        return "Exchange " + ", ".join(plan.exchange_servers)
-    if host == Host.NODE:
-        names = [node.name for node in plan.nodes]
-        if len(names) <= 4:
-            return ", ".join(names)
-        return f"{len(names)} SMTP nodes, {names[0]} to {names[-1]} (listed in the procedure)"
-    if host == Host.CENTRAL_ADMIN:
-        return f"SharePoint {version_name(plan.sharepoint_version)} Central Administration"
-    return plan.test_recipient or "one document library"
-
-
 def _purpose(plan: Plan) -> str:
     if plan.mode == "nlb":
         entry = f"the IIS SMTP service of {len(plan.nodes)} servers behind the NLB address {plan.vip}"
@@ -215,7 +197,7 @@ def build_board(
         ScopeRow(
             entries[step_ids[0]].team,
             next(step.where for step in steps if step.host == host),
-            _hosts(plan, host),
+            PLACES[host].scope(plan),
             tuple((e.number, e.anchor, e.step.title) for e in ordered if e.step.host == host),
         )
         for host in places

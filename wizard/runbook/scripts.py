@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.exportnames import host_stem
 from wizard.model import Checklist, Host
 from wizard.plaintext import plain_text
 from wizard.plan import Node, Plan
 from wizard.render import RenderedGui, RenderedScript, render_step
 from wizard.runbook.farm import mode_label, version_name
+from wizard.runbook.places import PLACES
 from wizard.session import Session
 
 SHELL = "powershell"
@@ -68,34 +68,6 @@ class HostScript:
     steps: tuple[ScriptStep, ...]
 
 
-def _place(host: Host, plan: Plan, node: Node | None) -> tuple[str, str, str]:
-    """File stem, title and where to run, for a host (and node)."""
-    if host == Host.NODE and node is not None:
-        return (
-            host_stem("node-", node.name),
-            f"SMTP node {node.name}",
-            f"{node.name} ({node.address}), as an administrator",
-        )
-    if host == Host.DNS:
-        servers = ", ".join(plan.dns_servers) or "the domain's DNS server"
-        return (
-            "dns-server",
-            "DNS server",
-            f"a DNS server of zone {plan.zone} ({servers}), or with the DNS tools",
-        )
-    if host == Host.NLB:
-        names = ", ".join(n.name for n in plan.nodes)
-        return (
-            "nlb-manager",
-            "NLB cluster",
-            f"one of the cluster nodes ({names}), as an administrator of all of them",
-        )
-    if host == Host.EXCHANGE:
-        servers = ", ".join(plan.exchange_servers)
-        return "exchange", "Exchange", f"an Exchange server ({servers}), in the Exchange Management Shell"
-    return "sharepoint", "SharePoint", "a server of the SharePoint farm, as a farm administrator"
-
-
 def _script_host(host: Host) -> Host | None:
     """The script a host's steps go into; None for steps done from this workstation."""
     if host == Host.WORKSTATION:
@@ -133,7 +105,9 @@ def host_scripts(plan: Plan, checklist: Checklist, session: Session | None) -> t
                         progress=progress,
                     )
                 )
-            stem, title, run_on = _place(host, plan, node)
+            script = PLACES[host].script
+            assert script is not None  # the workstation's steps have no script
+            stem, title, run_on = script(plan, node)
             scripts.append(HostScript(f"{position}-{stem}.ps1", title, run_on, tuple(entries)))
     return tuple(scripts)
 

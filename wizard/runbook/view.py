@@ -13,7 +13,8 @@ from wizard.results import CheckResult
 from wizard.runbook.aftertrace import AfterTrace, after_trace
 from wizard.runbook.board import Board, build_board
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
-from wizard.runbook.farm import Hop, facts, mail_path, mode_label, version_name
+from wizard.runbook.farm import Hop, facts, mail_path, mode_label
+from wizard.runbook.places import PLACES
 from wizard.session import Session, StepStatus
 
 
@@ -135,29 +136,6 @@ def _rows(plan: Plan, host: Host, results: list[CheckResult]) -> tuple[EvidenceR
     return tuple(rows)
 
 
-def _detail(plan: Plan, host: Host) -> str:
-    if host == Host.WORKSTATION:
-        return "Read-only checks from the implementer's workstation, before and after each change."
-    if host == Host.DNS:
-        servers = ", ".join(plan.dns_servers) or "the domain's DNS server"
-        return f"{servers}; zone {plan.zone}"
-    if host == Host.NLB:
-        return f"cluster address {plan.vip}; {len(plan.nodes)} nodes"
-    if host == Host.EXCHANGE:
-        return f"Exchange {version_name(plan.exchange_version)}: " + ", ".join(plan.exchange_servers)
-    if host == Host.NODE:
-        count = len(plan.nodes)
-        if count == 1:
-            return f"the server {plan.nodes[0].name}"
-        return (
-            f"Each step below is done on every one of the {count} nodes. Where a text names a node, "
-            f"it is written for {plan.nodes[0].name}; each node's own values are in this table."
-        )
-    if host == Host.CENTRAL_ADMIN:
-        return f"SharePoint {version_name(plan.sharepoint_version)}"
-    return plan.test_recipient or "the library to mail-enable"
-
-
 def build_view(plan: Plan, checklist: Checklist, session: Session | None, generated_at: datetime) -> Runbook:
     """Prepare everything a runbook template shows.
 
@@ -191,7 +169,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
             anchor=f"host-{slug(host.value)}",
             title=next(step.where for step in steps if step.host == host),
             team=next(step.team for step in steps if step.host == host),
-            detail=_detail(plan, host),
+            detail=PLACES[host].detail(plan),
             steps=tuple(entries[step.id] for step in steps if step.host == host),
             nodes=tuple(plan.nodes) if host == Host.NODE else (),
         )
