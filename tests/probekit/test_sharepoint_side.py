@@ -170,3 +170,17 @@ def test_mail_for_an_unknown_alias_waits_then_goes_after_a_day(one_farm: Farm) -
         time.sleep(0.05)
     assert not waiting[0].exists()
     _apply(one_farm, "list-alias-restore")
+
+
+def test_the_runbook_shows_what_each_host_saw_inside(
+    farm: FarmFactory, checklist: Checklist, tmp_path: Path
+) -> None:
+    _imported(farm, "unknown-alias", checklist, tmp_path / "kit")
+    for kind in ("md", "html"):
+        out = tmp_path / f"runbook.{kind}"
+        assert run(["export", "--session", "sp", "--format", kind, "-o", str(out)]) == ExitCode.OK
+        text = out.read_text(encoding="utf-8")
+        inside = text.split("Seen inside the nodes and SharePoint", 2)[-1].split("Procedure", 1)[0]
+        assert "wfe1.foo.local (SMTP node and SharePoint server)" in inside
+        assert "no list has the alias docs" in inside and "deleted after about 24 hours" in inside
+        assert "lacks Modify" not in inside and "the timer account FOO" in inside

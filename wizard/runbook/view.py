@@ -15,6 +15,7 @@ from wizard.runbook.board import Board, build_board
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
 from wizard.runbook.farm import Hop, facts, mail_path, mode_label
 from wizard.runbook.places import PLACES
+from wizard.runbook.inside import InsideHost, seen_inside
 from wizard.session import Session, StepStatus
 
 
@@ -102,6 +103,8 @@ class Runbook:
     """``5 of 12 steps done or skipped``; empty from a plan."""
     after: AfterTrace | None = None
     """After the change: the test message's trace; None when the plan names no test recipient."""
+    inside: tuple[InsideHost, ...] = ()
+    """What each node and SharePoint server reported about itself (the probe kit), host by host."""
 
 
 def slug(text: str) -> str:
@@ -184,6 +187,9 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     contents: list[tuple[str, str, tuple[tuple[str, str], ...]]]
     contents = [(anchor, title, ()) for anchor, title in board.sections]
     contents += [("farm", "The farm at a glance", ()), ("mail-path", "Mail path", ())]
+    inside = seen_inside(plan, steps, session)
+    if inside:
+        contents.append(("seen-inside", "Seen inside the nodes and SharePoint", ()))
     contents.append(("procedure", "Procedure", tuple(places)))
     after = after_trace(plan, session)
     if after is not None:
@@ -202,4 +208,5 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
         contents=tuple(contents),
         progress=progress,
         after=after,
+        inside=inside,
     )
