@@ -14,8 +14,8 @@ from wizard.runbook.aftertrace import AfterTrace, after_trace
 from wizard.runbook.board import Board, build_board
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
 from wizard.runbook.farm import Hop, facts, mail_path, mode_label
-from wizard.runbook.places import PLACES
 from wizard.runbook.inside import InsideHost, seen_inside
+from wizard.runbook.places import PLACES
 from wizard.session import Session, StepStatus
 
 
