@@ -70,7 +70,7 @@ def reset(farm: Farm) -> None:
         for node in farm.nodes:
             setup = node.setup
             setup.fqdn, setup.alias_domains = MAIL_HOST, {MAIL_HOST}
-            setup.relay_from, setup.open_relay = {farm.addresses.exchange}, False
+            setup.relay_from, setup.open_relay, setup.relay_trick = {farm.addresses.exchange}, False, ""
             setup.connect_from, setup.behaviour, setup.hop_limit = None, "normal", 15
             if not node.listening:
                 await node.start()

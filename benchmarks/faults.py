@@ -122,6 +122,10 @@ def _open_relay(farm: Farm, target: int) -> None:
     farm.nodes[target].setup.open_relay = True
 
 
+def _relay_trick(farm: Farm, target: int) -> None:
+    farm.nodes[target].setup.relay_trick = "percent"
+
+
 def _hop_limit(farm: Farm, target: int) -> None:
     farm.nodes[target].setup.hop_limit = 0
 
@@ -168,6 +172,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("state:fresh", "connector", "connector_routed", ("send connector",), _state("fresh")),
     Fault("state:partial", "alias", "drop_written", ("alias domain", "queue"), _state("partial")),
     Fault("state:open-relay", "relay", None, (), _state("open-relay")),
+    Fault("state:relay-trick", "relay", None, (), _state("relay-trick")),
     Fault("state:node-down", "service", "vip_reached", ("smtp service",), _state("node-down")),
     Fault("state:wrong-dns", "dns", "dns_resolved", ("(a) record",), _state("wrong-dns")),
     Fault("state:conn-control", "connection", None, (), _state("conn-control")),
@@ -177,6 +182,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("action:remove-alias", "alias", "drop_written", ("alias domain", "queue"), _node(_remove_alias)),
     Fault("action:clear-fqdn", "fqdn", None, (), _node(_clear_fqdn)),
     Fault("action:open-relay", "relay", None, (), _node(_open_relay)),
+    Fault("action:open-relay-trick", "relay", None, (), _node(_relay_trick)),
     Fault("action:dns-elsewhere", "dns", "dns_resolved", ("(a) record",), _node(_dns_elsewhere)),
     Fault("action:connection-control-on", "connection", None, (), _node(_connection_control)),
     Fault("action:timer-stop", "timer", "timer_picked_up", ("timer job",), _timer_stop),

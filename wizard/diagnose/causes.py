@@ -2,8 +2,8 @@
 
 One row per cause, each naming the hop it explains, the sign it looks for,
 the cause in the operator's words, the next read-only command and where to
-run it, and one source. Rows are tried in rank order (the field-failure
-ranking); the first whose sign is on the broken hop wins. A hop with no
+run it, and one public source. Rows are tried in rank order (how often the cause is
+reported in support cases, most frequent first); the first whose sign is on the broken hop wins. A hop with no
 matching row falls back to its ``collect`` row: what evidence to bring.
 Placeholders: ``{to}``, ``{mail_host}``, ``{detail}`` (the value the evidence
 names: a node, an address), ``{target}`` (where the mail host should resolve).
@@ -36,7 +36,7 @@ CAUSES: tuple[Cause, ...] = (
         ("unknown-alias",),
         "SharePoint's timer job found no list with the alias of {to}: the file waits in Drop and is deleted after 24 hours",
         "On a SharePoint server: Get-SPSite -Limit All | Get-SPWeb -Limit All | % { $_.Lists | ? EmailAlias } | select EmailAlias,Title",
-        "field failures #1; " + CONFIGURE_DOC,
+        CONFIGURE_DOC,
     ),
     Cause(
         2,
@@ -44,7 +44,7 @@ CAUSES: tuple[Cause, ...] = (
         ("in-drop", "check:library-delivery"),
         "The message waits in {detail}'s Drop folder and the timer job is not taking it: the SharePoint Timer service or the Incoming E-Mail service instance is not running where the file is",
         "On each SharePoint server: Get-SPServiceInstance | ? TypeName -eq 'Microsoft SharePoint Foundation Incoming E-Mail' | select Server,Status",
-        "field failures #2; https://learn.microsoft.com/en-us/previous-versions/office/sharepoint-server/ms429637(v=office.15)",
+        "https://learn.microsoft.com/en-us/previous-versions/office/sharepoint-server/ms429637(v=office.15)",
     ),
     Cause(
         3,
@@ -52,7 +52,7 @@ CAUSES: tuple[Cause, ...] = (
         ("drop-access-denied",),
         "The timer job cannot change the Drop folder: its logon account lacks Modify there",
         "On the node: Get-Acl <Drop folder> | fl AccessToString; Get-CimInstance Win32_Service -Filter \"Name='SPTimerV4'\" | select StartName",
-        "field failures #3; " + CONFIGURE_DOC,
+        CONFIGURE_DOC,
     ),
     Cause(
         4,
@@ -60,7 +60,7 @@ CAUSES: tuple[Cause, ...] = (
         ("in-queue", "check:queue-folder"),
         "{detail} put the message in Queue instead of Drop: {mail_host} is not an Alias domain there, so the node treats it as mail to relay",
         "On {detail}: Get-WmiObject -Namespace root\\MicrosoftIISv2 -Class IIsSmtpDomainSetting | select Name,RouteAction",
-        "field failures #4; http://www.vsysad.com/2014/01/iis-smtp-folders-and-domains-explained/",
+        "http://www.vsysad.com/2014/01/iis-smtp-folders-and-domains-explained/",
     ),
     Cause(
         4,
@@ -68,7 +68,7 @@ CAUSES: tuple[Cause, ...] = (
         ("rcpt-refused", "check:alias-accepted"),
         "A node refused the recipient {to}: {mail_host} is missing from its Alias domains, or relay is closed to the Exchange servers",
         "On each node: Get-WmiObject -Namespace root\\MicrosoftIISv2 -Class IIsSmtpDomainSetting | select Name,RouteAction",
-        "field failures #4; " + CONFIGURE_DOC,
+        CONFIGURE_DOC,
     ),
     Cause(
         5,
@@ -76,7 +76,7 @@ CAUSES: tuple[Cause, ...] = (
         ("relay-refused", "check:connector-send-test"),
         "Exchange has no Send Connector whose address space covers {mail_host}, so it refuses or cannot route mail for the list",
         "In the Exchange Management Shell: Get-SendConnector | fl Name,AddressSpaces,SmartHosts,SourceTransportServers",
-        "field failures #5; " + CONFIGURE_DOC,
+        CONFIGURE_DOC,
     ),
     Cause(
         6,
@@ -84,7 +84,7 @@ CAUSES: tuple[Cause, ...] = (
         ("badmail-hop-count",),
         "{detail} took the message (250) and then moved it to Badmail: the hop count was exceeded (0xC00402C7)",
         "On {detail}: Get-WmiObject -Namespace root\\MicrosoftIISv2 -Class IIsSmtpServerSetting | select Name,HopCount",
-        "field failures #6; https://github.com/MicrosoftDocs/OfficeDocs-SharePoint/issues/2423",
+        "https://github.com/MicrosoftDocs/OfficeDocs-SharePoint/issues/2423",
     ),
     Cause(
         6,
@@ -92,7 +92,7 @@ CAUSES: tuple[Cause, ...] = (
         ("badmail", "check:badmail-folder"),
         "{detail} took the message and then moved it to Badmail; the .bdr file beside it says why",
         "On {detail}: Get-ChildItem <mailroot>\\Badmail -Filter *.bdr | Get-Content",
-        "field failures #6; http://derondilger.blogspot.co.nz/2013/05/erratic-or-totally-missing-emails-with.html",
+        "http://derondilger.blogspot.co.nz/2013/05/erratic-or-totally-missing-emails-with.html",
     ),
     Cause(
         7,
@@ -100,7 +100,7 @@ CAUSES: tuple[Cause, ...] = (
         ("connection-dropped",),
         "The balancer took the connection and the node it chose did not answer: that node's SMTP service is stopped",
         "On each node: Get-CimInstance Win32_Service -Filter \"Name='SMTPSVC'\" | select State,StartMode",
-        "field failures #7; https://github.com/microsoft/IIS.Common/issues/13",
+        "https://github.com/microsoft/IIS.Common/issues/13",
     ),
     Cause(
         7,
@@ -108,7 +108,7 @@ CAUSES: tuple[Cause, ...] = (
         ("no-greeting", "check:smtp-greeting", "check:service-running"),
         "A node took the connection and never greeted: its SMTP service is hung or its virtual server stopped",
         "On each node: Get-CimInstance Win32_Service -Filter \"Name='SMTPSVC'\" | select State,StartMode; Get-WinEvent -LogName System -MaxEvents 50",
-        "field failures #7; https://technet.microsoft.com/en-us/library/aa996233(v=exchg.80).aspx",
+        "https://technet.microsoft.com/en-us/library/aa996233(v=exchg.80).aspx",
     ),
     Cause(
         10,
@@ -116,7 +116,7 @@ CAUSES: tuple[Cause, ...] = (
         ("list-refused",),
         "The library refused the message: its e-mail security policy accepts only senders with permission on it",
         "On a SharePoint server: $list.RootFolder.Properties['vti_emailusesecurity'] for the library with alias {to}",
-        "field failures #10; http://technet.microsoft.com/ru-ru/library/ff453923(v=office.14).aspx",
+        "http://technet.microsoft.com/ru-ru/library/ff453923(v=office.14).aspx",
     ),
     Cause(
         12,
@@ -124,7 +124,7 @@ CAUSES: tuple[Cause, ...] = (
         ("connect-refused", "check:nlb-distribution"),
         "Nothing answers at {detail}: the NLB cluster's VIP (or, in single mode, the node's SMTP service) is down",
         "On a node: Get-NlbClusterNode; Get-NlbClusterPortRule; from Exchange: Test-NetConnection {target} -Port 25",
-        "field failures #12; https://www.corelan.be/index.php/2008/06/17/windows-2003-server-network-load-balancing-nlb-for-iis-based-smtp-services/",
+        "https://www.corelan.be/index.php/2008/06/17/windows-2003-server-network-load-balancing-nlb-for-iis-based-smtp-services/",
     ),
     Cause(
         12,
@@ -132,7 +132,7 @@ CAUSES: tuple[Cause, ...] = (
         ("dns-other-address", "dns-failed", "check:dns-a-record"),
         "{mail_host} resolves to {detail} for Exchange, not to {target}: the Host (A) record is wrong or missing",
         "On the Exchange server: Resolve-DnsName {mail_host} -Type A",
-        "contract step dns; " + CONFIGURE_DOC,
+        CONFIGURE_DOC,
     ),
 )
 """Causes, most frequent first."""
@@ -173,3 +173,6 @@ COLLECT: dict[str, tuple[str, str]] = {
     ),
 }
 """Per hop: what is missing, and what to collect there when no row explains it."""
+
+HOP_LEDGER = "https://docs.microsoft.com/en-us/previous-versions/technet-magazine/cc718983(v=msdn.10)"
+"""Where the evidence ends, hop by hop: the source of every "collect this next" answer."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from wizard.diagnose.causes import CAUSES, COLLECT, Cause
+from wizard.diagnose.causes import CAUSES, COLLECT, HOP_LEDGER, Cause
 from wizard.diagnose.hops import HOPS, TITLES, Evidence
 from wizard.diagnose.signs import Target
 
@@ -136,6 +136,6 @@ def _explain(broken: Hop, last_seen: Hop | None, target: Target, mail_host: str)
         return (
             f"{TITLES[broken.id]}: contrary evidence from {first.source} ({first.line})",
             _fill(collect, values),
-            "field failures 3.2 (hop ledger)",
+            HOP_LEDGER,
         )
-    return f"{where}: {_fill(missing, values)}", _fill(collect, values), "field failures 3.2 (hop ledger)"
+    return f"{where}: {_fill(missing, values)}", _fill(collect, values), HOP_LEDGER
