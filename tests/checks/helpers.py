@@ -38,9 +38,10 @@ def pick(results: Sequence[CheckResult], step: str, target: str | None = None) -
     return [r for r in results if r.step == step and (target is None or r.target == target)]
 
 
-def one(results: Sequence[CheckResult], step: str, target: str) -> CheckResult:
-    """The single result of a step for a target."""
-    found = pick(results, step, target)
+def one(results: Sequence[CheckResult], step: str, target: str, check: str | None = None) -> CheckResult:
+    """The single result of a step's check for a target: ``check``, or the step's first (main) check."""
+    main = check or next(s.checks[0] for s in load_default().steps if s.id == step)
+    found = [r for r in pick(results, step, target) if r.check == main]
     assert len(found) == 1, [r.headline for r in results]
     return found[0]
 

@@ -31,5 +31,6 @@ REGISTRY: dict[str, CheckEntry] = {
     "central-admin-manual": CheckEntry("manual", "targets", "run_central_admin"),
     "library-delivery": CheckEntry("delivery", "targets", "run_library", follows_pickup=True),
     "outgoing-smtp": CheckEntry("outgoing", "targets", "run_outgoing"),
+    "smtp-starttls": CheckEntry("starttls", "targets", "run"),
 }
 """Every check type the code implements; a checklist step may name only these."""

@@ -6,6 +6,7 @@ import asyncio
 import contextvars
 import re
 import socket
+import ssl
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -262,6 +263,30 @@ class SmtpClient:
         raise SmtpFault(
             Fault.OUT_OF_TURN, f"answered out of turn: {first[:80]!r} came before {sent} was sent"
         )
+
+    async def start_tls(self, context: ssl.SSLContext, server_name: str) -> bytes:
+        """Upgrade the connection after a 220 to STARTTLS and return the server's certificate (DER).
+
+        Only the handshake: the caller reads the certificate and says QUIT.
+
+        Raises:
+            SmtpFault: the handshake failed or did not end by the deadline.
+        """
+        assert self._writer is not None
+        if getattr(self._reader, "_buffer", b""):
+            # Plain text sent after the 220 would be read as if it came through TLS.
+            raise SmtpFault(Fault.OUT_OF_TURN, "answered out of turn: sent more after 220 to STARTTLS")
+        try:
+            async with asyncio.timeout_at(self.deadline):
+                await self._writer.start_tls(context, server_hostname=server_name or None)
+        except TimeoutError:
+            raise SmtpFault(Fault.TIMEOUT, "did not finish the TLS handshake within the timeout") from None
+        except (ssl.SSLError, OSError) as exc:
+            raise SmtpFault(Fault.RESET, f"broke off the TLS handshake: {exc}") from None
+        tls = self._writer.get_extra_info("ssl_object")
+        der = tls.getpeercert(binary_form=True) if tls is not None else None
+        self.transcript.append(f"-- TLS {tls.version() if tls else '?'} handshake done")
+        return der or b""
 
     def abort(self) -> None:
         """Close the connection at once."""

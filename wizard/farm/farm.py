@@ -26,6 +26,7 @@ from wizard.farm.node import IIS_VERSION, IisNode, NodeSetup
 from wizard.farm.sharepoint import MailList, SharePoint, SharePointSetup
 from wizard.farm.states import DEFAULT, adjust_node, adjust_sharepoint, lookup
 from wizard.farm.timerjob import TimerJob
+from wizard.farm.tlscert import server_context
 from wizard.plan import MAX_NLB_NODES, Plan, parse_plan
 
 MAIL_HOST = "mossmail.foo.local"
@@ -166,7 +167,11 @@ class Farm:
                 log_dir=self.log_dir(index),
                 block_style=self.block_style,
             )
-            adjust_node(self.state, setup, last=index == self.count - 1, exchange=self.addresses.exchange)
+            last = index == self.count - 1
+            adjust_node(self.state, setup, last=last, exchange=self.addresses.exchange)
+            if setup.starttls:
+                names = [setup.name] if last and self.count > 1 else [MAIL_HOST, setup.name]
+                setup.tls = server_context(self.root / "tls" / f"wfe{index + 1}", names)
             setups.append(setup)
         return setups
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import itertools
+import ssl
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ class NodeSetup:
     """Addresses allowed to relay (Access > Relay, 'Only the list below')."""
     open_relay: bool = False
     """Relay for everyone (a security failure)."""
+    starttls: bool = False
+    """Whether the node offers STARTTLS; the farm makes its certificate (:attr:`tls`) when it starts."""
+    tls: ssl.SSLContext | None = None
+    """The certificate STARTTLS offers; None: STARTTLS is not offered."""
     relay_trick: str = ""
     """A relay form (:data:`RELAY_TRICKS`) the node relays for although plain relaying is refused; empty: none."""
     connect_from: set[str] | None = None
@@ -130,7 +135,11 @@ class IisNode(SmtpServer):
         )
 
     def ehlo(self, peer: str, helo: str) -> list[str]:
-        return [f"250-{self.name} Hello [{peer}]", *(f"250-{k}" for k in EHLO_KEYWORDS), "250 OK"]
+        tls = ["250-STARTTLS"] if self.setup.tls is not None else []
+        return [f"250-{self.name} Hello [{peer}]", *(f"250-{k}" for k in EHLO_KEYWORDS), *tls, "250 OK"]
+
+    def tls(self) -> ssl.SSLContext | None:
+        return self.setup.tls
 
     def rcpt(self, peer: str, envelope: Envelope, address: str) -> str:
         setup = self.setup

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from dataclasses import dataclass, field
 
 from wizard.farm.farmlogs import message_id
@@ -89,6 +90,10 @@ class SmtpServer:
         """Take a message; returns the reply to the end of DATA."""
         raise NotImplementedError
 
+    def tls(self) -> ssl.SSLContext | None:
+        """The TLS context STARTTLS switches to; None: STARTTLS is not offered."""
+        return None
+
     def record(self, peer: str, verb: str, argument: str, reply: str) -> None:
         """Note one command and its reply, as the server's protocol log would; nothing by default."""
 
@@ -146,6 +151,12 @@ class SmtpServer:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             verb, _, argument = line.partition(" ")
             verb = verb.upper()
+            context = self.tls() if verb == "STARTTLS" else None
+            if context is not None:
+                await say("220 2.0.0 SMTP server ready")
+                await writer.start_tls(context)
+                envelope = Envelope()  # a session after STARTTLS starts again from EHLO
+                continue
             if verb == "QUIT":
                 reply = f"221 2.0.0 {self.name} Service closing transmission channel"
                 self.record(peer, verb, "", reply)

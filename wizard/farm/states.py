@@ -43,6 +43,9 @@ class NodeChange:
     """The maximum hop count, when not the default."""
     relay_trick: str = ""
     """A relay form the node relays for while refusing plain relaying (see ``RELAY_TRICKS`` in the node)."""
+    starttls: bool = False
+    """STARTTLS offered with a self-made certificate, made at farm start: it names the mail host and the
+    node, except on the last node, whose certificate names only the node itself."""
 
     def apply(self, setup: NodeSetup, *, exchange: str) -> None:
         if self.own_name:
@@ -61,6 +64,8 @@ class NodeChange:
             setup.hop_limit = self.hop_limit
         if self.relay_trick:
             setup.relay_trick = self.relay_trick
+        if self.starttls:
+            setup.starttls = True
 
 
 LOW_HOP_LIMIT = 1
@@ -141,6 +146,11 @@ TABLE: tuple[FarmState, ...] = (
         "relay-trick",
         "the last node refuses to relay, except for the percent hack (user%other.domain@[its address])",
         nodes=NodeChange("last", relay_trick="percent"),
+    ),
+    FarmState(
+        "starttls",
+        "every node offers STARTTLS with a self-made certificate; the last one's names only the node itself",
+        nodes=NodeChange("every", starttls=True),
     ),
     FarmState(
         "node-down",

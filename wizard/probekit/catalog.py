@@ -69,8 +69,11 @@ EXCHANGE_CHECKS: tuple[KitCheck, ...] = (
     KitCheck("mode", "smtp-greeting", "a 220 greeting from every node and the VIP"),
     KitCheck("nlb", "nlb-distribution", "connections through the VIP reach every node (NLB only)"),
     KitCheck(
-        "connector", "connector-settings", "the Send Connector for the mail host (Exchange Management Shell)"
+        "connector",
+        "connector-settings",
+        "the Send Connector for the mail host (Exchange Management Shell), its RequireTLS against the nodes' STARTTLS",
     ),
+    KitCheck("mode", "smtp-starttls", "whether every node and the VIP offer STARTTLS"),
     KitCheck(
         "relay", "relay-refused", "RCPT to an outside domain (an Exchange server may relay: not judged)"
     ),

@@ -20,7 +20,8 @@
 # What it checks:
 #   dns / dns-a-record: the mail host's A record as this Exchange server resolves it
 #   mode / smtp-greeting: a 220 greeting from every node and the VIP
-#   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell)
+#   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell), its RequireTLS against the nodes' STARTTLS
+#   mode / smtp-starttls: whether every node and the VIP offer STARTTLS
 #   relay / relay-refused: RCPT to an outside domain (an Exchange server may relay: not judged)
 #   connection_control / connection-control: every node accepts this Exchange server
 #   fqdn / fqdn-greeting: greeting and EHLO name of every node
@@ -663,6 +664,22 @@ function Get-ConnectionVerdict($Target, $Found) {
     return Get-FaultVerdict $Target $Found
 }
 
+function Get-StartTlsVerdict($Target, $Found) {
+    # Offered or not, as the EHLO reply says; the certificate is not read from here.
+    $instead = Get-Instead $Target $Found
+    if ($instead -ne $null) { return $instead }
+    $at = Get-Where $Target
+    $ehlo = $Found.Replies['ehlo']
+    if ($ehlo -ne $null) {
+        foreach ($line in @($ehlo.Lines)) {
+            if (([string]$line).Trim().ToUpper() -eq 'STARTTLS') {
+                return New-Verdict 'pass' "$at offers STARTTLS to this Exchange server (its certificate's names and dates are read by spmail-wizard check from a host that may connect)" ''
+            }
+        }
+    }
+    return New-Verdict 'pass' "$at does not offer STARTTLS: mail reaches it in plain text, and a Send Connector that requires TLS cannot deliver to it" ''
+}
+
 function Add-Verdict($Step, $Check, $Target, $Verdict, $Found) {
     Add-Result $Step $Check $Target.Label $Verdict.Status $Verdict.Summary $Verdict.Hint $Found.Transcript $Found.DurationMs
 }
@@ -842,11 +859,29 @@ function Test-SendConnector {
     if (-not ($smart -contains $MailHost -or $smart -contains $TargetAddress)) { $problems += "its smart hosts are '$($smart -join ', ')', not $MailHost" }
     if ([string]$connector.DNSRoutingEnabled -ne 'False') { $problems += 'it routes by DNS (DNSRoutingEnabled is not False)' }
     if ([string]$connector.Enabled -ne 'True') { $problems += 'it is disabled' }
+    # Whether its TLS settings can work against what the nodes offer, as their EHLO replies here said.
+    $plain = @()
+    foreach ($item in $Reached) {
+        if (-not (Test-Greeted $item.Found)) { continue }
+        $ehlo = $item.Found.Replies['ehlo']
+        $offers = $false
+        if ($ehlo -ne $null) { foreach ($line in @($ehlo.Lines)) { if (([string]$line).Trim().ToUpper() -eq 'STARTTLS') { $offers = $true } } }
+        if (-not $offers) { $plain += $item.Target.Label }
+    }
+    [void]$lines.Add("RequireTLS $($connector.RequireTLS); IgnoreSTARTTLS $($connector.IgnoreSTARTTLS); not offering STARTTLS: $($plain -join ', ')")
+    $tls = ''
+    if ([string]$connector.RequireTLS -eq 'True' -and $plain.Count -gt 0) {
+        $problems += "it requires TLS, and $($plain -join ', ') do not offer STARTTLS, so mail for them waits in the queue"
+    } elseif ([string]$connector.RequireTLS -eq 'True') {
+        $tls = '; it requires TLS, which every node answering here offers'
+    } elseif ([string]$connector.IgnoreSTARTTLS -eq 'True') {
+        $tls = '; it ignores STARTTLS, so mail travels in plain text'
+    }
     if ($problems.Count -gt 0) {
-        Add-Result 'connector' 'connector-settings' $MailHost 'fail' "the Send Connector $($connector.Name) for $MailHost is wrong: $($problems -join '; ')" "In the Exchange Management Shell, give the connector the smart host $MailHost, set DNSRoutingEnabled to False and enable it (connector step)." $lines $watch.ElapsedMilliseconds
+        Add-Result 'connector' 'connector-settings' $MailHost 'fail' "the Send Connector $($connector.Name) for $MailHost is wrong: $($problems -join '; ')" "In the Exchange Management Shell, give the connector the smart host $MailHost, set DNSRoutingEnabled to False and enable it (connector step); with RequireTLS, every node must offer STARTTLS, or set RequireTLS to False." $lines $watch.ElapsedMilliseconds
         return
     }
-    Add-Result 'connector' 'connector-settings' $MailHost 'pass' "the Send Connector $($connector.Name) routes $MailHost to the smart host $($smart -join ', '), enabled" '' $lines $watch.ElapsedMilliseconds
+    Add-Result 'connector' 'connector-settings' $MailHost 'pass' "the Send Connector $($connector.Name) routes $MailHost to the smart host $($smart -join ', '), enabled$tls" '' $lines $watch.ElapsedMilliseconds
 }
 
 # ---------------------------------------------------------------------------
@@ -927,6 +962,7 @@ foreach ($target in $NodeTargets) { $Reached += @{ Target = $target; Found = $Di
 if ($Vip -ne $null) { $Reached += @{ Target = $VipTarget; Found = $Vip } }
 
 foreach ($item in $Reached) { Add-Verdict 'mode' 'smtp-greeting' $item.Target (Get-GreetingVerdict $item.Target $item.Found) $item.Found }
+foreach ($item in $Reached) { Add-Verdict 'mode' 'smtp-starttls' $item.Target (Get-StartTlsVerdict $item.Target $item.Found) $item.Found }
 if ($Mode -eq 'nlb') { Test-Distribution $Direct $Vip $VipTarget }
 Test-SendConnector
 foreach ($target in $NodeTargets) { Add-Verdict 'relay' 'relay-refused' $target (Get-RelayVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
