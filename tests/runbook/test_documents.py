@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.runbook.conftest import GENERATED_AT, at, nlb_session, plan_data, progress, result, single_session
-from wizard import store
+from wizard import sessionfile
 from wizard.model import Checklist
 from wizard.plan import Plan, parse_plan
 from wizard.results import Status
@@ -378,7 +378,7 @@ def test_marking_done_keeps_the_evidence_it_was_signed_off_on() -> None:
     session = nlb_session()
     session.mark_done("alias")
     assert session.progress["alias"].signed == session.progress["alias"].results != []
-    again = store.from_json(json.loads(json.dumps(store.to_json(session))))
+    again = sessionfile.from_json(json.loads(json.dumps(sessionfile.to_json(session))))
     assert again.progress["alias"].signed == session.progress["alias"].signed
 
 

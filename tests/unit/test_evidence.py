@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from wizard import store
+from wizard import sessionfile, store
 from wizard.evidence import age, server_names
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepStatus
@@ -136,7 +136,7 @@ def test_origin_and_time_survive_a_save(wizard_home: Path) -> None:
 def test_a_first_version_session_file_is_read_with_its_result_times(wizard_home: Path) -> None:
     session = Session(name="old", plan_data={})
     session.record_run([result(Status.PASS)])
-    data = store.to_json(session)
+    data = sessionfile.to_json(session)
     data["schema_version"] = 1
     entry = data["progress"]["alias"]["results"][0]
     entry["checked_at"] = entry.pop("observed_at")

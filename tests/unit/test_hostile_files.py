@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard import store
+from wizard import sessionfile, store
 from wizard.cli import run
 from wizard.errors import StoreError
 from wizard.model import Checklist
@@ -92,7 +92,7 @@ def test_a_huge_bad_value_is_quoted_short(tmp_path: Path, capsys: pytest.Capture
 
 def _good() -> dict[str, object]:
     plan = {k: v for k, v in json.loads(json.dumps(_plan())).items() if k != "schema"}
-    return store.to_json(Session(name="x", plan_data=plan))
+    return sessionfile.to_json(Session(name="x", plan_data=plan))
 
 
 def _plan() -> dict[str, object]:

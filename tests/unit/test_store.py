@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard import store
+from wizard import sessionfile, store
 from wizard.errors import SessionLockedError, StoreError
 from wizard.model import Checklist
 from wizard.plan import load_plan_file
@@ -84,7 +84,7 @@ def _write_raw(home: Path, name: str, payload: bytes) -> Path:
 
 
 def _good_bytes() -> bytes:
-    return json.dumps(store.to_json(make_session("x"))).encode()
+    return json.dumps(sessionfile.to_json(make_session("x"))).encode()
 
 
 @pytest.mark.parametrize(
@@ -96,18 +96,18 @@ def _good_bytes() -> bytes:
         (b'{"name": "x", "plan": {}}', "not an spmail-wizard session file"),
         (b"[1, 2, 3]", "not an spmail-wizard session file"),
         (
-            json.dumps(store.to_json(make_session("x")) | {"schema_version": 99}).encode(),
+            json.dumps(sessionfile.to_json(make_session("x")) | {"schema_version": 99}).encode(),
             "written by a newer spmail-wizard (session schema 99",
         ),
         (
             json.dumps(
-                {k: v for k, v in store.to_json(make_session("x")).items() if k != "progress"}
+                {k: v for k, v in sessionfile.to_json(make_session("x")).items() if k != "progress"}
             ).encode(),
             "damaged session (missing 'progress')",
         ),
         (
             json.dumps(
-                store.to_json(make_session("x")) | {"progress": {"dns": {"status": "bogus"}}}
+                sessionfile.to_json(make_session("x")) | {"progress": {"dns": {"status": "bogus"}}}
             ).encode(),
             "damaged session",
         ),
