@@ -184,3 +184,17 @@ def test_the_runbook_shows_what_each_host_saw_inside(
         assert "wfe1.foo.local (SMTP node and SharePoint server)" in inside
         assert "no list has the alias docs" in inside and "deleted after about 24 hours" in inside
         assert "lacks Modify" not in inside and "the timer account FOO" in inside
+
+
+def test_a_message_exchange_cannot_hand_on_shows_in_its_queue(
+    farm: FarmFactory, checklist: Checklist
+) -> None:
+    running = farm("wrong-dns", nodes=2, pickup_delay=0.2)
+    exchange = running.exchange
+    assert exchange is not None
+    exchange.relay_timeout = 2.0
+    running.run(running.partner_mail)
+    data = kitfiles.exchange_results(running, checklist, send_test=False)
+    (queue,) = [r for r in data["results"] if r["check"] == "exchange-queue"]
+    assert queue["status"] == "fail" and queue["summary"].startswith("1 message(s) wait in the queue toward")
+    assert queue["origin"] == running.addresses.exchange

@@ -93,8 +93,28 @@ def exchange_results(
         if farm.exchange.connector
         else f"no Send Connector has the address space {plan.mail_host}",
     )
+    accepted = CheckResult(
+        "connector",
+        "accepted-domain",
+        plan.mail_host,
+        Status.PASS,
+        f"{plan.mail_host} is not an accepted domain of Exchange: the Send Connector routes it",
+    )
+    failed = [entry for entry in farm.exchange.relayed[-1:] if entry.startswith("failed")]
+    queue = CheckResult(
+        "connector",
+        "exchange-queue",
+        plan.mail_host,
+        Status.FAIL if failed else Status.PASS,
+        f"1 message(s) wait in the queue toward {plan.mail_host}: {failed[0]}"
+        if failed
+        else f"no message waits with an error in a queue toward {plan.mail_host} on this server",
+        hint="The last error names the hop that refuses or does not answer: DNS, a node, or TLS."
+        if failed
+        else "",
+    )
     origin = exchange_origin(farm)
-    results = [replace(result, origin=origin) for result in [*found, connector]]
+    results = [replace(result, origin=origin) for result in [*found, connector, accepted, queue]]
     return document(plan, results, started)
 
 

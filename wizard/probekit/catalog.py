@@ -71,7 +71,19 @@ EXCHANGE_CHECKS: tuple[KitCheck, ...] = (
     KitCheck(
         "connector",
         "connector-settings",
-        "the Send Connector for the mail host (Exchange Management Shell), its RequireTLS against the nodes' STARTTLS",
+        "the Send Connector for the mail host (Exchange Management Shell): smart host, DNS routing, enabled, "
+        "Port, SourceTransportServers, IsScopedConnector, TlsAuthLevel, MaxMessageSize, "
+        "its RequireTLS against the nodes' STARTTLS",
+    ),
+    KitCheck(
+        "connector",
+        "accepted-domain",
+        "the accepted domains (Get-AcceptedDomain): the mail host must not be Authoritative",
+    ),
+    KitCheck(
+        "connector",
+        "exchange-queue",
+        "the queue toward the mail host (Get-Queue): messages waiting and LastError",
     ),
     KitCheck("mode", "smtp-starttls", "whether every node and the VIP offer STARTTLS"),
     KitCheck(

@@ -20,7 +20,9 @@
 # What it checks:
 #   dns / dns-a-record: the mail host's A record as this Exchange server resolves it
 #   mode / smtp-greeting: a 220 greeting from every node and the VIP
-#   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell), its RequireTLS against the nodes' STARTTLS
+#   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell): smart host, DNS routing, enabled, Port, SourceTransportServers, IsScopedConnector, TlsAuthLevel, MaxMessageSize, its RequireTLS against the nodes' STARTTLS
+#   connector / accepted-domain: the accepted domains (Get-AcceptedDomain): the mail host must not be Authoritative
+#   connector / exchange-queue: the queue toward the mail host (Get-Queue): messages waiting and LastError
 #   mode / smtp-starttls: whether every node and the VIP offer STARTTLS
 #   relay / relay-refused: RCPT to an outside domain (an Exchange server may relay: not judged)
 #   connection_control / connection-control: every node accepts this Exchange server
@@ -855,7 +857,13 @@ function Test-SendConnector {
     }
     $connector = $matching[0]
     $smart = @($connector.SmartHosts | ForEach-Object { [string]$_ })
+    $sources = @($connector.SourceTransportServers | ForEach-Object { [string]$_ })
+    [void]$lines.Add("$($connector.Name): Port $($connector.Port); RequireTLS $($connector.RequireTLS); TlsAuthLevel $($connector.TlsAuthLevel); SourceTransportServers $($sources -join ', '); MaxMessageSize $($connector.MaxMessageSize); IsScopedConnector $($connector.IsScopedConnector)")
     $problems = @()
+    $doubts = @()
+    if ($connector.Port -and [int]$connector.Port -ne $SmtpPort) { $problems += "it sends to port $($connector.Port), the nodes listen on $SmtpPort" }
+    if ($sources.Count -gt 0 -and -not @($sources | Where-Object { $_.Split('.')[0] -ieq $env:COMPUTERNAME }).Count) { $doubts += "it is not sourced on this server ($env:COMPUTERNAME), so mail from here goes through $($sources -join ', ')" }
+    if ([string]$connector.IsScopedConnector -eq 'True') { $doubts += 'it is scoped: only servers in its own site use it' }
     if (-not ($smart -contains $MailHost -or $smart -contains $TargetAddress)) { $problems += "its smart hosts are '$($smart -join ', ')', not $MailHost" }
     if ([string]$connector.DNSRoutingEnabled -ne 'False') { $problems += 'it routes by DNS (DNSRoutingEnabled is not False)' }
     if ([string]$connector.Enabled -ne 'True') { $problems += 'it is disabled' }
@@ -881,7 +889,52 @@ function Test-SendConnector {
         Add-Result 'connector' 'connector-settings' $MailHost 'fail' "the Send Connector $($connector.Name) for $MailHost is wrong: $($problems -join '; ')" "In the Exchange Management Shell, give the connector the smart host $MailHost, set DNSRoutingEnabled to False and enable it (connector step); with RequireTLS, every node must offer STARTTLS, or set RequireTLS to False." $lines $watch.ElapsedMilliseconds
         return
     }
+    if ($doubts.Count -gt 0) {
+        Add-Result 'connector' 'connector-settings' $MailHost 'warn' "the Send Connector $($connector.Name) routes $MailHost to the smart host $($smart -join ', '), but $($doubts -join '; ')" 'Confirm these are intended: each can keep mail from reaching the nodes.' $lines $watch.ElapsedMilliseconds
+        return
+    }
     Add-Result 'connector' 'connector-settings' $MailHost 'pass' "the Send Connector $($connector.Name) routes $MailHost to the smart host $($smart -join ', '), enabled$tls" '' $lines $watch.ElapsedMilliseconds
+}
+
+function Test-AcceptedDomain {
+    # A mail host that Exchange holds as an Authoritative accepted domain (itself, or
+    # under a parent domain with subdomains) is delivered to Exchange's own recipients
+    # only: library addresses bounce as unknown recipients.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    if (-not (Get-Command Get-AcceptedDomain -ErrorAction SilentlyContinue)) { return }
+    $lines = @()
+    $hit = $null
+    foreach ($domain in @(Get-AcceptedDomain)) {
+        $name = ([string]$domain.DomainName).ToLower()
+        $lines += "$($domain.Name): $name, $($domain.DomainType)"
+        $covers = ($name -eq $MailHost.ToLower()) -or ($name.StartsWith('*.') -and $MailHost.ToLower().EndsWith($name.Substring(1)))
+        if ($covers -and ($hit -eq $null -or $name -eq $MailHost.ToLower())) { $hit = $domain }
+    }
+    if ($hit -eq $null) {
+        Add-Result 'connector' 'accepted-domain' $MailHost 'pass' "$MailHost is not an accepted domain of Exchange: the Send Connector routes it" '' $lines $watch.ElapsedMilliseconds
+    } elseif ([string]$hit.DomainType -eq 'Authoritative') {
+        Add-Result 'connector' 'accepted-domain' $MailHost 'fail' "Exchange holds $MailHost as an Authoritative accepted domain ($($hit.Name)): it delivers only to its own recipients, so mail to the libraries bounces" "Make the accepted domain $($hit.Name) InternalRelay, or remove it if nothing else needs it." $lines $watch.ElapsedMilliseconds
+    } else {
+        Add-Result 'connector' 'accepted-domain' $MailHost 'pass' "Exchange holds $MailHost as a $($hit.DomainType) accepted domain ($($hit.Name)): it relays the mail on by the connector" '' $lines $watch.ElapsedMilliseconds
+    }
+}
+
+function Test-MailHostQueue {
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    if (-not (Get-Command Get-Queue -ErrorAction SilentlyContinue)) { return }
+    try {
+        $queues = @(Get-Queue -ErrorAction Stop | Where-Object { [string]$_.NextHopDomain -ieq $MailHost })
+    } catch {
+        Add-Result 'connector' 'exchange-queue' $MailHost 'error' "the queues of this Exchange server could not be read: $($_.Exception.Message)" 'Run the script in the Exchange Management Shell.' @() $watch.ElapsedMilliseconds
+        return
+    }
+    $lines = @($queues | ForEach-Object { "$($_.Identity): $($_.Status), $($_.MessageCount) messages, LastError $($_.LastError)" })
+    $stuck = @($queues | Where-Object { [int]$_.MessageCount -gt 0 -and [string]$_.LastError })
+    if ($stuck.Count -gt 0) {
+        Add-Result 'connector' 'exchange-queue' $MailHost 'fail' "$($stuck[0].MessageCount) message(s) wait in the queue toward $($MailHost): $($stuck[0].LastError)" 'The last error names the hop that refuses or does not answer: DNS, a node, or TLS.' $lines $watch.ElapsedMilliseconds
+    } else {
+        Add-Result 'connector' 'exchange-queue' $MailHost 'pass' "no message waits with an error in a queue toward $MailHost on this server" '' $lines $watch.ElapsedMilliseconds
+    }
 }
 
 # ---------------------------------------------------------------------------
@@ -965,6 +1018,8 @@ foreach ($item in $Reached) { Add-Verdict 'mode' 'smtp-greeting' $item.Target (G
 foreach ($item in $Reached) { Add-Verdict 'mode' 'smtp-starttls' $item.Target (Get-StartTlsVerdict $item.Target $item.Found) $item.Found }
 if ($Mode -eq 'nlb') { Test-Distribution $Direct $Vip $VipTarget }
 Test-SendConnector
+Test-AcceptedDomain
+Test-MailHostQueue
 foreach ($target in $NodeTargets) { Add-Verdict 'relay' 'relay-refused' $target (Get-RelayVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
 foreach ($target in $NodeTargets) { Add-Verdict 'connection_control' 'connection-control' $target (Get-ConnectionVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
 foreach ($target in $NodeTargets) { Add-Verdict 'fqdn' 'fqdn-greeting' $target (Get-FqdnVerdict $target $Direct[$target.Label]) $Direct[$target.Label] }
