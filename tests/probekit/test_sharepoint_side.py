@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -184,6 +185,9 @@ def test_the_runbook_shows_what_each_host_saw_inside(
         assert "wfe1.foo.local (SMTP node and SharePoint server)" in inside
         assert "no list has the alias docs" in inside and "deleted after about 24 hours" in inside
         assert "lacks Modify" not in inside and "the timer account FOO" in inside
+        # The node saw the partner's file waiting for the missing alias, and for how long.
+        # (The test message the Exchange kit sent waits there too, on whichever node took it.)
+        assert re.search(r"for docs@mossmail\.foo\.local: [12] file\(s\), the oldest 30\d min", inside)
 
 
 def test_a_message_exchange_cannot_hand_on_shows_in_its_queue(

@@ -51,6 +51,11 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
     ),
     KitCheck("restart", "badmail-folder", "files in the Badmail folder (BadMailDirectory)"),
     KitCheck(
+        "connection_control",
+        "anonymous-access",
+        "IIsSmtpServerSetting.AuthFlags keeps anonymous access (AuthAnonymous), as Exchange connects",
+    ),
+    KitCheck(
         "library_test",
         "hop-count",
         "IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason",
@@ -58,7 +63,9 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
     # The Drop folder's backlog and rights belong to what Central Administration and the
     # timer job do with it, not to the library test, which only a message proves.
     KitCheck(
-        "central_admin", "drop-folder", "the Drop folder IIS names (DropDirectory): files and the oldest"
+        "central_admin",
+        "drop-folder",
+        "the Drop folder IIS names (DropDirectory): files, the oldest, and who they wait for (x-receiver)",
     ),
     KitCheck("central_admin", "drop-folder-acl", "the Drop folder's rights (listed, not judged)"),
 )

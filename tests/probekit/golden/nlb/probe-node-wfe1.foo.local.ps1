@@ -25,8 +25,9 @@
 #   relay / relay-connection-list: relaying is closed to other hosts when only the Exchange servers may connect
 #   relay / relay-settings: Access > Relay through ADSI (RelayIpList: GrantByDefault, IPGrant with masks): open, wider than Exchange, or only Exchange
 #   restart / badmail-folder: files in the Badmail folder (BadMailDirectory)
+#   connection_control / anonymous-access: IIsSmtpServerSetting.AuthFlags keeps anonymous access (AuthAnonymous), as Exchange connects
 #   library_test / hop-count: IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason
-#   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files and the oldest
+#   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files, the oldest, and who they wait for (x-receiver)
 #   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
 
 [CmdletBinding()]
@@ -768,6 +769,42 @@ function Get-FolderState([string]$Path) {
     return @{ Count = $files.Count; OldestMinutes = $minutes; Line = "${Path}: $($files.Count) files, the oldest $minutes min old" }
 }
 
+function Get-WaitingByReceiver([string]$Drop) {
+    # Who the waiting files are for: each file's x-receiver lines, read from its head only.
+    $by = @{}
+    foreach ($file in @(Get-ChildItem -LiteralPath $Drop -Filter '*.eml' -Force)) {
+        $minutes = [int][Math]::Floor(((Get-Date) - $file.LastWriteTime).TotalMinutes)
+        $reader = New-Object System.IO.StreamReader($file.FullName)
+        try {
+            for ($i = 0; $i -lt 50; $i++) {
+                $line = $reader.ReadLine()
+                if ($line -eq $null -or $line -notmatch '^x-(sender|receiver):') { break }
+                if ($line -match '^x-receiver:\s*<?([^>\s]+)') {
+                    $key = $matches[1].ToLower()
+                    if (-not $by.ContainsKey($key)) { $by[$key] = @{ Count = 0; Oldest = 0 } }
+                    $by[$key].Count++
+                    if ($minutes -gt $by[$key].Oldest) { $by[$key].Oldest = $minutes }
+                }
+            }
+        } finally { $reader.Close() }
+    }
+    return @($by.Keys | Sort-Object | ForEach-Object { "for ${_}: $($by[$_].Count) file(s), the oldest $($by[$_].Oldest) min" })
+}
+
+function Test-Anonymous($Setting) {
+    # Exchange hands mail to a smart host anonymously unless told otherwise, so the
+    # virtual server must keep anonymous access (AuthFlags bit AuthAnonymous, 1).
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    if ($Setting.AuthFlags -eq $null) { return }
+    $flags = [int]$Setting.AuthFlags
+    $lines = @("AuthFlags: $flags")
+    if (($flags -band 1) -eq 1) {
+        Add-Fact 'connection_control' 'anonymous-access' 'pass' "the Default SMTP Virtual Server on $ThisNode allows anonymous access, as Exchange connects" '' $lines $watch
+    } else {
+        Add-Fact 'connection_control' 'anonymous-access' 'fail' "the Default SMTP Virtual Server on $ThisNode does not allow anonymous access: Exchange, which connects anonymously, cannot hand over its mail" 'Access > Authentication: tick Anonymous access.' $lines $watch
+    }
+}
+
 function Test-Folders($Setting) {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $drop = [string]$Setting.DropDirectory
@@ -777,8 +814,10 @@ function Test-Folders($Setting) {
         Add-Fact 'central_admin' 'drop-folder' 'fail' "the Drop folder that IIS names on $ThisNode ($drop) does not exist" 'Check DropDirectory of the Default SMTP Virtual Server; IIS cannot deliver without it.' @("DropDirectory: $drop") $watch
         return
     }
+    $waiting = @()
+    try { $waiting = Get-WaitingByReceiver $drop } catch { $waiting = @("the files' recipients could not be read: $($_.Exception.Message)") }
     if ($state.Count -gt 0 -and $state.OldestMinutes -ge $OldMinutes) {
-        Add-Fact 'central_admin' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (unknown aliases stay about a day).' @($state.Line) $watch
+        Add-Fact 'central_admin' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up ($($waiting -join '; '))" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (mail for an unknown alias waits about 24 hours, then is deleted).' (@($state.Line) + $waiting) $watch
     } else {
         Add-Fact 'central_admin' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' @($state.Line) $watch
     }
@@ -882,6 +921,7 @@ if ($Setting -ne $null) {
     Test-RelaySettings $Setting
     Test-Folders $Setting
     Test-HopCount $Setting
+    Test-Anonymous $Setting
 }
 Test-AliasDomain
 Test-ConnectionList
