@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,3 +206,43 @@ def test_a_message_exchange_cannot_hand_on_shows_in_its_queue(
     (queue,) = [r for r in data["results"] if r["check"] == "exchange-queue"]
     assert queue["status"] == "fail" and queue["summary"].startswith("1 message(s) wait in the queue toward")
     assert queue["origin"] == running.addresses.exchange
+
+
+def test_serve_with_kit_out_writes_the_three_kits_files_before_its_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kit = tmp_path / "kit"
+    plan_file = tmp_path / "farm.toml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "rehearse", "--serve", "--state", "unknown-alias"]
+        + ["--plan-out", str(plan_file), "--kit-out", str(kit)],
+        cwd=Path(__file__).parent.parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl+C stops the farm."):
+                break
+        assert any(line.startswith("probe kit results written to") for line in lines), lines
+        names = sorted(path.name.split("-results-")[0] for path in kit.glob("*.json"))
+        assert names == [
+            "probe-exchange-1",
+            "probe-node-wfe1.foo.local",
+            "probe-node-wfe2.foo.local",
+            "probe-sharepoint",
+        ]
+        plan_data = tomllib.loads(plan_file.read_text(encoding="utf-8"))
+        plan_data.pop("schema")
+        store.save(Session(name="served", plan_data=plan_data))
+        for path in sorted(kit.glob("*.json")):
+            assert run(["import", str(path), "--session", "served"]) == ExitCode.OK
+        held = store.load("served").progress_for("library_test").results
+        assert any(r.check == "sp-list-alias" and r.status == Status.FAIL for r in held)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
