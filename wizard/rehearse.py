@@ -93,6 +93,7 @@ def serve(
                 print(line)
             print(f"plan written to {plan_out}")
             print(f"try: spmail-wizard check {plan_out} --send-test")
+            print(f"try: spmail-wizard diagnose {plan_out} --evidence {farm.root}")
             print("Ctrl+C stops the farm.", flush=True)
             while not stopping.wait(WAKE_INTERVAL):
                 pass
