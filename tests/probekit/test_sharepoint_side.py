@@ -192,6 +192,8 @@ def test_the_runbook_shows_what_each_host_saw_inside(
         # The node saw the partner's file waiting for the missing alias, and for how long.
         # (The test message the Exchange kit sent waits there too, on whichever node took it.)
         assert re.search(r"for docs@mossmail\.foo\.local: [12] file\(s\), the oldest 30\d min", inside)
+        # The hop headroom of the newest waiting message: the partner's passed 2 hosts, the kit's test none.
+        assert re.search(r"passed [02] host\(s\): headroom 1[35]", inside)
 
 
 def test_a_message_exchange_cannot_hand_on_shows_in_its_queue(

@@ -199,7 +199,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             if badmailed == 0
             else f"{badmailed} files lie in the Badmail folder of {name}",
         ),
-        _hop_fact(name, setup.hop_limit, hop_files, hops),
+        _hop_fact(name, setup.hop_limit, hop_files, hops, _newest_hops(setup.drop_dir)),
         _fact(
             name, "fqdn", "fqdn-setting", _ok(setup.fqdn == plan.mail_host), f"FQDN on {name} is {setup.fqdn}"
         ),
@@ -313,7 +313,20 @@ def _relay_fact(name: str, open_relay: bool, others: set[str]) -> CheckResult:
     )
 
 
-def _hop_fact(name: str, hop_count: int, hop_files: int, hops: int) -> CheckResult:
+def _newest_hops(drop: Path | None) -> int | None:
+    """The Received: lines of the newest message waiting in Drop, if one waits."""
+    files = (
+        sorted(drop.glob("*.eml"), key=lambda path: path.stat().st_mtime) if drop and drop.is_dir() else []
+    )
+    if not files:
+        return None
+    try:
+        return badmail.hops(files[-1].read_bytes())  # the x- envelope lines are no Received: lines
+    except OSError:
+        return None
+
+
+def _hop_fact(name: str, hop_count: int, hop_files: int, hops: int, newest: int | None = None) -> CheckResult:
     if hop_files and hop_count >= hops:
         return _fact(
             name,
@@ -340,7 +353,12 @@ def _hop_fact(name: str, hop_count: int, hop_files: int, hops: int) -> CheckResu
         "library_test",
         "hop-count",
         Status.PASS,
-        f"maximum hop count {hop_count} on {name}; no message in Badmail for too many hops",
+        f"maximum hop count {hop_count} on {name}; no message in Badmail for too many hops"
+        + (
+            ""
+            if newest is None
+            else f"; the newest message in Drop passed {newest} host(s): headroom {hop_count - newest}"
+        ),
     )
 
 

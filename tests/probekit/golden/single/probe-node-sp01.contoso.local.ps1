@@ -877,7 +877,23 @@ function Test-HopCount($Setting) {
     } elseif ($lost -gt 0) {
         Add-Fact 'library_test' 'hop-count' 'warn' "$lost message(s) in the Badmail folder of $ThisNode passed more hosts than the hop count allowed then; it is $limit now, above their $most hops" 'Have the senders send those messages again; then clear the Badmail folder.' $lines $watch
     } else {
-        Add-Fact 'library_test' 'hop-count' 'pass' "maximum hop count $limit on $ThisNode; no message in Badmail for too many hops" '' $lines $watch
+        # Headroom: how many more hosts the newest message waiting in Drop could have passed.
+        $headroom = ''
+        $drop = [string]$Setting.DropDirectory
+        $newest = $null
+        if ($drop -and (Test-Path -LiteralPath $drop -PathType Container)) {
+            $newest = @(Get-ChildItem -LiteralPath $drop -Filter '*.eml' -Force | Sort-Object LastWriteTime -Descending | Select-Object -First 1)
+        }
+        if ($newest.Count -gt 0) {
+            $hops = 0
+            foreach ($line in [System.IO.File]::ReadAllLines($newest[0].FullName)) {
+                if ($line -eq '') { break }
+                if ($line -match '^Received:') { $hops++ }
+            }
+            $headroom = "; the newest message in Drop passed $hops host(s): headroom $($limit - $hops)"
+            $lines += "$($newest[0].Name): $hops Received lines"
+        }
+        Add-Fact 'library_test' 'hop-count' 'pass' "maximum hop count $limit on $ThisNode; no message in Badmail for too many hops$headroom" '' $lines $watch
     }
 }
 
