@@ -1,0 +1,59 @@
+"""Every benchmark in one run: ``python -m benchmarks [--readme] [--quick]``.
+
+With ``--readme`` the README's figure tables (each between ``<!-- figures:NAME -->`` and
+``<!-- /figures:NAME -->``) are rewritten from this run's own output, so no table can
+be older than the code it describes. ``--quick`` takes fewer rounds, for a try.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from benchmarks import export, startup, sweep, tui
+from benchmarks.common import LoadFailure, Report, write_blocks
+
+
+def main() -> None:
+    """Run the benchmarks in turn; with --readme, write their tables into the README."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--readme", action="store_true", help="rewrite the README's figure tables")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds of each (a try, not figures)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="only this benchmark (sweep, export, startup, tui); repeatable",
+    )
+    args = parser.parse_args()
+    rounds = 1 if args.quick else 3
+    runs: list[tuple[str, Callable[[], Report]]] = [
+        ("sweep", lambda: sweep.run(2.0, rounds)),
+        ("export", lambda: export.run(3 if args.quick else 15)),
+        ("startup", lambda: startup.run(3 if args.quick else 9)),
+        ("tui", lambda: tui.run(3 if args.quick else 9)),
+    ]
+    reports: list[Report] = []
+    failed: list[str] = []
+    for name, run in runs:
+        if args.only and name not in args.only:
+            continue
+        print(f"\n== {name}", flush=True)
+        try:
+            report = run()
+            reports.append(report)
+            if report.incomplete:
+                failed.append(f"part of {name}")
+        except LoadFailure as exc:
+            print(f"benchmarks: {name}: {exc}; its README table is left as it was", file=sys.stderr)
+            failed.append(name)
+    if args.readme and reports:
+        written = write_blocks(reports)
+        print(f"\nREADME.md: rewrote the figures of {', '.join(written)}")
+    if failed:
+        sys.exit(f"benchmarks: not measured, the machine being too busy: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
