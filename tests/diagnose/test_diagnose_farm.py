@@ -184,3 +184,31 @@ def test_plain_mode_traces_the_message_as_numbered_lines(farm: Farm, checklist: 
     assert "Not traced: --since" in said
     assert "1. Exchange accepted: seen" in said and "8. list stored the item: seen" in said
     assert "Traced to the list" in said
+
+
+def test_a_message_id_picks_that_message_among_others(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two messages to one library: the one named by --message-id is traced, not the first one found."""
+    assert farm.timer is not None
+    fresh_logs(farm)
+    deliver(farm)
+    farm.run(farm.timer.stop)
+    try:
+        deliver(farm)
+        plan = farm.write_plan(tmp_path / "plan.toml")
+        code, first = diagnose(capsys, str(plan), "--evidence", str(farm.root))
+        tracking = next(farm.tracking_dir.glob("MSGTRK*.LOG")).read_text()
+        ids = [line.split(",")[10] for line in tracking.splitlines() if ",RECEIVE," in line]
+        assert len(ids) == 2 and first["message"]["message_id"] == ids[0]
+        assert code == 0
+        code, second = diagnose(capsys, str(plan), "--message-id", ids[1], "--evidence", str(farm.root))
+    finally:
+
+        async def restart() -> None:
+            assert farm.timer is not None
+            farm.timer.start()
+
+        farm.run(restart)
+    assert code == 1 and second["message"]["message_id"] == ids[1]
+    assert second["broken_hop"] == "timer_picked_up"

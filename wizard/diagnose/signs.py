@@ -7,6 +7,7 @@ sign ``in-queue``; which cause that points to is the cause table's business.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -228,6 +229,7 @@ def _host_of(item: MailFile) -> str:
     return str(item.path.parent)
 
 
+_MESSAGE_IDS = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 UNKNOWN_ALIAS = "aliases were unknown"
 """The unified log's words when the timer job finds no list for an alias (event 6871)."""
 REFUSED_WORDS = ("cannot deliver", "does not have permission", "refused")
@@ -243,8 +245,11 @@ def from_uls(target: Target, message_id: str, found: Gathered) -> list[Evidence]
         if not _after(target, line.at):
             continue
         text = line.message.lower()
-        about_id = bool(message_id) and message_id.strip("<>").lower() in text
+        named = [found.strip("<>") for found in _MESSAGE_IDS.findall(text)]
+        about_id = bool(message_id) and message_id.strip("<>").lower() in named
         about_alias = bool(alias) and (target.to in text or f" {alias}" in text or f"'{alias}" in text)
+        if message_id and named and not about_id:
+            continue  # a line about another message to the same library
 
         placed: list[tuple[str, Verdict, str]] = []
         if UNKNOWN_ALIAS in text and about_alias:
