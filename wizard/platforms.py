@@ -180,4 +180,4 @@ def support_note(windows: str) -> str:
     dates = f"end of extended support {release.extended_end.isoformat()}"
     if release.mainstream_end is not None:
         dates = f"end of mainstream support {release.mainstream_end.isoformat()}, {dates}"
-    return f"{release.name} (Microsoft lifecycle): {dates}."
+    return f"{release.name}: {dates} (source: Microsoft Lifecycle pages)."

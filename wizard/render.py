@@ -13,7 +13,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from wizard.errors import ChecklistError
 from wizard.model import Checklist, Condition, Step
 from wizard.plan import Node, Plan, parse_plan
-from wizard.planrules import plan_warnings
+from wizard.planrules import outgoing_through_node, plan_warnings
+from wizard.platforms import support_note
 
 # Characters PowerShell treats as single quotes; doubling each keeps it literal.
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -190,6 +191,8 @@ def template_context(
         "pages": {},
         "send_test": send_test,
         "plan_warnings": plan_warnings(plan),
+        "outgoing_node": outgoing_through_node(plan) or "",
+        "win_support": support_note(win) if win else "",
     }
     # A page's path may depend on the versions, so it is itself a template over the same names.
     context["pages"] = {name: _render(source, context) for name, source in pages}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -62,7 +63,7 @@ def _find_all(data: bytes, needle: bytes) -> list[int]:
 @pytest.mark.parametrize(
     "plan", PLANS, ids=lambda p: f"{p.sharepoint_version}-{p.exchange_version}-{p.windows_version}"
 )
-def test_every_node_script_restricts_relay_or_lists_it_as_manual(
+def test_every_node_script_restricts_relay_by_adding_exchange_or_lists_it_as_manual(
     plan: Plan, checklist: Checklist, ps_parser: tree_sitter.Parser
 ) -> None:
     scripts = render_scripts(plan, checklist, generated_at=GENERATED_AT)
@@ -72,17 +73,23 @@ def test_every_node_script_restricts_relay_or_lists_it_as_manual(
         assert syntax_problems(ps_parser, text) == []
         start, end = _section(text, "relay")
         relay_code = text.encode()[start:end].decode()
-        # No PowerShell restricts relay (the list is set through ADSI in the runbook's VBScript), so the
-        # script must list the step as still to do, in every run, dry or not.
-        assert "RelayIpList" not in relay_code or "cscript" in relay_code
         listed = [
             (offset, argument, branch)
             for offset, argument, branch in method_calls(ps_parser, text, "manualSteps", "Add")
             if start <= offset < end
         ]
-        how = "no SMTP Server feature" if plan.windows_version == "2025" else "Relay..."
-        assert any("(relay)" in argument and how in argument for _, argument, _ in listed), listed
-        assert all(branch == "both" for _, _, branch in listed)
+        if plan.windows_version == "2025":
+            assert "RelayIpList" not in relay_code
+            assert any("(relay)" in a and "no SMTP Server feature" in a for _, a, _ in listed), listed
+            continue
+        # The relay list is set through ADSI, adding the Exchange servers to what is there: the
+        # only list ever written is the merged one, so no entry another server relies on is removed.
+        assert "DirectoryEntry('IIS://localhost/SMTPSVC/1')" in relay_code
+        assert "$merged = @($current) + @($missing" in relay_code
+        assert re.findall(r"InvokeMember\('IPGrant', \$set[^)]*\)", relay_code) == [
+            "InvokeMember('IPGrant', $set, $null, $relay, @(,[object[]]$merged)"
+        ]
+        assert any("Access > Relay also lists" in a for _, a, _ in listed), listed
 
 
 def test_steps_with_no_powershell_are_all_listed_on_2025(

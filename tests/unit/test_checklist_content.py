@@ -335,8 +335,10 @@ def test_scripts_are_offered_only_where_confirmed(
         rendered = render(checklist, step_id, make_plan("single", windows="2025"))
         assert rendered.scripts == (), step_id
     relay = render(checklist, "relay", make_plan("single"))
-    # The relay list is set through ADSI; its WMI byte layout is undocumented.
-    assert all(s.shell == "vbscript" for s in relay.scripts if "RelayIpList" in s.text)
+    # The relay list is set through ADSI (an IIsIPSecurity object); its WMI byte layout is undocumented.
+    setters = [s for s in relay.scripts if "RelayIpList" in s.text]
+    assert setters and all("DirectoryEntry('IIS://localhost/SMTPSVC/1')" in s.text for s in setters)
+    assert "Get-WmiObject" not in "".join(s.text for s in setters)
     for text, where in powershell_scripts.items():
         assert "-Force" not in text, where
     dns = render(checklist, "dns", make_plan("single"))
@@ -346,7 +348,8 @@ def test_scripts_are_offered_only_where_confirmed(
         for s in dns.scripts
     )
     se = render(checklist, "connector", make_plan("single", exchange="se"))
-    assert "documented for Exchange 2007 SP1 to 2019" in se.scripts[0].text
+    # The current reference lists Exchange SE for every parameter used: no hedge in the script.
+    assert "Exchange Server SE" in se.scripts[0].source and "Get-Help" not in se.scripts[0].text
 
 
 # --- version-aware click paths -----------------------------------------------------------------

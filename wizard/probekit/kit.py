@@ -106,9 +106,11 @@ def _node_notes(plan: Plan) -> tuple[str, ...]:
         notes.append(
             "Windows Server 2025 has no SMTP Server feature: on such a host this script finds no SMTP service."
         )
-    if plan.windows_version == "2003":
+    if plan.windows_version in ("2003", "2008"):
+        release = "Windows Server 2003" if plan.windows_version == "2003" else "Windows Server 2008 (not R2)"
         notes.append(
-            "Windows Server 2003 has no PowerShell by default; install Windows PowerShell 2.0 to run this script."
+            f"{release} has no Windows PowerShell 2.0 by default; install it (Windows Management Framework) "
+            "to run this script."
         )
     return tuple(notes)
 

@@ -635,6 +635,9 @@ function Test-AliasDomain {
         Add-Fact 'alias' 'alias-domain' 'fail' "$MailHost is not in the Domains list of $ThisNode" "Add $MailHost as an Alias domain (Domains > New > Domain > Alias), then restart the SMTP service." $lines $watch
     } elseif ([string]$mine[0].RouteAction -eq '16') {
         Add-Fact 'alias' 'alias-domain' 'pass' "$MailHost is an Alias domain on $ThisNode (RouteAction 16)" '' $lines $watch
+    } elseif ($MailHost -eq $ThisNode) {
+        # The mail host is this server's own name: the Local (Default) domain already accepts it, no alias needed.
+        Add-Fact 'alias' 'alias-domain' 'pass' "$MailHost is this server's own name, listed as its Local (Default) domain (RouteAction $($mine[0].RouteAction)): it accepts mail for it without an alias" '' $lines $watch
     } else {
         Add-Fact 'alias' 'alias-domain' 'fail' "$MailHost is in the Domains list of $ThisNode, but as RouteAction $($mine[0].RouteAction), not an Alias (16)" "Delete the domain $MailHost and add it again as an Alias domain, then restart the SMTP service." $lines $watch
     }
@@ -732,7 +735,9 @@ function Test-RelaySettings($Setting) {
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     try { $relay = Get-RelayEntries } catch { Add-ReadError 'relay' 'relay-settings' 'Access > Relay (RelayIpList)' $_ $watch; return }
     $exchange = $ExchangeServers -join ', '
-    $lines = @("RelayIpList GrantByDefault: $($relay.GrantAll)", "IPGrant: $($relay.Grants -join '; ')", "RelayForAuth: $($Setting.RelayForAuth)")
+    # RelayForAuth is documented as -1 (metabase reference) and as 1 (IIS 6.0 SDK) when ticked: any non-zero value is ticked.
+    if ([int]$Setting.RelayForAuth -ne 0) { $forAuth = 'ticked' } else { $forAuth = 'cleared' }
+    $lines = @("RelayIpList GrantByDefault: $($relay.GrantAll)", "IPGrant: $($relay.Grants -join '; ')", "RelayForAuth: $($Setting.RelayForAuth) ('Allow all computers which successfully authenticate to relay' $forAuth)")
     $hint = "In IIS 6.0 Manager: Default SMTP Virtual Server > Properties > Access > Relay: 'Only the list below' with only $exchange."
     if ($relay.GrantAll) {
         Add-Fact 'relay' 'relay-settings' 'fail' "Access > Relay on $ThisNode allows every computer except the list below: anyone may relay through it (an open relay)" $hint $lines $watch
