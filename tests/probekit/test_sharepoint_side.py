@@ -216,7 +216,8 @@ def test_serve_with_kit_out_writes_the_three_kits_files_before_its_plan(
     kit = tmp_path / "kit"
     plan_file = tmp_path / "farm.toml"
     process = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "rehearse", "--serve", "--state", "unknown-alias"]
+        # list-policy: its test message is taken at once (and dropped), so the kit waits for no pickup.
+        [sys.executable, "-m", "wizard", "rehearse", "--serve", "--state", "list-policy"]
         + ["--plan-out", str(plan_file), "--kit-out", str(kit)],
         cwd=Path(__file__).parent.parent.parent,
         stdout=subprocess.PIPE,
@@ -244,7 +245,7 @@ def test_serve_with_kit_out_writes_the_three_kits_files_before_its_plan(
         for path in sorted(kit.glob("*.json")):
             assert run(["import", str(path), "--session", "served"]) == ExitCode.OK
         held = store.load("served").progress_for("library_test").results
-        assert any(r.check == "sp-list-alias" and r.status == Status.FAIL for r in held)
+        assert any(r.check == "sp-list-policy" and r.status == Status.FAIL for r in held)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
