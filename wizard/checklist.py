@@ -23,6 +23,7 @@ from wizard.model import (
     StepKind,
 )
 from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
+from wizard.vantages import parse_check_specs, parse_proof, verify_specs
 
 DEFAULT_CHECKLIST = "incoming-email.toml"
 _STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -43,10 +44,10 @@ _REQUIRED_STEP_FIELDS = (
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
 _STEP_FIELDS = {
     *_REQUIRED_STEP_FIELDS,
-    *("gui", "scripts", "checks", "locks_out", "confirm_done_unless_passed", "risk"),
+    *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk"),
 }
 """Every field a step may have: the required ones and the optional ones."""
-_TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks"}
+_TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks", "checks"}
 _PAGE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CONDITION_VALUES = {
     "mode": MODES,
@@ -121,6 +122,8 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
             raise ChecklistError(f"{name}: step {step.id!r}: field 'id': duplicate step id")
         seen.add(step.id)
         steps.append(step)
+    specs = parse_check_specs(data.get("checks"), name)
+    verify_specs(steps, specs, name)
     return Checklist(
         data["id"],
         data["title"],
@@ -128,6 +131,7 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
         tuple(steps),
         source=name,
         places=tuple((host, place[0]) for host, place in places.items()),
+        checks=specs,
     )
 
 
@@ -327,6 +331,7 @@ def _parse_step(
         locks_out=reader.text("locks_out", required=False),
         confirm_done_unless_passed=confirm,
         sends_mail=bool(sending & set(checks)),
+        proof=parse_proof(raw.get("proof"), reader.fail),
     )
 
 

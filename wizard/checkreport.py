@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from wizard.evidence import Drift, bounded
 from wizard.model import Step
 from wizard.plan import Plan
+from wizard.probekit.fingerprint import fingerprint
 from wizard.results import CheckResult, Status, summarize
 from wizard.untrusted import neutral
 
@@ -91,6 +92,7 @@ def report_json(
     report: dict[str, Any] = {
         "schema": 1,
         "plan": {"mode": plan.mode, "mail_host": plan.mail_host},
+        "farm": fingerprint(plan),
         "started_at": started_at.isoformat(),
         "duration_ms": duration_ms,
         "summary": summarize(list(results)),

@@ -17,6 +17,7 @@ from wizard.errors import PlanError, StoreError, WizardError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
 
     from wizard.model import Checklist
     from wizard.plan import Plan
@@ -109,6 +110,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             action="store_true",
             help="exit 1 unless every step that can be checked is proven live (skips count against it)",
         )
+        check.add_argument(
+            "--max-age",
+            type=_hours,
+            metavar="HOURS",
+            help="evidence older than this is stale, never proof (default: the plan's proof_max_age_hours, 24)",
+        )
 
     if command in (None, "export"):
         export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
@@ -129,8 +136,28 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         imported = commands.add_parser(
             "import", help="merge results the probe kit recorded on another host into a session"
         )
-        imported.add_argument("file", type=Path, metavar="FILE", help="the results file the probe kit wrote")
+        imported.add_argument(
+            "file",
+            type=Path,
+            nargs="+",
+            metavar="FILE",
+            help="results files the probe kit wrote (all are checked before any is merged)",
+        )
         imported.add_argument("--session", required=True, metavar="NAME", help="the session to add them to")
+
+    if command in (None, "evidence"):
+        evidence = commands.add_parser(
+            "evidence", help="list imported evidence by origin and age, or take it back out"
+        )
+        evidence.add_argument("action", choices=("list", "drop"), help="list it, or drop it from the session")
+        evidence.add_argument("--session", required=True, metavar="NAME", help="the session")
+        evidence.add_argument("--origin", metavar="HOST", help="only the evidence seen from this host")
+        evidence.add_argument(
+            "--before",
+            type=_moment,
+            metavar="TIME",
+            help="only evidence seen before this ISO 8601 time (UTC unless given)",
+        )
 
     if command in (None, "schema"):
         commands.add_parser("schema", help="print the plan file's JSON Schema")
@@ -154,6 +181,24 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         )
 
     return parser
+
+
+def _hours(text: str) -> int:
+    from wizard.validate import hours
+
+    try:
+        return hours(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _moment(text: str) -> datetime:
+    from wizard.imported import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_rehearse(parser: argparse.ArgumentParser) -> None:
@@ -357,10 +402,9 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
     import json
     import time
 
-    from wizard import checkreport
+    from wizard import checkreport, proof
     from wizard.checklist import load_default
     from wizard.checks import run_checks
-    from wizard.evidence import proof_gaps
     from wizard.results import utc_now
 
     _warn(plan)
@@ -411,28 +455,34 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
             opened.save()
         except StoreError as exc:  # a full disk: the run is still shown, then why it was not kept
             not_saved = exc
-    evidence = None
-    if opened is not None:
-        session = opened.session
-        evidence = lambda step_id: session.progress_for(step_id).results  # noqa: E731
-    gaps = proof_gaps(steps, plan, results, evidence)
+    # Earlier evidence of a session counts, with its age; a plan file has only this run.
+    held = opened.session if opened is not None else None
+    verdicts = proof.report(
+        steps,
+        checklist,
+        plan,
+        (lambda step_id: held.progress_for(step_id).results)
+        if held is not None
+        else (lambda step_id: [r for r in results if r.step == step_id]),
+        run=results,
+        max_age=proof.max_age_of(plan, args.max_age),
+    )
     if args.json:
         report = checkreport.report_json(plan, results, started_at, duration_ms, drift=drift)
-        if args.require_proof:
-            report["proof"] = gaps.to_json()
+        report["proof"] = verdicts.to_json()
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         colour = checkreport.wants_colour(sys.stdout)
         sys.stdout.write(
             checkreport.format_report(results, steps, colour=colour, duration_ms=duration_ms, drift=drift)
         )
-        print(gaps.line())
+        print(verdicts.line())
     if not_saved is not None:
         sys.stdout.flush()
         raise not_saved
     if any(result.status.failed for result in results):
         return ExitCode.FAILED
-    if args.require_proof and gaps.unproven:
+    if args.require_proof and verdicts.unproven:
         return ExitCode.FAILED
     return ExitCode.OK
 
@@ -461,13 +511,35 @@ def _cmd_export(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_import(args: argparse.Namespace) -> ExitCode:
-    from wizard.probekit.importer import import_file
-
-    report = import_file(args.file, args.session, _load_checklist())
+    from wizard.probekit.importer import import_files
     from wizard.untrusted import neutral
 
-    for line in report.lines():
-        print(neutral(line))
+    for report in import_files(args.file, args.session, _load_checklist()):
+        for line in report.lines():
+            print(neutral(line))
+    return ExitCode.OK
+
+
+def _cmd_evidence(args: argparse.Namespace) -> ExitCode:
+    from wizard import imported, store
+    from wizard.untrusted import neutral
+
+    if args.action == "list":
+        for line in imported.listing(imported.imported(store.load(args.session), args.origin, args.before)):
+            print(neutral(line))
+        return ExitCode.OK
+    with store.OpenSession(args.session) as opened:
+        taken = imported.drop(opened.session, args.origin, args.before)
+        if taken:
+            opened.save()
+    origins = ", ".join(dict.fromkeys(r.origin or "" for r in taken))
+    print(
+        neutral(
+            f"Dropped {len(taken)} imported results from {origins}."
+            if taken
+            else "No imported evidence matches."
+        )
+    )
     return ExitCode.OK
 
 
@@ -514,6 +586,7 @@ _COMMANDS = {
     "export": _cmd_export,
     "schema": _cmd_schema,
     "import": _cmd_import,
+    "evidence": _cmd_evidence,
     "rehearse": _cmd_rehearse,
     "diagnose": _cmd_diagnose,
 }

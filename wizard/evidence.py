@@ -9,7 +9,7 @@ one is drift, which the front ends and the runbook show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,8 +19,7 @@ from wizard.results import CheckResult, Status
 from wizard.untrusted import neutral
 
 if TYPE_CHECKING:
-    from wizard.model import Step
-    from wizard.plan import Plan
+    pass
 
 Key = tuple[str, str, str, str | None]
 
@@ -172,26 +171,21 @@ def merge(
     """Join one step's new results to its kept ones.
 
     Returns (the step's results now, the changes, the earlier results kept over a skip).
-    Kept results of a check this run made from the same origin, for a target
-    the run no longer produced (a node taken out of the plan), are dropped.
-    Results of checks the run did not make stay: one host may run two kits
-    (an SMTP node that is also a SharePoint server), each file with its own checks.
+    A kept result is replaced only by a newer one for the same check, target and
+    origin: a run or a file that leaves a target out never erases what was seen
+    of it, and an older result never hides a newer one.
     """
     run = [bounded(result) for result in run]
     old: dict[Key, CheckResult] = {result.key: result for result in before}
-    new_keys = {result.key for result in run}
-    made = {(result.origin, result.check) for result in run}
-    merged: dict[Key, CheckResult] = {
-        key: result
-        for key, result in old.items()
-        if (result.origin, result.check) not in made or key in new_keys
-    }
+    merged: dict[Key, CheckResult] = dict(old)
     changes: list[Change] = []
     kept: list[CheckResult] = []
     for result in run:
         earlier = old.get(result.key)
         if earlier is not None and result.status == Status.SKIP and earlier.status != Status.SKIP:
             kept.append(earlier)
+            continue
+        if earlier is not None and result.observed_at < earlier.observed_at:
             continue
         merged[result.key] = result
         if earlier is None or Status.SKIP in (earlier.status, result.status):
@@ -232,93 +226,3 @@ def age(moment: datetime, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
     return f"{seconds // 86400} d ago"
-
-
-# Proof ------------------------------------------------------------------------------
-
-_APPLIES: dict[str, Callable[[Plan], bool]] = {
-    "central-admin-manual": lambda plan: False,
-    "outgoing-smtp": lambda plan: plan.outgoing_smtp_server is not None,
-}
-"""Check types that can prove their step only for some plans (a manual check never can)."""
-
-
-def _always(plan: Plan) -> bool:
-    return True
-
-
-def checkable(step: Step, plan: Plan) -> bool:
-    """Whether live checks can prove the step for this plan (with --send-test where it needs one)."""
-    return any(_APPLIES.get(check, _always)(plan) for check in step.checks)
-
-
-def unchecked_targets(results: Sequence[CheckResult], plan: Plan | None = None) -> set[str]:
-    """Targets of a step that were only skipped, from every host that tried.
-
-    A target turned away here but checked from an Exchange server or from the
-    node itself (the probe kit) is checked. The mail host reached through the
-    VIP counts as checked when every node of the plan is: it only ever leads
-    to one of them.
-    """
-    checked = {result.target for result in results if result.status != Status.SKIP}
-    gaps = {result.target for result in results if result.status == Status.SKIP} - checked
-    if plan is not None and plan.mail_host in gaps and all(node.name in checked for node in plan.nodes):
-        gaps.discard(plan.mail_host)
-    return gaps
-
-
-def proven(results: Sequence[CheckResult], plan: Plan | None = None) -> bool:
-    """Whether results prove a step live: some passed (or warned), none failed, and no target was only skipped."""
-    real = [result for result in results if result.status != Status.SKIP]
-    if not real or any(result.status not in (Status.PASS, Status.WARN) for result in real):
-        return False
-    return not unchecked_targets(results, plan)
-
-
-@dataclass(frozen=True, slots=True)
-class ProofGaps:
-    """What one run could not prove: the honest last line of a check."""
-
-    unchecked: int
-    """Skips of this run among checks that could prove their step (manual ones are not counted)."""
-    unproven: tuple[str, ...]
-    """Ids of steps that live checks could prove but whose evidence does not (not failing ones)."""
-
-    def line(self) -> str:
-        """One line saying what is not proven, or that everything that can be is."""
-        if not self.unchecked and not self.unproven:
-            return "Proven live: every step that can be checked from here passed."
-        could = f"{self.unchecked} check{'s' if self.unchecked != 1 else ''} could not be run from here"
-        if not self.unproven:
-            # Earlier evidence (another run, or results imported from the probe kit) covers them.
-            return f"Proven live: every step that can be checked has proof in the session, though {could} this time."
-        steps = ", ".join(self.unproven)
-        return f"Not proven live: {could}; steps without live proof: {steps}"
-
-    def to_json(self) -> dict[str, Any]:
-        """The gaps as JSON data."""
-        return {"unchecked": self.unchecked, "unproven_steps": list(self.unproven)}
-
-
-def proof_gaps(
-    steps: Sequence[Step],
-    plan: Plan,
-    run: Sequence[CheckResult],
-    evidence: Callable[[str], Sequence[CheckResult]] | None = None,
-) -> ProofGaps:
-    """What a run leaves unproven.
-
-    Args:
-        steps: the steps that were run.
-        plan: the farm.
-        run: this run's results.
-        evidence: a step's evidence kept in a session (earlier proof counts, with its age);
-            None to judge this run alone.
-    """
-    unproven = []
-    for step in steps:
-        held = evidence(step.id) if evidence else [r for r in run if r.step == step.id]
-        if checkable(step, plan) and not proven(held, plan) and not any(r.status.failed for r in held):
-            unproven.append(step.id)
-    unchecked = sum(1 for r in run if r.status == Status.SKIP and _APPLIES.get(r.check, _always)(plan))
-    return ProofGaps(unchecked=unchecked, unproven=tuple(unproven))

@@ -41,6 +41,56 @@ CHECK_TYPES: tuple[str, ...] = tuple(REGISTRY)
 """Check types the code implements; a step lists the ones that prove it."""
 
 
+class Vantage(StrEnum):
+    """Where a result may come from, by the role its origin has in the plan."""
+
+    WORKSTATION = "workstation"
+    """This machine (a result without an origin)."""
+    EXCHANGE = "exchange"
+    """An Exchange server of the plan, named by its address in ``exchange_servers``."""
+    NODE = "node"
+    """A node of the plan, reporting about itself only."""
+    SHAREPOINT = "sharepoint"
+    """A SharePoint server of the plan (``sharepoint_servers``)."""
+
+
+class TargetKind(StrEnum):
+    """Which targets of a plan a check's results may name."""
+
+    NODES = "nodes"
+    """Every node, by its name."""
+    VIP = "vip"
+    """The mail host reached through the VIP (NLB mode only)."""
+    MAIL_HOST = "mail_host"
+    """The mail host, in either mode (the VIP, or the single node)."""
+    DNS_SERVERS = "dns_servers"
+    """Each DNS server of the plan as ``dns:ADDR`` (``dns:system`` when the plan names none)."""
+    RESOLVER = "resolver"
+    """``dns:system``: the resolver of the host the check ran on, whatever servers the plan names."""
+    SHAREPOINT_SERVERS = "sharepoint_servers"
+    """Each SharePoint server of the plan."""
+    OUTGOING_SERVER = "outgoing_server"
+    """The outgoing SMTP server, when the plan names one."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """What one check name may prove, from where and about what: the checklist's ``[checks]`` entry."""
+
+    name: str
+    """The check name results carry (``alias-accepted``)."""
+    steps: tuple[str, ...]
+    """Steps whose results may carry this check."""
+    vantages: tuple[Vantage, ...]
+    """Who may report it; empty: nobody can prove it live (a manual check)."""
+    targets: tuple[TargetKind, ...]
+    """Targets its results may name."""
+    required: tuple[TargetKind, ...]
+    """Targets a pass is needed on before it proves a step (some targets are only reported on)."""
+    transcript: bool = False
+    """A pass carries the conversation or message it rests on (SMTP conversations, test sends)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
     """When a variant applies: every listed key must match the plan (unset keys match all)."""
@@ -163,6 +213,9 @@ class Step:
     sends_mail: bool = False
     """One of the step's checks can send a real test message (the checklist's ``sending_checks``);
     front ends offer the Send test action only here, and always ask first."""
+    proof: tuple[tuple[str, ...], ...] = ()
+    """Ways to prove the step live: each a set of check names that must all pass on every target
+    they require; any one complete way proves the step. Empty: no live proof (a manual step)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +230,12 @@ class Checklist:
     """The file the checklist came from."""
     places: tuple[tuple[Host, str], ...] = ()
     """Each place's heading, in the order of the ``[places]`` table."""
+    checks: tuple[CheckSpec, ...] = ()
+    """What each check name may prove, from where and about what (the ``[checks]`` table)."""
+
+    def check_spec(self, name: str) -> CheckSpec | None:
+        """The ``[checks]`` entry of a check name, or None when the checklist declares none."""
+        return next((spec for spec in self.checks if spec.name == name), None)
 
     def place(self, host: Host) -> str:
         """The heading of a place (``SharePoint Central Administration``)."""

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from wizard.errors import PlanError
-from wizard.evidence import Change, Drift, age, merge, proven, sort_changes
+from wizard.evidence import Change, Drift, age, merge, sort_changes
 from wizard.model import Checklist, Step
 from wizard.plan import Plan, parse_plan
 from wizard.results import CheckResult, Status, utc_now, worst
@@ -55,21 +55,6 @@ class StepProgress:
     def worst(self) -> Status | None:
         """The worst status among the last results, or None if never checked."""
         return worst(self.results)
-
-    @property
-    def proof(self) -> str:
-        """What the evidence says, never more: ``pass``, ``fail``, ``not proven live (2 skipped)``, ...
-
-        A skip is not a pass, and a step marked done by hand is not "checked".
-        """
-        if not self.results:
-            return "not proven live" if self.status == StepStatus.DONE else "not checked"
-        worst = self.worst
-        assert worst is not None
-        if worst.failed or proven(self.results):
-            return worst.value
-        skipped = sum(1 for r in self.results if r.status == Status.SKIP)
-        return f"not proven live ({skipped} skipped)"
 
     def kept_from_earlier(self, now: datetime | None = None) -> str:
         """How old the oldest result kept from an earlier run is, or "" when all are from the last one."""

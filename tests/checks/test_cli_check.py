@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,21 @@ def test_json_is_exactly_the_contract_object(
     out, _err = capsys.readouterr()
     report = json.loads(out)
     assert code == 1
-    assert set(report) == {"schema", "plan", "started_at", "duration_ms", "summary", "results"}
+    assert set(report) == {
+        "schema",
+        "plan",
+        "farm",
+        "started_at",
+        "duration_ms",
+        "summary",
+        "results",
+        "proof",
+    }
+    assert report["proof"] == {
+        "unchecked": 0,
+        "unproven_steps": ["fqdn", "alias"],
+        "steps": {"fqdn": "not_proven", "alias": "failing"},
+    }
     assert report["schema"] == 1
     assert report["plan"] == {"mode": "nlb", "mail_host": "mossmail.foo.local"}
     assert report["summary"] == {"pass": 3, "warn": 1, "fail": 1, "skip": 0, "error": 0}
@@ -291,7 +306,7 @@ def test_require_proof_is_met_when_every_checked_step_passed(
     args = ["check", str(plan), "--timeout", "2", "--require-proof", "--step", "alias", "--step", "dns"]
     assert run(args) == 0
     assert capsys.readouterr().out.rstrip().splitlines()[-1] == (
-        "Proven live: every step that can be checked from here passed."
+        "Proven live: all 2 steps that can be checked have a pass on every target."
     )
     assert run(["check", str(plan), "--timeout", "2", "--require-proof", "--step", "connector"]) == 1
 
@@ -299,12 +314,43 @@ def test_require_proof_is_met_when_every_checked_step_passed(
 def test_a_session_keeps_earlier_proof_for_require_proof(farm: FarmFactory) -> None:
     running = farm("complete", nodes=2)
     session = _session_for(running.plan_data)
-    session.record_run(
-        [CheckResult("connector", "connector-send-test", "mossmail.foo.local", Status.PASS, "picked up")]
-    )
+    bare = CheckResult("connector", "connector-send-test", "mossmail.foo.local", Status.PASS, "picked up")
+    session.record_run([bare])
     store.save(session)
     args = ["check", "--session", "farm-a", "--timeout", "2", "--require-proof", "--step", "connector"]
+    # A pass that shows no conversation proves nothing: the send test's transcript is its evidence.
+    assert run(args) == 1
+    session = store.load("farm-a")
+    session.record_run(
+        [replace(bare, transcript=("S: 250 2.6.0 queued", "-- picked up 1.20 s after arrival"))]
+    )
+    store.save(session)
     assert run(args) == 0
+
+
+def test_the_closing_line_never_says_proven_under_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import wizard.checks
+
+    async def failing(*args: object, **kwargs: object) -> list[CheckResult]:
+        return [
+            CheckResult("mode", "smtp-greeting", "sp01.contoso.local", Status.FAIL, "connection refused"),
+            CheckResult("restart", "smtp-greeting", "sp01.contoso.local", Status.FAIL, "connection refused"),
+        ]
+
+    monkeypatch.setattr(wizard.checks, "run_checks", failing)
+    plan = Path(__file__).parent.parent / "data" / "single.toml"
+    assert run(["check", str(plan), "--step", "mode", "--step", "restart"]) == 1
+    last = capsys.readouterr().out.rstrip().splitlines()[-1]
+    assert last == "Not proven live: steps without live proof: mode (failing), restart (failing)"
+    assert run(["check", str(plan), "--step", "mode", "--step", "restart", "--json"]) == 1
+    proof = json.loads(capsys.readouterr().out)["proof"]
+    assert proof == {
+        "unchecked": 0,
+        "unproven_steps": ["mode", "restart"],
+        "steps": {"mode": "failing", "restart": "failing"},
+    }
 
 
 def test_an_error_result_makes_check_exit_1(

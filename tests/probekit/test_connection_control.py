@@ -32,10 +32,17 @@ def _unproven(session: Session, checklist: Checklist) -> dict[str, str]:
     return missing
 
 
+def _require_proof(capsys: pytest.CaptureFixture[str]) -> tuple[ExitCode, str]:
+    """``check --require-proof`` from this machine, and its closing line."""
+    capsys.readouterr()
+    code = run(["check", "--session", "locked", "--timeout", "3", "--require-proof"])
+    return code, capsys.readouterr().out.rstrip().splitlines()[-1]
+
+
 def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     farm: FarmFactory, checklist: Checklist, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    running = farm("conn-control")
+    running = farm("conn-control", nodes=3)
     plan_data = running.plan_data
     plan_data.pop("schema")
     store.save(Session(name="locked", plan_data=plan_data))
@@ -59,26 +66,37 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     before = _unproven(store.load("locked"), checklist)
     assert {"alias", "fqdn", "relay", "restart", "nlb"} <= set(before)
 
-    # The kit's results files, from the Exchange server (with -SendTest) and each node.
-    files = [
-        kitfiles.write(kitfiles.exchange_results(running, checklist, send_test=True), tmp_path / "ex1.json")
-    ]
-    files += [
+    # The genuine kit results of the first node alone prove no node step: the others are named.
+    nodes = [
         kitfiles.write(kitfiles.node_results(running, index), tmp_path / f"node{index}.json")
         for index in range(len(running.nodes))
     ]
-    capsys.readouterr()
-    for path in files:
-        assert run(["import", str(path), "--session", "locked"]) == ExitCode.OK
-    out = capsys.readouterr().out
-    assert f"seen from {running.addresses.exchange}" in out and "seen from wfe1.foo.local" in out
+    assert run(["import", str(nodes[0]), "--session", "locked"]) == ExitCode.OK
+    code, line = _require_proof(capsys)
+    assert code == ExitCode.FAILED
+    assert (
+        "alias (partly proven live: no proof yet for alias-domain on wfe2.foo.local, wfe3.foo.local)" in line
+    )
+    assert (
+        "relay (partly proven live: no proof yet for relay-connection-list on wfe2.foo.local, wfe3.foo.local)"
+        in line
+    )
 
+    # Every node's file, then the Exchange server's (with -SendTest): every step that can be proven is.
+    exchange = kitfiles.write(
+        kitfiles.exchange_results(running, checklist, send_test=True), tmp_path / "ex1.json"
+    )
+    assert run(["import", *map(str, nodes[1:]), "--session", "locked"]) == ExitCode.OK
+    code, line = _require_proof(capsys)
+    assert code == ExitCode.FAILED and "mode" in line.split("steps without live proof: ")[1]
+    assert run(["import", str(exchange), "--session", "locked"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert f"seen from {running.addresses.exchange}" in out
+    code, line = _require_proof(capsys)
+    assert code == ExitCode.OK, line
+    assert line.startswith("Proven live")
     session = store.load("locked")
     assert _unproven(session, checklist) == {}
-    # The session's proof now answers --require-proof: every step that can be proven is.
-    capsys.readouterr()
-    assert run(["check", "--session", "locked", "--timeout", "3", "--require-proof"]) == ExitCode.OK
-    assert "Proven live" in capsys.readouterr().out
     alias = session.progress_for("alias").results
     # The node kits prove the alias from the Domains list itself, each node from its own host.
     assert {r.origin for r in alias if r.status == Status.PASS} >= {"wfe1.foo.local", "wfe2.foo.local"}
@@ -86,6 +104,17 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     # A later run from here only skips what the kit proved: the proof stays.
     assert run(["check", "--session", "locked", "--timeout", "3"]) == ExitCode.OK
     assert _unproven(store.load("locked"), checklist) == {}
+
+    # Any one host's evidence taken back out, and the proof is gone again, named.
+    assert run(["evidence", "drop", "--session", "locked", "--origin", "wfe3.foo.local"]) == ExitCode.OK
+    code, line = _require_proof(capsys)
+    assert code == ExitCode.FAILED
+    assert "alias (partly proven live: no proof yet for alias-domain on wfe3.foo.local)" in line
+    assert run(["import", str(nodes[2]), "--session", "locked"]) == ExitCode.OK
+    assert _require_proof(capsys)[0] == ExitCode.OK
+    assert run(["evidence", "drop", "--session", "locked", "--origin", running.addresses.exchange]) == 0
+    code, line = _require_proof(capsys)
+    assert code == ExitCode.FAILED and "mode" in line and "library_test" in line
 
 
 def test_the_node_kit_finds_a_node_without_its_alias(farm: FarmFactory) -> None:

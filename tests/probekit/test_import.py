@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,23 @@ from tests.runbook.conftest import plan_data
 from wizard import store
 from wizard.cli import ExitCode, run
 from wizard.evidence import MAX_TRANSCRIPT_LINES
-from wizard.results import Status
+from wizard.results import Status, utc_now
 from wizard.session import Session
 
-ORIGIN = "ex1.foo.local"
+ORIGIN = "10.0.0.20"
+"""The plan's Exchange server: the kit names an Exchange server by its address in the plan."""
+FARM = {
+    "mail_host": "mossmail.foo.local",
+    "mode": "nlb",
+    "nodes": [
+        {"name": "wfe1.foo.local", "address": "10.0.0.11"},
+        {"name": "wfe2.foo.local", "address": "10.0.0.12"},
+    ],
+    "exchange_servers": ["10.0.0.20"],
+    "sharepoint_servers": [],
+    "smtp_port": 25,
+}
+"""The fingerprint of tests/data/nlb.toml."""
 
 
 def _result(step: str, check: str, target: str, status: str = "pass", **extra: Any) -> dict[str, Any]:
@@ -43,6 +57,7 @@ def document(*results: dict[str, Any]) -> dict[str, Any]:
     return {
         "schema": 1,
         "plan": {"mode": "nlb", "mail_host": "mossmail.foo.local"},
+        "farm": copy.deepcopy(FARM),
         "started_at": "2026-11-27T09:59:58+00:00",
         "duration_ms": 2100,
         "summary": counts,
@@ -77,7 +92,7 @@ def test_a_results_file_becomes_evidence_with_its_origin(
     path = _write(tmp_path, GOOD)
     assert run(["import", str(path), "--session", "farm"]) == ExitCode.OK
     out = capsys.readouterr().out
-    assert "Imported 4 results seen from ex1.foo.local, wfe1.foo.local: 3 pass, 1 skip" in out
+    assert "results.json: imported 4 results seen from 10.0.0.20, wfe1.foo.local: 3 pass, 1 skip" in out
     assert "  alias: 2 pass" in out
     saved = store.load("farm")
     alias = saved.progress_for("alias").results
@@ -138,6 +153,30 @@ def _hostile_cases() -> list[tuple[str, Any, str]]:
     bad_origin["results"][0]["origin"] = "ex1\n$(Stop-Computer)"
     target = copy.deepcopy(GOOD)
     target["results"][0]["target"] = "evil.example.com"
+    stranger = copy.deepcopy(GOOD)
+    stranger["results"][0]["origin"] = "attacker.example"
+    workstation = copy.deepcopy(GOOD)
+    workstation["results"][0]["origin"] = "this-workstation"
+    cross_node = copy.deepcopy(GOOD)
+    cross_node["results"][3] |= {"target": "wfe2.foo.local"}
+    node_fact_from_exchange = copy.deepcopy(GOOD)
+    node_fact_from_exchange["results"][3]["origin"] = ORIGIN
+    smtp_on_dns = copy.deepcopy(GOOD)
+    smtp_on_dns["results"][0]["target"] = "dns:system"
+    manual = document(_result("central_admin", "central-admin-manual", "mossmail.foo.local"))
+    outgoing = document(_result("outgoing", "outgoing-smtp", "mossmail.foo.local"))
+    bare = copy.deepcopy(GOOD)
+    bare["results"][0]["transcript"] = []
+    blank = copy.deepcopy(GOOD)
+    blank["results"][0]["transcript"] = ["", "  "]
+    tomorrow = copy.deepcopy(GOOD)
+    tomorrow["results"][0]["observed_at"] = (utc_now() + timedelta(hours=23, minutes=30)).isoformat()
+    started_ahead = copy.deepcopy(GOOD) | {"started_at": (utc_now() + timedelta(minutes=30)).isoformat()}
+    staging = copy.deepcopy(GOOD)
+    staging["farm"]["nodes"][1]["address"] = "10.9.0.12"
+    staging["farm"]["exchange_servers"] = ["10.9.0.20"]
+    unfingerprinted = copy.deepcopy(GOOD)
+    del unfingerprinted["farm"]
     status = copy.deepcopy(GOOD)
     status["results"][0]["status"] = "proven"
     edited = copy.deepcopy(GOOD)
@@ -163,10 +202,35 @@ def _hostile_cases() -> list[tuple[str, Any, str]]:
         ("duplicate row", duplicate, "result 5: repeats result 1"),
         ("no origin", no_origin, "result 1: origin missing"),
         ("hostile origin", bad_origin, "is not a host name or address"),
-        ("foreign target", target, "target 'evil.example.com' is not a node"),
+        ("foreign target", target, "target 'evil.example.com' is not one alias-accepted can have"),
+        ("origin no host of the plan", stranger, "origin 'attacker.example' is not a host of this plan"),
+        ("origin naming this machine", workstation, "origin 'this-workstation' is not a host of this plan"),
+        ("a node about another node", cross_node, "the node wfe1.foo.local reports service-start-type about"),
+        (
+            "a node fact from Exchange",
+            node_fact_from_exchange,
+            "may come only from node, not from the exchange",
+        ),
+        (
+            "an SMTP check on a DNS target",
+            smtp_on_dns,
+            "target 'dns:system' is not one alias-accepted can have",
+        ),
+        ("a manual check", manual, "central-admin-manual is proven by no host (a manual check)"),
+        ("a workstation check from Exchange", outgoing, "outgoing-smtp may come only from workstation"),
+        ("a pass without its transcript", bare, "a pass of alias-accepted without its transcript"),
+        ("a pass with a blank transcript", blank, "a pass of alias-accepted without its transcript"),
+        ("a day ahead", tomorrow, "lies 23 h "),
+        ("started ahead", started_ahead, "started_at: started_at"),
+        (
+            "another farm",
+            staging,
+            "made for another farm (nodes: file wfe1.foo.local=10.0.0.11, wfe2.foo.local=10.9.0.12",
+        ),
+        ("no fingerprint", unfingerprinted, "made for another farm (the file has no farm fingerprint)"),
         ("unknown status", status, "status 'proven' is not pass"),
         ("edited", edited, "summary: does not match the results"),
-        ("from the future", future, "lies in the future"),
+        ("from the future", future, "ahead of this machine's clock"),
         ("no time zone", naive, "has no time zone"),
         ("unknown key", extra_key, "unknown key 'evil'"),
         ("NaN", text.replace('"duration_ms": 12', '"duration_ms": NaN', 1), "NaN is not a number"),
@@ -250,3 +314,60 @@ def test_huge_transcripts_and_texts_are_cut_and_said(
 def test_a_missing_session_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", str(_write(tmp_path, GOOD)), "--session", "nope"]) == ExitCode.USAGE
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_several_files_are_all_checked_before_any_is_merged(
+    session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _write(tmp_path, GOOD, "good.json")
+    stranger = copy.deepcopy(GOOD)
+    stranger["results"][0]["origin"] = "attacker.example"
+    bad = _write(tmp_path, stranger, "bad.json")
+    before = store.session_path("farm").read_bytes()
+    assert run(["import", str(good), str(bad), "--session", "farm"]) == ExitCode.USAGE
+    assert "bad.json: refused" in capsys.readouterr().err
+    assert store.session_path("farm").read_bytes() == before
+    node = document(
+        _result("alias", "alias-domain", "wfe2.foo.local", origin="wfe2.foo.local", transcript=[])
+    )
+    assert run(["import", str(good), str(_write(tmp_path, node, "wfe2.json")), "--session", "farm"]) == 0
+    out = capsys.readouterr().out
+    assert "good.json: imported 4 results" in out and "wfe2.json: imported 1 results seen from wfe2" in out
+
+
+def test_import_names_each_failure_it_brings_and_each_result_it_replaces(
+    session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["import", str(_write(tmp_path, GOOD, "a.json")), "--session", "farm"]) == ExitCode.OK
+    capsys.readouterr()
+    later = document(
+        _result("alias", "alias-accepted", "wfe1.foo.local", "fail", observed_at="2026-11-27T11:00:00+00:00")
+    )
+    assert run(["import", str(_write(tmp_path, later, "b.json")), "--session", "farm"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "  brings FAIL: alias alias-accepted on wfe1.foo.local from 10.0.0.20: " in out
+    assert (
+        "  replaces PASS of 2026-11-27T10:00:00+00:00 with FAIL of 2026-11-27T11:00:00+00:00: "
+        "alias alias-accepted on wfe1.foo.local from 10.0.0.20"
+    ) in out
+
+
+def test_evidence_lists_imports_by_origin_and_drops_them(
+    session: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["import", str(_write(tmp_path, GOOD)), "--session", "farm"]) == ExitCode.OK
+    capsys.readouterr()
+    assert run(["evidence", "list", "--session", "farm"]) == ExitCode.OK
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("10.0.0.20: 3 results (2 pass, 1 skip), seen 2026-11-27T10:00:00+00:00")
+    assert listed[1].startswith("wfe1.foo.local: 1 results (1 pass)")
+    assert (
+        run(["evidence", "drop", "--session", "farm", "--origin", "10.0.0.20", "--before", "2026-11-27"]) == 0
+    )
+    assert capsys.readouterr().out == "No imported evidence matches.\n"
+    assert run(["evidence", "drop", "--session", "farm", "--origin", "10.0.0.20"]) == ExitCode.OK
+    assert capsys.readouterr().out == "Dropped 3 imported results from 10.0.0.20.\n"
+    held = [r for p in store.load("farm").progress.values() for r in p.results]
+    assert {r.origin for r in held} == {"wfe1.foo.local"}
+    assert run(["evidence", "drop", "--session", "farm", "--before", "yesterday"]) == ExitCode.USAGE
+    assert "is not an ISO 8601 date" in capsys.readouterr().err

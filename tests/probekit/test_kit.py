@@ -203,3 +203,40 @@ def test_export_probe_onto_a_file_is_one_line(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert "is a file" in err and err.count("\n") == 1
     assert target.read_text() == "x"
+
+
+def test_each_script_stops_on_another_host_and_writes_its_farm_and_origin() -> None:
+    import json
+
+    from wizard.probekit.fingerprint import fingerprint
+
+    plan = _plan("nlb", sharepoint_servers=["sp1.foo.local"])
+    scripts = render_kit(plan, generated_at=GENERATED_AT)
+
+    def literal(text: str, variable: str) -> str:
+        match = re.search(rf"^\${variable} = '((?:[^']|'')*)'$", text, re.M)
+        assert match, variable
+        return match.group(1).replace("''", "'")
+
+    for name, text in scripts.items():
+        assert json.loads(literal(text, "Farm")) == fingerprint(plan), name
+        assert "('  \"farm\": ' + $Farm + ','" in text, name
+        run_part = text.split("# The run.", 1)[1]
+        first_read = min(
+            run_part.index(call) for call in ("Test-Service", "Test-MailHostRecord") if call in run_part
+        )
+        if name.startswith("probe-node-"):
+            node = name.removeprefix("probe-node-").removesuffix(".ps1")
+            address = next(n.address for n in plan.nodes if n.name == node)
+            assert literal(text, "Origin") == node
+            assert (literal(text, "ThisNode"), literal(text, "ThisAddress")) == (node, address)
+            check = run_part.index("Assert-ThisHost $ThisNode $ThisAddress")
+        else:
+            assert literal(text, "Origin") in plan.exchange_servers
+            check = run_part.index("Assert-ThisHost '' $Origin")
+        # The host is checked before anything is read or any conversation opened.
+        assert check < first_read, name
+    assert (
+        "Stopped: this script was made for $what, but this host is $computer"
+        in scripts["probe-node-wfe1.foo.local.ps1"]
+    )

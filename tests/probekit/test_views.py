@@ -51,7 +51,7 @@ async def test_the_palette_imports_a_results_file_and_the_summary_shows_its_orig
         assert "not a complete JSON document" in verdict
         assert app.screen.query_one("#import", Action).disabled
         await type_into(pilot, "#results-path", str(good))
-        assert "4 results seen from ex1.foo.local" in str(
+        assert f"4 results seen from {ORIGIN}" in str(
             app.screen.query_one("#results-verdict", Static).render()
         )
         await pilot.press("enter")
@@ -85,8 +85,15 @@ def test_the_runbook_says_where_each_result_was_seen_from(checklist: Checklist, 
 def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
     checklist: Checklist, tmp_path: Path
 ) -> None:
-    from wizard.results import CheckResult, Status
-    from wizard.runbook.evidence import proof
+    from wizard.proof import session_report
+    from wizard.results import CheckResult, Status, utc_now
+    from wizard.runbook.evidence import Proof
+    from wizard.runbook.evidence import proof as worded
+    from wizard.session import StepProgress
+
+    def proof(progress: StepProgress) -> Proof:
+        judged = session_report(session, checklist).verdict("alias")
+        return worded(judged, progress, utc_now())
 
     _session()
     session = store.load("farm")
@@ -101,7 +108,10 @@ def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
     )
     session.record_run([from_kit])
     # wfe2 is still unchecked by anyone: only partly proven.
-    assert proof(session.progress_for("alias")).label == "partly proven live: some checks skipped"
+    assert (
+        proof(session.progress_for("alias")).label
+        == "partly proven live: no proof yet for alias-domain on wfe2.foo.local"
+    )
     session.record_run(
         [CheckResult("alias", "alias-domain", "wfe2.foo.local", Status.PASS, "ok", origin="wfe2.foo.local")]
     )

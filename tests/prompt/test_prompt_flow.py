@@ -158,10 +158,23 @@ def test_connection_control_done_is_confirmed_in_plain_mode(farm: FarmFactory, c
             ("Mark the step done?", "no"),
             ("what now", "done"),
             ("Mark the step done?", "yes"),
+            # Never checked: plain mode asks as the full-screen wizard does, in the same words.
+            ("'Restrict connections to the Exchange servers' done anyway?", "no"),
+            ("what now", "done"),
+            ("Mark the step done?", "yes"),
+            ("done anyway?", "yes"),
             ("what now", "quit"),
         ]
     )
     assert prompt.run(checklist, "cc", asker=asker) == 0
+    from wizard.proof import DONE_QUESTION
+
+    assert DONE_QUESTION == "Mark done without proof?"
+    doubts = [line for line in asker.said if line.startswith(DONE_QUESTION)]
+    assert (
+        doubts
+        == [f"{DONE_QUESTION} Its live checks have not proven it: no pass on the targets it needs."] * 2
+    )
     assert any(line.startswith("WARNING, read first:") for line in asker.said)
     assert any("this machine's checks will be refused" in line for line in asker.said)
     saved = store.load("cc")
@@ -184,7 +197,12 @@ def test_the_plain_summary_tells_proof_from_ticks(checklist: Checklist) -> None:
     session.mark_done("dns")  # by hand, never checked
     earlier = utc_now() - timedelta(hours=3)
     connector = CheckResult(
-        "connector", "connector-send-test", "sp01.contoso.local", Status.PASS, "picked up"
+        "connector",
+        "connector-send-test",
+        "sp01.contoso.local",
+        Status.PASS,
+        "picked up",
+        transcript=("S: 250 2.6.0 queued", "-- picked up 1.20 s after arrival"),
     )
     session.record_run([replace(connector, observed_at=earlier)])
     session.record_run(
@@ -208,7 +226,9 @@ def test_the_plain_summary_tells_proof_from_ticks(checklist: Checklist) -> None:
         step.id: next(line for line in asker.said if f". {step.title}: " in line)
         for step in session.steps(checklist)
     }
-    assert by_step["dns"].endswith("done, last check not proven live")  # done by hand, never checked
-    assert by_step["connector"].endswith("last check pass")
-    assert by_step["relay"].endswith("last check not proven live (1 skipped)")
-    assert by_step["alias"].endswith("not started, last check not checked")
+    assert by_step["dns"].endswith("done, done by hand: not proven live")  # done by hand, never checked
+    # A skip after a pass keeps the pass: the connector is still proven (within the age limit).
+    assert by_step["connector"].endswith("in progress, proven live")
+    # A pass that shows no conversation is no proof.
+    assert by_step["relay"].endswith("in progress, not proven live")
+    assert by_step["alias"].endswith("not started, not proven live")

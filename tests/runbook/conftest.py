@@ -28,18 +28,36 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+CHECK_OF = {
+    "mode": "smtp-greeting",
+    "dns": "dns-a-record",
+    "nlb": "nlb-distribution",
+    "connector": "connector-send-test",
+    "relay": "relay-refused",
+    "connection_control": "connection-control",
+    "fqdn": "fqdn-greeting",
+    "alias": "alias-accepted",
+    "restart": "smtp-greeting",
+    "central_admin": "central-admin-manual",
+    "library_test": "library-delivery",
+    "outgoing": "outgoing-smtp",
+}
+"""The check each step's live results carry."""
+
+
 def result(
-    step: str, target: str, status: Status, summary: str, minutes: int, hint: str = "", check: str = "probe"
+    step: str, target: str, status: Status, summary: str, minutes: int, hint: str = "", check: str = ""
 ) -> CheckResult:
-    """A check result at a fixed time."""
+    """A check result at a fixed time, with the one-line conversation a pass rests on."""
     return CheckResult(
         step=step,
-        check=check,
+        check=check or CHECK_OF[step],
         target=target,
         status=status,
         summary=summary,
         hint=hint,
         duration_ms=12,
+        transcript=(f"S: 220 {target} ready",) if status == Status.PASS else (),
         observed_at=at(minutes),
     )
 
@@ -163,7 +181,7 @@ def single_session() -> Session:
             ),
             "dns": progress(
                 StepStatus.DONE,
-                [result("dns", "sp01.contoso.local", ok, "resolves to 192.0.2.21 (system resolver)", 3)],
+                [result("dns", "dns:system", ok, "resolves to 192.0.2.21 (system resolver)", 3)],
                 done=4,
             ),
             "relay": progress(

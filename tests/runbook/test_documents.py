@@ -114,12 +114,13 @@ def test_session_runbook_shows_evidence_notes_and_decisions(checklist: Checklist
     go = _section(markdown, "## Go / no-go")
     assert "| **failing** (1 fail, 1 pass) | in progress | no-go | ☐ Go ☐ No-go |" in go
     assert "| **skipped: not proven live** | skipped | skipped: see the note |" in go
-    assert "| **proven live, with warnings** (1 warn) | done | go, after reading the warnings |" in go
+    # A warning is never proof: the NLB step marked done on a warning is done by hand, not "go".
+    assert "| **done by hand: not proven live** (1 warn) | done | decide on the implementer's note |" in go
     standing = _section(markdown, "## Risk and impact")
     assert (
         "**Standing at the time of writing:** Failing now: step 5 (Allow relay only for the Exchange "
-        f"servers), step 8 (Add the mail host as an Alias domain); 4 of {total} steps proven live; "
-        f"{total - 6} neither proven nor done."
+        f"servers), step 8 (Add the mail host as an Alias domain); 3 of {total} steps proven live; "
+        f"1 done by hand, not proven live; {total - 6} neither proven nor done."
     ) in standing
     signoff = _section(markdown, "## Sign-off")
     for role in ("Implementer", "Approver", "DNS team (lead)", "Exchange team (lead)", "Change manager"):

@@ -129,11 +129,15 @@ async def _send_and_follow(
         return verdict(refused[0], refused[1], refused[2], lines)
     accepted = f"{route} accepted the test message ({sent.data.first if sent.data else ''})"
     if not watches:
+        # A 250 to the message says the node took it, not that SharePoint did: without a
+        # Drop folder to watch, the delivery is unproven, so this is a warning, never a pass.
         lines += unreadable
         return verdict(
-            Status.PASS,
-            f"{accepted}; its arrival was not followed, as no Drop folder is readable from here",
-            "Look for the new item in the library within a minute or two.",
+            Status.WARN,
+            f"{accepted}, but its arrival was not followed (no Drop folder is readable from here), "
+            "so this does not prove delivery",
+            "Look for the new item in the library within a minute or two, or give each node's "
+            "drop_folder in the plan so that the wizard can follow the message to its pickup.",
             lines,
         )
     return await _follow(sweep, watches, unreadable, message_id, sent_at, accepted, lines)

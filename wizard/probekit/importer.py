@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard import store
 from wizard.evidence import MAX_TRANSCRIPT_CHARS, MAX_TRANSCRIPT_LINES, Drift
 from wizard.model import Checklist
+from wizard.plan import Plan
 from wizard.probekit.resultsfile import (
     ResultsFile,
     ResultsFileError,
     counts,
     read_results,
 )
-from wizard.results import CheckResult
+from wizard.results import CheckResult, Status
 from wizard.session import Session
 from wizard.untrusted import neutral
 
@@ -28,20 +30,41 @@ class ImportReport:
     added: list[CheckResult] = field(default_factory=list)
     older: list[CheckResult] = field(default_factory=list)
     """Results not recorded because the session holds a newer one from the same host."""
+    replaced: list[tuple[CheckResult, CheckResult]] = field(default_factory=list)
+    """(held before, brought now) for each result the file replaced."""
     drift: Drift = field(default_factory=Drift)
     cut_transcripts: int = 0
     cut_texts: int = 0
 
     def lines(self) -> list[str]:
-        """What to tell the operator, one fact per line."""
+        """What to tell the operator, one fact per line: every failure brought and every result replaced."""
         where = ", ".join(self.origins) or "another host"
-        out = [f"Imported {len(self.added)} results seen from {where}: {counts(self.added)}"]
+        out = [
+            f"{self.path.name}: imported {len(self.added)} results seen from {where}: {counts(self.added)}"
+        ]
         by_step: dict[str, list[CheckResult]] = {}
         for result in self.added:
             by_step.setdefault(result.step, []).append(result)
         out += [f"  {step}: {counts(results)}" for step, results in by_step.items()]
+        out += [
+            f"  brings {r.status.value.upper()}: {r.step} {r.check} on {r.target} from {r.origin}: {r.summary}"
+            for r in self.added
+            if r.status.failed
+        ]
+        out += [
+            f"  replaces {old.status.value.upper()} of {old.observed_at.isoformat()} with "
+            f"{new.status.value.upper()} of {new.observed_at.isoformat()}: {new.step} {new.check} on "
+            f"{new.target} from {new.origin}"
+            for old, new in self.replaced
+        ]
         if self.older:
             out.append(f"Kept {len(self.older)} newer results already in the session from the same host")
+            out += [
+                f"  kept the newer result for {r.step} {r.check} on {r.target} from {r.origin}; "
+                f"this file's is older ({r.status.value.upper()} of {r.observed_at.isoformat()})"
+                for r in self.older
+                if r.status.failed
+            ]
         if self.cut_transcripts:
             out.append(
                 f"Cut the transcripts of {self.cut_transcripts} results to what a session keeps "
@@ -53,12 +76,9 @@ class ImportReport:
         return out
 
 
-def _newer_in(session: Session, result: CheckResult) -> bool:
-    """Whether the session already holds this evidence, or newer, from the same host."""
-    for held in session.progress_for(result.step).results:
-        if held.key == result.key and held.observed_at >= result.observed_at:
-            return True
-    return False
+def _held(session: Session, result: CheckResult) -> CheckResult | None:
+    """The session's result for the same step, check, target and origin, if any."""
+    return next((held for held in session.progress_for(result.step).results if held.key == result.key), None)
 
 
 def merge_into(session: Session, found: ResultsFile, path: Path) -> ImportReport:
@@ -71,27 +91,35 @@ def merge_into(session: Session, found: ResultsFile, path: Path) -> ImportReport
         cut_texts=found.cut_texts,
     )
     for result in found.results:
-        (report.older if _newer_in(session, result) else report.added).append(result)
+        held = _held(session, result)
+        if held is not None and held.observed_at >= result.observed_at:
+            report.older.append(result)
+            continue
+        report.added.append(result)
+        if held is not None and not (result.status == Status.SKIP and held.status != Status.SKIP):
+            report.replaced.append((held, result))
     if report.added:
         report.drift = session.record_run(report.added)
     return report
 
 
-def import_file(path: Path, session_name: str, checklist: Checklist) -> ImportReport:
-    """Check a results file against the session's plan, then merge it in and save.
+def import_files(paths: Sequence[Path], session_name: str, checklist: Checklist) -> list[ImportReport]:
+    """Check every results file against the session's plan, then merge them in order and save.
 
-    The file is checked completely before the session is opened for writing,
-    so a refused file leaves the session byte for byte as it was.
+    All files are checked completely before any is merged, so one refused file
+    leaves the session byte for byte as it was.
 
     Raises:
-        ResultsFileError: the file is refused (one line).
+        ResultsFileError: a file is refused (one line naming it).
         StoreError: the session is missing, refused, open elsewhere or has no complete plan.
     """
     with store.OpenSession(session_name) as opened:
-        report = import_into(opened.session, path, checklist)
-        if report.added:
+        plan = _plan_of(opened.session)
+        found = [(read_results(path, plan, checklist), path) for path in paths]
+        reports = [merge_into(opened.session, results, path) for results, path in found]
+        if any(report.added for report in reports):
             opened.save()
-        return report
+        return reports
 
 
 def import_into(session: Session, path: Path, checklist: Checklist) -> ImportReport:
@@ -100,12 +128,16 @@ def import_into(session: Session, path: Path, checklist: Checklist) -> ImportRep
     Raises:
         ResultsFileError: the file is refused, or the session has no complete plan; nothing changed.
     """
+    return merge_into(session, read_results(path, _plan_of(session), checklist), path)
+
+
+def _plan_of(session: Session) -> Plan:
     plan = session.plan_or_none()
     if plan is None:
         raise ResultsFileError(
             f"session {session.name!r} has no complete plan yet; finish the mode step before importing"
         )
-    return merge_into(session, read_results(path, plan, checklist), path)
+    return plan
 
 
 def preview(text: str, *, session: Session, checklist: Checklist) -> tuple[ResultsFile | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from wizard.probekit.dialogue import (
     closing,
     kit_conversations,
 )
+from wizard.probekit.fingerprint import fingerprint
 from wizard.probekit.resultsfile import MAX_LINE_WIDTH
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
@@ -47,6 +49,9 @@ class KitHost:
     title: str
     run_on: str
     address: str
+    origin: str = ""
+    """The name its results carry: an Exchange server's address in the plan, a node's name;
+    empty for the SharePoint script, which runs on any SharePoint server and names the one it runs on."""
     node_name: str = ""
     notes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
@@ -69,6 +74,8 @@ class KitValues:
     iis_banner: str
     conversations: dict[str, tuple[KitMove, ...]]
     closing: KitMove
+    farm_json: str
+    """The plan's fingerprint as the results file's ``"farm"`` (JSON, ASCII only)."""
     sender_statuses: tuple[str, ...] = SENDER_STATUSES
     recipient_statuses: tuple[str, ...] = RECIPIENT_STATUSES
     min_per_node: int = nlbcheck.MIN_PER_NODE
@@ -139,6 +146,7 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
             title=f"Exchange server {address}",
             run_on=f"the Exchange server {address}, in Windows PowerShell or the Exchange Management Shell",
             address=address,
+            origin=address,
             notes=_exchange_notes(plan),
             checks=_describe(catalog.EXCHANGE_CHECKS, plan),
         )
@@ -151,6 +159,7 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
             title=f"SMTP node {node.name}",
             run_on=f"{node.name} ({node.address}), in Windows PowerShell as an administrator",
             address=node.address,
+            origin=node.name,
             node_name=node.name,
             notes=_node_notes(plan),
             checks=_describe(catalog.NODE_CHECKS, plan),
@@ -185,6 +194,7 @@ def kit_values(plan: Plan) -> KitValues:
         iis_banner=IIS_BANNER,
         conversations=kit_conversations(),
         closing=closing(),
+        farm_json=json.dumps(fingerprint(plan), ensure_ascii=True),
     )
 
 

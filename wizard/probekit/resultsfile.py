@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,10 @@ from wizard import validate
 from wizard.bounds import KIT, cut
 from wizard.errors import WizardError
 from wizard.evidence import bounded
-from wizard.model import Checklist
+from wizard.model import Checklist, Step
 from wizard.plan import Plan
-from wizard.probekit import catalog
+from wizard.probekit.admission import future, refusal
+from wizard.probekit.fingerprint import differences
 from wizard.results import CheckResult, Status, utc_now
 from wizard.untrusted import neutral
 
@@ -35,8 +36,6 @@ MAX_LINE_WIDTH = KIT.line_chars
 """Characters kept per transcript line, by the kit and by ``import``."""
 MAX_DIGITS = 12
 """Longest number accepted; a duration in milliseconds needs far fewer digits."""
-CLOCK_SKEW = timedelta(days=1)
-"""How far in the future an observation may lie before the file is refused (clocks of other hosts drift)."""
 RESULT_KEYS = {
     "step",
     "check",
@@ -162,19 +161,9 @@ def parse_json(raw: bytes, path: Path) -> Any:
         raise ResultsFileError(f"{_shown(path)}: refused: {exc}") from None
 
 
-def _allowed_checks(plan: Plan, checklist: Checklist) -> dict[str, set[str]]:
-    """Per step id of the plan's mode, the check names a result may carry."""
-    allowed = {step.id: set(step.checks) for step in checklist.for_mode(plan.mode)}
-    for item in catalog.NODE_CHECKS + catalog.EXCHANGE_CHECKS + catalog.SHAREPOINT_CHECKS:
-        if item.step in allowed:
-            allowed[item.step].add(item.name)
-    return allowed
-
-
-def _allowed_targets(plan: Plan) -> set[str]:
-    targets = {plan.mail_host, *(node.name for node in plan.nodes), *plan.sharepoint_servers, "dns:system"}
-    targets.update(f"dns:{server}" for server in plan.dns_servers)
-    return targets
+def _steps(plan: Plan, checklist: Checklist) -> dict[str, Step]:
+    """The steps of the plan's mode, by id."""
+    return {step.id: step for step in checklist.for_mode(plan.mode)}
 
 
 class _Reader:
@@ -183,8 +172,8 @@ class _Reader:
     def __init__(self, path: Path, plan: Plan, checklist: Checklist):
         self.path = path
         self.plan = plan
-        self.checks = _allowed_checks(plan, checklist)
-        self.targets = _allowed_targets(plan)
+        self.checklist = checklist
+        self.steps = _steps(plan, checklist)
         self.now = utc_now()
 
     def refuse(self, where: str, reason: str) -> ResultsFileError:
@@ -206,8 +195,6 @@ class _Reader:
             raise self.refuse(where, f"{key} {_short(value)} is not an ISO 8601 time") from None
         if moment.tzinfo is None:
             raise self.refuse(where, f"{key} {_short(value)} has no time zone")
-        if moment - self.now > CLOCK_SKEW:
-            raise self.refuse(where, f"{key} {_short(value)} lies in the future")
         return moment
 
     def document(self, data: Any) -> list[Any]:
@@ -228,8 +215,17 @@ class _Reader:
                 f"{_shown(self.path)}: refused: the results are for {_short(host)} ({_short(mode)}), "
                 f"this session is for {self.plan.mail_host} ({self.plan.mode}); the session was not changed"
             )
+        differs = differences(data.get("farm"), self.plan)
+        if differs:
+            raise ResultsFileError(
+                f"{_shown(self.path)}: refused: made for another farm ({'; '.join(differs)}); "
+                "export the probe kit again from this session; the session was not changed"
+            )
         if "started_at" in data:
-            self.moment(self.text(data, "started_at", "started_at"), "started_at", "started_at")
+            started = self.moment(self.text(data, "started_at", "started_at"), "started_at", "started_at")
+            ahead = future(started, self.now, "started_at", None)
+            if ahead:
+                raise self.refuse("started_at", ahead)
         results = data["results"]
         if not isinstance(results, list):
             raise self.refuse("results", "must be a list")
@@ -263,15 +259,8 @@ class _Reader:
         for key in _REQUIRED:
             self.text(data, key, where)
         step, check, target = data["step"], data["check"], data["target"]
-        if step not in self.checks:
+        if step not in self.steps:
             raise self.refuse(where, f"step {_short(step)} is not a step of this {self.plan.mode} plan")
-        if check not in self.checks[step]:
-            raise self.refuse(where, f"check {_short(check)} does not belong to step {step}")
-        if target not in self.targets:
-            raise self.refuse(
-                where,
-                f"target {_short(target)} is not a node, a SharePoint server, the mail host or a DNS server of the plan",
-            )
         try:
             status = Status(data["status"])
         except ValueError:
@@ -296,20 +285,22 @@ class _Reader:
         # Then the one rule of what a session keeps (transcript, summary and hint), so that
         # what import says it cut is what the session holds, with one marker each
         # (the file is at most a few MiB, so everything fits first).
-        kept = bounded(
-            CheckResult(
-                step=step,
-                check=check,
-                target=target,
-                status=status,
-                summary=data["summary"],
-                hint=hint,
-                duration_ms=duration,
-                transcript=tuple(lines),
-                observed_at=observed_at,
-                origin=origin,
-            )
+        found = CheckResult(
+            step=step,
+            check=check,
+            target=target,
+            status=status,
+            summary=data["summary"],
+            hint=hint,
+            duration_ms=duration,
+            transcript=tuple(lines),
+            observed_at=observed_at,
+            origin=origin,
         )
+        reason = refusal(found, self.steps[step], self.checklist, self.plan, self.now)
+        if reason:
+            raise self.refuse(f"{where} ({_short(check)} on {_short(target)} from {_short(origin)})", reason)
+        kept = bounded(found)
         return (
             kept,
             kept.transcript != tuple(transcript),

@@ -15,6 +15,7 @@ from wizard.model import Checklist, Step, StepKind
 from wizard.plaintext import plain_text
 from wizard.plan import Plan
 from wizard.prompting.asker import Asker
+from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, proof_label, session_report
 from wizard.render import render_step
 from wizard.results import CheckResult, checked_notice
 from wizard.session import Session
@@ -380,6 +381,16 @@ class PromptFlow:
             asker.say(plain_text(locks_out))
             if not asker.confirm("Mark the step done?", default=False):
                 return False
+        doubt = (
+            ""
+            if skipped
+            else done_doubt(step, session_report(session, self.checklist).verdict(step.id), False)
+        )
+        if doubt:
+            # The same question, in the same words, as the full-screen wizard asks.
+            asker.say(f"{DONE_QUESTION} {doubt}")
+            if not asker.confirm(done_anyway(step), default=False):
+                return False
         note = session.progress_for(step.id).note
         if skipped:
             session.skip(step.id, note)
@@ -431,12 +442,14 @@ class PromptFlow:
         """Print every step's status and what is still open."""
         session, say = self.session, self.asker.say
         settled, total = session.counts(self.checklist)
+        verdicts = session_report(session, self.checklist)
         say("")
         say(f"Summary of {session.name}: {settled} of {total} steps settled.")
         for number, step in enumerate(session.steps(self.checklist), start=1):
             progress = session.progress_for(step.id)
             note = f"; note: {progress.note}" if progress.note else ""
-            say(f"  {number:>2}. {step.title}: {progress.status.label}, last check {progress.proof}{note}")
+            proof = proof_label(verdicts, step.id)
+            say(f"  {number:>2}. {step.title}: {progress.status.label}, {proof}{note}")
         items = session.open_items(self.checklist)
         if items:
             say(f"Open items ({len(items)}):")

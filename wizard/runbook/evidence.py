@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from wizard.evidence import merge, sort_changes, unchecked_targets
-from wizard.plan import Plan
-from wizard.results import SEVERITY, CheckResult, Status, worst
+from wizard.evidence import merge, sort_changes
+from wizard.proof import StepProof, Verdict
+from wizard.results import SEVERITY, CheckResult, Status
 from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
 
@@ -74,34 +74,32 @@ def counts(results: Sequence[CheckResult]) -> str:
     return ", ".join(f"{found[status]} {status.value}" for status in SEVERITY if status in found)
 
 
-def proof(progress: StepProgress | None, plan: Plan | None = None) -> Proof:
-    """How much the evidence proves a step; never more than it shows.
+def proof(judged: StepProof | None, progress: StepProgress | None, now: datetime) -> Proof:
+    """The proof rule's verdict as the go/no-go table and the step headings word it; never more.
 
-    A pass proves; a skip and a step marked done by hand do not, and say so. A
-    skip counts as a gap only for a target that no host checked.
+    Only a proven step is "go"; stale proof shows its age and is checked again first.
     """
     results = progress.results if progress else []
     status = progress.status if progress else StepStatus.NOT_STARTED
-    found = worst(results)
-    if found is not None and found.failed:
+    verdict = judged.verdict if judged else None
+    if verdict is Verdict.FAILING:
         return Proof("failing", "fail", "no-go")
-    real = [result for result in results if result.status != Status.SKIP]
-    # A target skipped from one host (turned away here) but checked from another (the
-    # probe kit on Exchange or on the node itself) is proven; only a target nobody
-    # checked leaves a gap.
-    gaps = unchecked_targets(results, plan)
-    if found == Status.WARN:
-        return Proof("proven live, with warnings", "warn", "go, after reading the warnings")
-    if real and gaps:
-        return Proof("partly proven live: some checks skipped", "warn", "check first")
-    if real:
+    if verdict is Verdict.PROVEN:
+        if any(result.status == Status.WARN for result in results):
+            return Proof("proven live, with warnings", "warn", "go, after reading the warnings")
         return Proof("proven live", "pass", "go")
+    if verdict is Verdict.STALE and judged is not None:
+        return Proof(judged.label(now), "warn", "check again: the proof is too old")
+    if verdict is Verdict.PARTLY_PROVEN and judged is not None:
+        return Proof(judged.label(now), "warn", "check first")
     if status == StepStatus.SKIPPED:
         return Proof("skipped: not proven live", "skip", "skipped: see the note")
     if status == StepStatus.DONE:
         return Proof("done by hand: not proven live", "none", "decide on the implementer's note")
-    if results:
+    if results and all(result.status == Status.SKIP for result in results):
         return Proof("not proven live: checks skipped", "skip", "check first")
+    if results:
+        return Proof("not proven live", "none", "check first")
     return Proof("not checked yet", "none", "check first")
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from wizard.model import Checklist, Host, Step
 from wizard.plan import Node, Plan
+from wizard.proof import session_report
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
 from wizard.runbook.aftertrace import AfterTrace, after_trace
@@ -151,6 +152,8 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     steps = checklist.for_mode(plan.mode)
     numbers = {step.id: index for index, step in enumerate(steps, start=1)}
     entries: dict[str, StepEntry] = {}
+    # The evidence is judged as of the runbook's date, so its ages read as they did when it was written.
+    verdicts = session_report(session, checklist, now=generated_at) if session else None
     for step in steps:
         stored = session.progress_for(step.id) if session else None
         settled = stored is not None and stored.status in (StepStatus.DONE, StepStatus.SKIPPED)
@@ -160,7 +163,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
             guide=render_step(step, plan, plan.nodes[0] if step.host == Host.NODE else None),
             team=step.team,
             rows=_rows(plan, step.host, list(stored.results) if stored else []),
-            proof=proof(stored, plan),
+            proof=proof(verdicts.verdict(step.id) if verdicts else None, stored, generated_at),
             progress=stored.status.label if stored else "",
             settled_at=stored.done_at if stored and settled else None,
             note=stored.note if stored else "",

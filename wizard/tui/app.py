@@ -34,6 +34,7 @@ from wizard.tui.messages import (
     SettleRequested,
 )
 from wizard.tui.screens.start import StartScreen
+from wizard.untrusted import neutral
 
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
@@ -523,6 +524,14 @@ class WizardApp(App[int]):
             "Add the results a probe kit script recorded on Exchange or a node, with their origin",
             self.action_import_results,
         )
+        from wizard.imported import imported
+
+        for found in imported(session):
+            yield SystemCommand(
+                f"Drop evidence from {neutral(found.origin)}",
+                f"Take the {len(found.results)} imported results seen from there back out of the session (asks first)",
+                lambda origin=found.origin: self.drop_imported(origin),
+            )
         for number, step in enumerate(session.steps(self.checklist), start=1):
             yield SystemCommand(
                 f"Go to step {number}: {step.title}",
@@ -554,6 +563,32 @@ class WizardApp(App[int]):
             self._save()
         self.notify("\n".join(report.lines()[:8]), title="Imported")
         self._refresh_screen()
+
+    def drop_imported(self, origin: str) -> None:
+        """Take one origin's imported evidence out of the session, after asking."""
+        from wizard.imported import drop, imported, listing
+        from wizard.tui.screens.dialogs import ConfirmDialog
+
+        session = self._need_session()
+        found = imported(session, origin)
+        if not found:
+            self.notify(f"No imported evidence from {neutral(origin)}.")
+            return
+        body = (
+            f"{neutral(listing(found)[0])}\n\nThese results leave the session and no longer count as evidence; "
+            "this machine's own results stay. Import the file again to bring them back."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                taken = drop(session, origin)
+                self._save()
+                self.notify(f"Dropped {len(taken)} results seen from {neutral(origin)}.", title="Evidence")
+                self._refresh_screen()
+
+        self.push_screen(
+            ConfirmDialog(f"Drop the evidence from {neutral(origin)}?", body, "Drop", danger=True), answered
+        )
 
     def save_screen_svg(self) -> None:
         """Write the screen as an SVG in the working folder and say where."""

@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
+from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, session_report
 from wizard.results import CheckResult, summarize
 from wizard.session import Session
 from wizard.tui.messages import CopyRequested, MoveRequested, NoteChanged, SettleRequested
@@ -41,26 +42,6 @@ def results_caption(results: list[CheckResult], when: str, kept: str = "") -> st
     parts = [f"{count} {status}" for status, count in counts.items() if count]
     earlier = f" ({kept})" if kept else ""
     return f"Last check {when}: " + ", ".join(parts) + earlier + ". Enter on a row shows its transcript."
-
-
-def done_doubt(step: Step, results: list[CheckResult], checking: bool) -> str:
-    """Why marking a step done needs a second thought (empty: it does not).
-
-    Done with a failed check, or with a check that never ran, would record a tick
-    with no proof behind it.
-    """
-    if not step.confirm_done_unless_passed:
-        return ""
-    if checking:
-        return "Its live check is still running."
-    if not results:
-        return "Its live check has never run."
-    failed = [result for result in results if result.status.failed]
-    if failed:
-        return f"Its last check failed ({len(failed)} of {len(results)} results failed or errored)."
-    if all(result.status.value == "skip" for result in results):
-        return "Its last check proved nothing: every result was a skip."
-    return ""
 
 
 class NoteInput(Input):
@@ -227,6 +208,9 @@ class StepScreen(CheckingScreen):
         if not self.checking:
             when = progress.checked_at.astimezone().strftime("%Y-%m-%d %H:%M") if progress.checked_at else ""
             caption = results_caption(progress.results, when, progress.kept_from_earlier())
+            verdict = session_report(self.session, self.checklist).verdict(self.step.id)
+            if verdict is not None and (verdict.provable or verdict.done_by_hand):
+                caption = f"Proof: {verdict.label()}. {caption}"
             self.check_panel.show_results(caption, progress.results)
 
     def on_screen_resume(self) -> None:
@@ -403,11 +387,12 @@ class StepScreen(CheckingScreen):
         ask(questions)
 
     def _doubt_question(self) -> ConfirmDialog | None:
-        doubt = done_doubt(self.step, self.session.progress_for(self.step.id).results, self.checking)
+        verdict = session_report(self.session, self.checklist).verdict(self.step.id)
+        doubt = done_doubt(self.step, verdict, self.checking)
         if not doubt:
             return None
-        body = f"{doubt} Mark {self.step.title!r} done anyway? Check (ctrl+r) runs its live checks first."
-        return ConfirmDialog("Mark done without proof?", body, "Mark done")
+        body = f"{doubt} {done_anyway(self.step)} Check (ctrl+r) runs its live checks first."
+        return ConfirmDialog(DONE_QUESTION, body, "Mark done")
 
     def _lockout_question(self) -> ConfirmDialog | None:
         guidance = self._switcher.visible_content

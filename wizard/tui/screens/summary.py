@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from wizard.model import Checklist
+from wizard.proof import proof_label, session_report
 from wizard.session import Session
 from wizard.tui.messages import MoveRequested
 from wizard.tui.options import CheckOptions
@@ -61,7 +62,7 @@ class SummaryScreen(CheckingScreen):
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.name} · summary"
         table = self.query_one(DataTable)
-        table.add_columns("#", "Step", "Status", "Last check", "Note")
+        table.add_columns("#", "Step", "Status", "Proof", "Note")
         table.focus(scroll_visible=False)
         self.update_progress()
         if self.check_all_on_open:
@@ -85,6 +86,7 @@ class SummaryScreen(CheckingScreen):
         table = self.query_one(DataTable)
         table.clear()
         all_results = []
+        verdicts = session_report(session, checklist)
         for step in session.steps(checklist):
             progress = session.progress_for(step.id)
             title = step.title if len(step.title) <= TITLE_WIDTH else step.title[: TITLE_WIDTH - 1] + "…"
@@ -92,7 +94,7 @@ class SummaryScreen(CheckingScreen):
                 str(numbers[step.id]),
                 title,
                 progress.status.label,
-                progress.proof,
+                proof_label(verdicts, step.id),
                 progress.note,
                 key=step.id,
             )

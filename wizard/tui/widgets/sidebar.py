@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wizard.model import Checklist
-from wizard.results import Status
+from wizard.proof import Verdict, session_report
 from wizard.session import Session, StepStatus
 
 TITLE_WIDTH = 19
@@ -31,16 +31,16 @@ class StepEntry:
     """Its title."""
     status: StepStatus
     """The operator's progress."""
-    worst: Status | None
-    """The worst result of its last check, if checked."""
+    verdict: Verdict | None
+    """What the proof rule says of its evidence (None: no live proof exists for it on this plan)."""
 
     @property
     def mark(self) -> tuple[str, str]:
-        """The glyph and the theme variable that colours it."""
-        if self.worst is not None and self.worst.failed:
+        """The glyph and the theme variable that colours it: a tick only for a step done and proven."""
+        if self.verdict is Verdict.FAILING:
             return "✖", "$error"
         if self.status is StepStatus.DONE:
-            return ("!", "$warning") if self.worst is Status.WARN else ("✔", "$success")
+            return ("✔", "$success") if self.verdict is Verdict.PROVEN else ("!", "$warning")
         if self.status is StepStatus.SKIPPED:
             return "↷", "$text-muted"
         if self.status is StepStatus.IN_PROGRESS:
@@ -51,9 +51,12 @@ class StepEntry:
 def step_entries(session: Session, checklist: Checklist) -> list[StepEntry]:
     """The sidebar's lines for a session."""
     entries = []
+    verdicts = session_report(session, checklist)
     for number, step in enumerate(session.steps(checklist), start=1):
         progress = session.progress_for(step.id)
-        entries.append(StepEntry(step.id, number, step.title, progress.status, progress.worst))
+        found = verdicts.verdict(step.id)
+        verdict = found.verdict if found is not None else None
+        entries.append(StepEntry(step.id, number, step.title, progress.status, verdict))
     return entries
 
 
