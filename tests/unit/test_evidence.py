@@ -100,15 +100,18 @@ def test_a_server_that_changed_its_name_is_drift_even_when_it_still_passes() -> 
     )
 
 
-def test_evidence_is_kept_per_origin_and_a_target_gone_from_the_plan_is_dropped() -> None:
+def test_evidence_is_kept_per_origin_and_a_target_a_run_left_out_is_kept() -> None:
     session = Session(name="s", plan_data={})
     from_exchange = result(Status.PASS, origin="ex1.foo.local")
     session.record_run([from_exchange, result(Status.PASS, target="old-node.foo.local")])
     session.record_run([result(Status.FAIL, at=LATE)])
     kept = session.progress_for("alias").results
     assert from_exchange in kept
+    # Nothing is erased by omission: a target the newer run did not check keeps its result
+    # (one no longer in the plan is simply not a target the proof rule asks for).
     assert [(r.target, r.origin, r.status) for r in kept] == [
         ("wfe1.foo.local", "ex1.foo.local", Status.PASS),
+        ("old-node.foo.local", None, Status.PASS),
         ("wfe1.foo.local", None, Status.FAIL),
     ]
 

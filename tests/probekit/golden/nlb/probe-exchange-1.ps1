@@ -150,6 +150,9 @@ function ConvertTo-JsonText([string]$Text) {
     return $out.ToString()
 }
 
+# The farm this script was made for, as `spmail-wizard import` compares it with the session's plan.
+$Farm = '{"mail_host": "mossmail.foo.local", "mode": "nlb", "nodes": [{"name": "wfe1.foo.local", "address": "10.0.0.11"}, {"name": "wfe2.foo.local", "address": "10.0.0.12"}], "exchange_servers": ["10.0.0.20"], "sharepoint_servers": [], "smtp_port": 25}'
+
 function Get-ThisHostName {
     try {
         $name = [System.Net.Dns]::GetHostEntry([System.Net.Dns]::GetHostName()).HostName
@@ -159,7 +162,32 @@ function Get-ThisHostName {
     return ([string]$name).ToLower()
 }
 
-$Origin = Get-ThisHostName
+# The host this script reports as: the plan's name for it (an Exchange server by its address).
+$Origin = '10.0.0.20'
+
+# The name this host gives in EHLO: its own DNS name (an address is no EHLO name).
+$HeloName = Get-ThisHostName
+
+function Assert-ThisHost([string]$Name, [string]$Address) {
+    # A script made for one host must not report as that host from another: it
+    # stops before reading anything unless this host holds the planned address
+    # (and, for a node, has the planned name).
+    $planned = [System.Net.IPAddress]::Parse($Address)
+    $mine = @()
+    foreach ($nic in [System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces()) {
+        foreach ($unicast in $nic.GetIPProperties().UnicastAddresses) { $mine += $unicast.Address }
+    }
+    $held = @($mine | Where-Object { $_.Equals($planned) }).Count -gt 0
+    $computer = ([string][System.Net.Dns]::GetHostName()).ToLower()
+    $named = ($Name -eq '') -or ($computer.Split('.')[0] -eq $Name.ToLower().Split('.')[0])
+    if (-not ($held -and $named)) {
+        $what = $Address
+        if ($Name -ne '') { $what = "$Name ($Address)" }
+        $shown = @($mine | ForEach-Object { $_.ToString() }) -join ', '
+        Write-Host "Stopped: this script was made for $what, but this host is $computer ($shown); run the script made for this host."
+        exit 1
+    }
+}
 
 function Add-Result($Step, $Check, $Target, $Status, $Summary, $Hint, $Transcript, $DurationMs) {
     $lines = New-Object System.Collections.ArrayList
@@ -207,6 +235,7 @@ function Write-Results([string]$Path) {
         '{',
         '  "schema": 1,',
         ('  "plan": {"mode": ' + (ConvertTo-JsonText $Mode) + ', "mail_host": ' + (ConvertTo-JsonText $MailHost) + '},'),
+        ('  "farm": ' + $Farm + ','),
         ('  "started_at": ' + (ConvertTo-JsonText (Get-IsoTime $StartedAt)) + ','),
         ('  "duration_ms": ' + $Clock.ElapsedMilliseconds.ToString($Invariant) + ','),
         ('  "summary": {' + $summary + '},'),
@@ -312,7 +341,7 @@ function Expand-Command([string]$Template, $Recipient, [string]$Address) {
     foreach ($node in $Nodes) { if ($node.Address -eq $Address) { $name = $node.Name } }
     $literal = "[$Address]"
     if ($Address.Contains(':')) { $literal = "[IPv6:$Address]" }
-    $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
+    $text = $Template.Replace('{helo}', $HeloName).Replace('{sender}', $ProbeSender)
     $text = $text.Replace('{alias_rcpt}', $AliasProbe).Replace('{outside_rcpt}', $RelayProbe)
     $text = $text.Replace('{alias_domain}', $MailHost).Replace('{node_name}', $name).Replace('{node_literal}', $literal)
     return $text.Replace('{recipient}', [string]$Recipient)
@@ -992,7 +1021,8 @@ function Test-LibraryDelivery($VipTarget) {
         if ($found.Replies['message'] -ne $null) { $shown = $found.Replies['message'].First }
         $verdict = New-Verdict 'fail' "$route refused the message body ($shown)" "IIS SMTP limits messages to 2 MB by default; check the node's event log."
     } else {
-        $verdict = New-Verdict 'pass' "$route accepted the test message ($($found.Replies['message'].First)); its arrival is not followed from here" 'Look for the new item in the library within a minute or two; the node kits count what waits in each Drop folder.'
+        # Accepted is not delivered: nothing here follows the message to its pickup, so it proves nothing.
+        $verdict = New-Verdict 'warn' "$route accepted the test message ($($found.Replies['message'].First)), but its arrival is not followed from here, so this does not prove delivery" 'Look for the new item in the library within a minute or two; the node kits count what waits in each Drop folder.'
     }
     Add-Verdict 'library_test' 'library-delivery' $VipTarget $verdict $found
 }
@@ -1001,6 +1031,7 @@ function Test-LibraryDelivery($VipTarget) {
 # The run.
 # ---------------------------------------------------------------------------
 if ($TimeoutSeconds -lt 1 -or $TimeoutSeconds -gt 300) { throw 'TimeoutSeconds takes 1 to 300.' }
+Assert-ThisHost '' $Origin
 $Here = Split-Path -Parent $MyInvocation.MyCommand.Definition
 $OutFile = Join-Path $Here ('probe-exchange-1' + '-results-' + $StartedAt.ToString('yyyyMMdd-HHmmss', $Invariant) + '.json')
 Write-Host "Probing $MailHost from $Origin (read-only$(if ($SendTest) { ', with one test message' }))"

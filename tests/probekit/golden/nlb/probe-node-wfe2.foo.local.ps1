@@ -145,6 +145,9 @@ function ConvertTo-JsonText([string]$Text) {
     return $out.ToString()
 }
 
+# The farm this script was made for, as `spmail-wizard import` compares it with the session's plan.
+$Farm = '{"mail_host": "mossmail.foo.local", "mode": "nlb", "nodes": [{"name": "wfe1.foo.local", "address": "10.0.0.11"}, {"name": "wfe2.foo.local", "address": "10.0.0.12"}], "exchange_servers": ["10.0.0.20"], "sharepoint_servers": [], "smtp_port": 25}'
+
 function Get-ThisHostName {
     try {
         $name = [System.Net.Dns]::GetHostEntry([System.Net.Dns]::GetHostName()).HostName
@@ -154,7 +157,32 @@ function Get-ThisHostName {
     return ([string]$name).ToLower()
 }
 
-$Origin = Get-ThisHostName
+# The host this script reports as: the plan's name for it (an Exchange server by its address).
+$Origin = 'wfe2.foo.local'
+
+# The name this host gives in EHLO: its own DNS name (an address is no EHLO name).
+$HeloName = Get-ThisHostName
+
+function Assert-ThisHost([string]$Name, [string]$Address) {
+    # A script made for one host must not report as that host from another: it
+    # stops before reading anything unless this host holds the planned address
+    # (and, for a node, has the planned name).
+    $planned = [System.Net.IPAddress]::Parse($Address)
+    $mine = @()
+    foreach ($nic in [System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces()) {
+        foreach ($unicast in $nic.GetIPProperties().UnicastAddresses) { $mine += $unicast.Address }
+    }
+    $held = @($mine | Where-Object { $_.Equals($planned) }).Count -gt 0
+    $computer = ([string][System.Net.Dns]::GetHostName()).ToLower()
+    $named = ($Name -eq '') -or ($computer.Split('.')[0] -eq $Name.ToLower().Split('.')[0])
+    if (-not ($held -and $named)) {
+        $what = $Address
+        if ($Name -ne '') { $what = "$Name ($Address)" }
+        $shown = @($mine | ForEach-Object { $_.ToString() }) -join ', '
+        Write-Host "Stopped: this script was made for $what, but this host is $computer ($shown); run the script made for this host."
+        exit 1
+    }
+}
 
 function Add-Result($Step, $Check, $Target, $Status, $Summary, $Hint, $Transcript, $DurationMs) {
     $lines = New-Object System.Collections.ArrayList
@@ -202,6 +230,7 @@ function Write-Results([string]$Path) {
         '{',
         '  "schema": 1,',
         ('  "plan": {"mode": ' + (ConvertTo-JsonText $Mode) + ', "mail_host": ' + (ConvertTo-JsonText $MailHost) + '},'),
+        ('  "farm": ' + $Farm + ','),
         ('  "started_at": ' + (ConvertTo-JsonText (Get-IsoTime $StartedAt)) + ','),
         ('  "duration_ms": ' + $Clock.ElapsedMilliseconds.ToString($Invariant) + ','),
         ('  "summary": {' + $summary + '},'),
@@ -307,7 +336,7 @@ function Expand-Command([string]$Template, $Recipient, [string]$Address) {
     foreach ($node in $Nodes) { if ($node.Address -eq $Address) { $name = $node.Name } }
     $literal = "[$Address]"
     if ($Address.Contains(':')) { $literal = "[IPv6:$Address]" }
-    $text = $Template.Replace('{helo}', $Origin).Replace('{sender}', $ProbeSender)
+    $text = $Template.Replace('{helo}', $HeloName).Replace('{sender}', $ProbeSender)
     $text = $text.Replace('{alias_rcpt}', $AliasProbe).Replace('{outside_rcpt}', $RelayProbe)
     $text = $text.Replace('{alias_domain}', $MailHost).Replace('{node_name}', $name).Replace('{node_literal}', $literal)
     return $text.Replace('{recipient}', [string]$Recipient)
@@ -921,6 +950,7 @@ function Test-DropAcl([string]$Drop) {
 # The run.
 # ---------------------------------------------------------------------------
 if ($TimeoutSeconds -lt 1 -or $TimeoutSeconds -gt 300) { throw 'TimeoutSeconds takes 1 to 300.' }
+Assert-ThisHost $ThisNode $ThisAddress
 if (-not (Get-Command Get-WmiObject -ErrorAction SilentlyContinue)) {
     throw 'Get-WmiObject is missing: run this script in Windows PowerShell (powershell.exe), not PowerShell 7.'
 }
