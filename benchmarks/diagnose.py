@@ -72,6 +72,7 @@ def reset(farm: Farm) -> None:
             setup.fqdn, setup.alias_domains = MAIL_HOST, {MAIL_HOST}
             setup.relay_from, setup.open_relay, setup.relay_trick = {farm.addresses.exchange}, False, ""
             setup.connect_from, setup.behaviour, setup.hop_limit = None, "normal", 15
+            setup.starttls = False
             if not node.listening:
                 await node.start()
         farm.dns.set_address(MAIL_HOST, [farm.mail_host_target])

@@ -173,6 +173,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("state:partial", "alias", "drop_written", ("alias domain", "queue"), _state("partial")),
     Fault("state:open-relay", "relay", None, (), _state("open-relay")),
     Fault("state:relay-trick", "relay", None, (), _state("relay-trick")),
+    Fault("state:starttls", "tls", None, (), _state("starttls")),
     Fault("state:node-down", "service", "vip_reached", ("smtp service",), _state("node-down")),
     Fault("state:wrong-dns", "dns", "dns_resolved", ("(a) record",), _state("wrong-dns")),
     Fault("state:conn-control", "connection", None, (), _state("conn-control")),
