@@ -387,3 +387,22 @@ def test_a_second_check_of_the_same_session_is_refused_while_the_first_runs() ->
     assert "open in another spmail-wizard" in second.stderr and second.stderr.count("\n") == 1
     assert first.returncode == 1 and "sp01.foo.local" in out
     assert store.load("farm-a").progress_for("mode").results, "the first run's results were saved"
+
+
+def test_a_send_accepted_but_not_followed_is_a_warning_that_proves_nothing(
+    farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.planfile import dump_plan
+
+    running = farm("complete", nodes=2)
+    data = running.plan_data
+    for node in data["nodes"]:
+        node.pop("drop_folder", None)  # no Drop folder readable from here: nothing to follow
+    plan = tmp_path / "unfollowed.toml"
+    plan.write_text(dump_plan(data), encoding="utf-8")
+    args = ["check", str(plan), "--timeout", "5", "--send-test", "--step", "library_test", "--json"]
+    assert run([*args, "--require-proof"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    (delivery,) = report["results"]
+    assert delivery["status"] == "warn" and "does not prove delivery" in delivery["summary"]
+    assert report["proof"]["steps"] == {"library_test": "not_proven"}
