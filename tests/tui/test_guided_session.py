@@ -93,6 +93,7 @@ async def test_whole_nlb_session_typed_checked_quit_resumed_and_exported(
         await choose(pilot, "#f-sharepoint_version Select", "2010")
         await choose(pilot, "#f-exchange_version Select", "2010")
         await type_into(pilot, "#f-test_recipient Input", data["test_recipient"])
+        await type_into(pilot, "#f-sharepoint_servers Input", ", ".join(data["sharepoint_servers"]))
         for index, node in enumerate(data["nodes"]):
             await pilot.click("#add-node")
             await settle(pilot)
