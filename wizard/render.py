@@ -14,7 +14,7 @@ from wizard.errors import ChecklistError
 from wizard.model import Checklist, Condition, Step
 from wizard.plan import Node, Plan, parse_plan
 from wizard.planrules import outgoing_through_node, plan_warnings
-from wizard.platforms import support_note
+from wizard.platforms import platforms, support_note
 
 # Characters PowerShell treats as single quotes; doubling each keeps it literal.
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -193,6 +193,9 @@ def template_context(
         "plan_warnings": plan_warnings(plan),
         "outgoing_node": outgoing_through_node(plan) or "",
         "win_support": support_note(win) if win else "",
+        "routes": [
+            route for key, route in platforms().routes.items() if key != "smtp_service" or win != "2025"
+        ],
     }
     # A page's path may depend on the versions, so it is itself a template over the same names.
     context["pages"] = {name: _render(source, context) for name, source in pages}

@@ -135,7 +135,7 @@ def test_2025_never_offers_smtp_or_the_nlb_feature_as_if_present(checklist: Chec
         assert rendered.scripts == (), step_id
         assert "2025" in "\n".join(g.label for g in rendered.gui), step_id
     mode = plain(render(checklist, "mode", plan).before)
-    assert "foreign connector" in mode and "another windows server host" in mode
+    assert "foreign connector" in mode and "relay hosts outside the farm" in mode
 
 
 # 6. The SharePoint scripts load the snap-in or say which shell ---------------------------------

@@ -174,3 +174,11 @@ def test_the_fqdn_step_says_the_distribution_check_can_then_only_warn(checklist:
     pitfalls = plain("\n".join(render(checklist, "fqdn", make_plan("nlb")).pitfalls))
     assert "nodes answer alike" in pitfalls and "warning" in pitfalls and "smtp logs" in pitfalls
     assert "answer alike" not in plain("\n".join(render(checklist, "fqdn", make_plan("single")).pitfalls))
+
+
+def test_windows_2025_lists_the_routes_with_their_tradeoffs_and_sources(checklist: Checklist) -> None:
+    before = plain(render(checklist, "mode", make_plan("single", windows="2025")).before)
+    assert "exchange foreign connector writing into a shared drop folder" in before
+    assert "relay hosts outside the farm" in before and "2031-10-14" in before
+    assert "non-microsoft smtp server" in before and before.count("(source: microsoft learn") == 2
+    assert "iis smtp service on the sharepoint servers" not in before
