@@ -116,3 +116,37 @@ def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
         [CheckResult("alias", "alias-domain", "wfe2.foo.local", Status.PASS, "ok", origin="wfe2.foo.local")]
     )
     assert proof(session.progress_for("alias")).label == "proven live"
+
+
+async def test_the_palette_drops_one_hosts_evidence_after_asking(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    from wizard.cli import ExitCode, run
+    from wizard.tui.screens.dialogs import ConfirmDialog
+
+    _session()
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    assert run(["import", str(path), "--session", "farm"]) == ExitCode.OK
+    app = WizardApp(checklist, options=CheckOptions(timeout=1.0))
+    app.open_session("farm")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.drop_imported(ORIGIN)
+        await settle(pilot)
+        assert (
+            isinstance(app.screen, ConfirmDialog)
+            and app.screen.title_text == f"Drop the evidence from {ORIGIN}?"
+        )
+        await pilot.press("escape")  # Cancel: nothing taken
+        await settle(pilot)
+        assert app.session is not None
+        assert any(r.origin == ORIGIN for p in app.session.progress.values() for r in p.results)
+        app.drop_imported(ORIGIN)
+        await settle(pilot)
+        await pilot.click("#yes")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    held = [r for p in store.load("farm").progress.values() for r in p.results]
+    assert held and ORIGIN not in {r.origin for r in held}
