@@ -393,3 +393,29 @@ def plan_problems(plan_data: Mapping[str, Any]) -> list[Problem]:
 def node_key(index: int, key: str) -> str:
     """The plan key of a node answer, as problems name it (``nodes[1].address``)."""
     return f"nodes[{index}].{key}"
+
+
+def key_label(key: str) -> str:
+    """A plan key as the form labels it: ``mail_host`` is "Mail host", ``nodes[1].address`` "Node 2 address".
+
+    Operators see the form's labels, never the plan file's keys; a key no question
+    asks (a table the plan file may hold) is written out in words.
+    """
+    head, _, rest = key.partition(".")
+    if head.startswith("nodes[") and head.endswith("]") and head[6:-1].isdigit():
+        number = int(head[6:-1]) + 1
+        try:
+            label = node_question(rest).label if rest else ""
+        except KeyError:
+            label = rest.replace("_", " ")
+        return f"Node {number} {label[:1].lower() + label[1:]}".rstrip()
+    try:
+        return question(key).label
+    except KeyError:
+        words = key.replace("_", " ").replace(".", " ")
+        return words[:1].upper() + words[1:]
+
+
+def problem_line(problem: Problem) -> str:
+    """A problem of the answers as the operator reads it: the field's label, then the reason."""
+    return f"{key_label(problem.key)}: {problem.reason}" if problem.key else problem.reason

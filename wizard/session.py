@@ -133,6 +133,11 @@ class Session:
     """When the session was created."""
     updated_at: datetime = field(default_factory=utc_now)
     """When anything in the session last changed."""
+    steps_hidden: bool | None = None
+    """The full-screen wizard's list of steps hidden (True) or shown (False) by the operator;
+    None: shown when the terminal is wide enough."""
+    rehearsal: dict[str, Any] | None = None
+    """For a rehearsal's session, how its practice farm was started (state, nodes, mode); None otherwise."""
 
     def plan(self) -> Plan:
         """The validated plan.

@@ -29,7 +29,17 @@ def to_json(session: Session) -> dict[str, Any]:
         "updated_at": session.updated_at.isoformat(),
         "plan": session.plan_data,
         "progress": {step: entry.to_json() for step, entry in session.progress.items()},
-    }
+    } | _optional_json(session)
+
+
+def _optional_json(session: Session) -> dict[str, Any]:
+    """Keys a session has only once they are set, so older files and goldens stay as they were."""
+    extra: dict[str, Any] = {}
+    if session.steps_hidden is not None:
+        extra["view"] = {"steps_hidden": session.steps_hidden}
+    if session.rehearsal is not None:
+        extra["rehearsal"] = session.rehearsal
+    return extra
 
 
 def from_json(data: Any) -> Session:
@@ -51,6 +61,13 @@ def from_json(data: Any) -> Session:
         raise TypeError("current_step must be text")
     created = datetime.fromisoformat(data["created_at"])
     updated = datetime.fromisoformat(data["updated_at"])
+    view = data.get("view", {})
+    hidden = view.get("steps_hidden") if isinstance(view, dict) else None
+    if hidden is not None and not isinstance(hidden, bool):
+        raise TypeError("view.steps_hidden must be true or false")
+    rehearsal = data.get("rehearsal")
+    if rehearsal is not None and not isinstance(rehearsal, dict):
+        raise TypeError("rehearsal must be an object")
     version = checklist["version"]
     if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 1_000_000:
         raise TypeError("checklist version must be a small whole number")
@@ -63,6 +80,8 @@ def from_json(data: Any) -> Session:
         progress={str(step): StepProgress.from_json(entry) for step, entry in progress.items()},
         created_at=created,
         updated_at=updated,
+        steps_hidden=hidden,
+        rehearsal=rehearsal,
     )
 
 

@@ -66,3 +66,13 @@ def app_at_step(
     app = WizardApp(checklist, options=CheckOptions(timeout=timeout))
     app.open_session(name)
     return app
+
+
+def screen_text(app: WizardApp) -> str:
+    """What the terminal shows now, as lines of text (the screen on top, with its notices)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def bottom_line(app: WizardApp) -> str:
+    """The last line of the terminal: the key bar."""
+    return screen_text(app).splitlines()[-1]

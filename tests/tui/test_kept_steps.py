@@ -91,10 +91,11 @@ async def test_kept_prose_follows_a_resize_and_a_new_theme(checklist: Checklist)
         await settle(pilot)
         why = app.screen.query_one("#guidance-relay .why", Prose)
         wide = [why.render_line(y) for y in range(why.size.height)]
-        await pilot.resize_terminal(80, 40)
+        # Narrow enough that the text loses width even though the list of steps gives way.
+        await pilot.resize_terminal(60, 40)
         await settle(pilot)
         narrow = [why.render_line(y) for y in range(why.size.height)]
-        assert why.size.width < 80
+        assert why.size.width < 60
         assert all(line.cell_length <= why.size.width for line in narrow)
         assert len(narrow) > len(wide), "the text was not wrapped again for the narrower terminal"
         before = _main_background(narrow)

@@ -90,7 +90,7 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
         return verdict(
             Status.FAIL,
             f"{at} turned this machine away ({reason}) although connection control is off in the plan",
-            "Access > Connection: choose 'All except the list below', or add this machine; if the restriction is intended, set connection_control = true in the plan.",
+            "Access > Connection: choose 'All except the list below', or add this machine; if the restriction is intended, turn Connection control on in the farm's values.",
             found.transcript,
         )
     if found.greeted:

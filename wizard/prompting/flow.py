@@ -137,7 +137,7 @@ class PromptFlow:
                 return
             asker.say(f"{len(problems)} value(s) to fix:")
             for problem in problems:
-                asker.say(f"  {problem.describe()}")
+                asker.say(f"  {fields.problem_line(problem)}")
             if not asker.confirm("Fix them now?", default=True):
                 return
             for problem in problems:

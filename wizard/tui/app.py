@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from wizard import PROG
-from wizard.errors import PlanError, StoreError, WizardError
+from wizard.errors import StoreError
 from wizard.interactive import interactive_signals
 from wizard.plaintext import plain_text
 from wizard.results import CheckResult, Status, checked_notice, summarize, utc_now
@@ -32,9 +32,9 @@ from wizard.tui.messages import (
     MoveRequested,
     NoteChanged,
     SettleRequested,
+    StepsToggled,
 )
 from wizard.tui.screens.start import StartScreen
-from wizard.untrusted import neutral
 
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
@@ -42,10 +42,8 @@ if TYPE_CHECKING:
     from wizard import store
     from wizard.evidence import Drift
     from wizard.model import Checklist
-    from wizard.plan import Plan
     from wizard.session import Session
     from wizard.tui.options import CheckOptions
-    from wizard.tui.screens.dialogs import ExportChoice
     from wizard.tui.screens.step import StepScreen
 
 OUTPUT_SWITCH_INTERVAL = 0.001
@@ -70,7 +68,14 @@ class WizardApp(App[int]):
             priority=True,
             tooltip="Write a runbook of this session",
         ),
+        Binding(
+            "f1", "help", "Help", id="help", priority=True, tooltip="Keys, marks and where sessions live"
+        ),
+        # Not priority: in a text field ? is typed, and F1 still works.
+        Binding("question_mark", "help", "Help", id="help-key", show=False),
     ]
+    QUIT_NOTE = ""
+    """What else ends with the wizard, said before ctrl+c leaves (the practice farm, in a rehearsal)."""
 
     def __init__(
         self,
@@ -99,6 +104,13 @@ class WizardApp(App[int]):
         self._screens_plan = ""
         self._save_timer: Timer | None = None
         self._saved = asyncio.Event()
+        from wizard.tui.commands import Commands
+        from wizard.tui.exporting import Exporter
+
+        self.exporter = Exporter(self)
+        """Exports: the dialog, the start screen's tab, asking before replacing a file."""
+        self.commands = Commands(self)
+        """The palette's commands."""
 
     async def on_event(self, event: events.Event) -> None:
         # Remember when each key or button was pressed, so a step screen can tell a
@@ -178,6 +190,10 @@ class WizardApp(App[int]):
         if announce:
             self.notify(f"{announce} Saved.", timeout=3)
 
+    def save_now(self) -> None:
+        """Save the session at once (after a change that is not typing)."""
+        self._save()
+
     def _need_session(self) -> Session:
         if self._opened is None:
             raise RuntimeError("no session is open")
@@ -190,7 +206,7 @@ class WizardApp(App[int]):
         # wizard as ctrl+c does: saved, the terminal given back, cleanups run. Without it the
         # process died at once, leaving the terminal in full-screen mode.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.action_help_quit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.interrupt)
         # Textual mounts the App inside a batch that suppresses painting; a screen pushed
         # from here would lose its first paint, and its "after refresh" work (the start
         # screen's other jobs, a step's build-ahead) would run before anything was shown.
@@ -249,7 +265,7 @@ class WizardApp(App[int]):
 
         self._show(TraceScreen(self._need_session()))
 
-    def _refresh_screen(self) -> None:
+    def refresh_screen(self) -> None:
         from wizard.tui.screens.step import StepScreen
         from wizard.tui.screens.summary import SummaryScreen
         from wizard.tui.screens.trace import TraceScreen
@@ -258,7 +274,7 @@ class WizardApp(App[int]):
         if isinstance(screen, StepScreen | SummaryScreen | TraceScreen):
             screen.update_progress()
 
-    def _plan_ready(self, session: Session) -> bool:
+    def plan_ready(self, session: Session) -> bool:
         """True when the answers make a plan; otherwise say so and show the problems."""
         if session.plan_or_none() is not None:
             return True
@@ -283,7 +299,13 @@ class WizardApp(App[int]):
         session.set_answers(event.plan_data)
         self._save_soon()
         if session.mode != mode_before:
-            self._refresh_screen()
+            self.refresh_screen()
+
+    @on(StepsToggled)
+    def remember_steps_shown(self, event: StepsToggled) -> None:
+        """Keep whether the list of steps is shown with the session."""
+        self._need_session().steps_hidden = event.hidden
+        self._save()
 
     @on(NoteChanged)
     def apply_note(self, event: NoteChanged) -> None:
@@ -300,7 +322,7 @@ class WizardApp(App[int]):
             what = "Skip" if event.skipped else "Done"
             self._not_applied(f"{what} was asked on {title!r}, which is no longer on screen.")
             return
-        if not self._plan_ready(session):
+        if not self.plan_ready(session):
             return
         if event.skipped:
             session.skip(event.step_id, event.note)
@@ -321,6 +343,10 @@ class WizardApp(App[int]):
             return
         await self._move(event.target)
 
+    async def go_to(self, step_id: str) -> None:
+        """Show a step by its id (the palette's jumps)."""
+        await self._move(step_id)
+
     def _not_applied(self, reason: str) -> None:
         self.notify(f"Not applied: {reason} Press the key again on this step.", severity="warning")
 
@@ -334,7 +360,7 @@ class WizardApp(App[int]):
                 self.notify("This is the first step.")
                 return
         elif target == "next":
-            if not self._plan_ready(session):
+            if not self.plan_ready(session):
                 return
             if not session.advance(self.checklist):
                 self._save()
@@ -342,7 +368,7 @@ class WizardApp(App[int]):
                 return
         else:
             first = session.step_ids(self.checklist)[0]
-            if target != first and not self._plan_ready(session):
+            if target != first and not self.plan_ready(session):
                 return
             try:
                 session.go_to(self.checklist, target)
@@ -361,7 +387,7 @@ class WizardApp(App[int]):
         severity: SeverityLevel = "error" if failed else "warning" if counts["warn"] else "information"
         self._save()
         self.notify(checked_notice(event.results), severity=severity)
-        self._refresh_screen()
+        self.refresh_screen()
 
     @on(CopyRequested)
     def copy_text(self, event: CopyRequested) -> None:
@@ -402,7 +428,7 @@ class WizardApp(App[int]):
         session.record_run([failure])
         self._save()
         if screen is self.screen:
-            self._refresh_screen()
+            self.refresh_screen()
 
     # The start screen -------------------------------------------------------------
 
@@ -433,60 +459,24 @@ class WizardApp(App[int]):
     @on(StartScreen.ExportRequested)
     def export_from_start(self, event: StartScreen.ExportRequested) -> None:
         """Export a saved session or a plan file."""
-        from wizard import store
+        self.exporter.from_start(event)
 
-        session: Session | None = None
-        try:
-            if event.session_name is not None:
-                session = store.load(event.session_name, self.home)
-                plan = session.plan()
-            elif event.plan is not None:
-                plan = event.plan
-            else:
-                return
-        except PlanError as exc:
-            self.notify(f"The session's values are incomplete: {exc}", severity="error", timeout=10)
-            return
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        from wizard.tui.screens.dialogs import ExportChoice
-
-        self._write_export(ExportChoice(event.fmt, event.output), plan, session)
-
-    # Export ---------------------------------------------------------------------
+    # Export, help, leaving -----------------------------------------------------------
 
     def action_export(self) -> None:
         """Export the open session (format and path in a dialog)."""
-        session = self.session
-        if session is None:
-            self.notify("Open a session first, or use the Export tab.")
+        self.exporter.ask()
+
+    def action_help(self) -> None:
+        """Show help for the screen on show (F1 or ?); F1 again closes it."""
+        from wizard import store
+        from wizard.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
             return
-        plan = session.plan_or_none()
-        if plan is None:
-            self._plan_ready(session)
-            return
-
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is not None:
-                self._write_export(choice, plan, session)
-
-        from wizard.tui.screens.dialogs import ExportDialog
-
-        self.push_screen(ExportDialog(session.name), chosen)
-
-    def _write_export(self, choice: ExportChoice, plan: Plan, session: Session | None) -> None:
-        from wizard.jobs import export
-
-        try:
-            written = export(choice.fmt, plan, self.checklist, session, choice.output)
-        except (WizardError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="Export failed", severity="error", timeout=10)
-            return
-        if len(written) == 1:
-            self.notify(f"Wrote {written[0]}", title="Exported", timeout=6)
-        else:
-            self.notify(f"Wrote {len(written)} files into {choice.output}", title="Exported", timeout=6)
+        extra = getattr(self.screen, "HELP", "")
+        self.push_screen(HelpScreen(self.screen, store.sessions_dir(self.home), extra=extra))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export":
@@ -496,117 +486,23 @@ class WizardApp(App[int]):
     # Commands ---------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
-        yield SystemCommand(
-            "Screenshot", "Save the screen as an SVG file in the working folder", self.save_screen_svg
-        )
-        session = self.session
-        if session is None:
+        return self.commands.for_screen(screen, super().get_system_commands(screen))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside a text field: ask first; yes (or ctrl+c again) leaves as interrupted."""
+        from wizard.tui.screens.dialogs import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
             return
-        from wizard.tui.screens.step import StepScreen
-
-        if isinstance(screen, StepScreen):
-            yield SystemCommand("Check this step", "Run the live checks of this step", screen.action_check)
-        yield SystemCommand("Check all steps", "Run every step's live checks on the summary", self._check_all)
-        yield SystemCommand(
-            "Export a runbook", "Write Markdown, HTML, scripts or the plan", self.action_export
-        )
-        yield SystemCommand("Summary", "Every step's status, the results and what is open", self.show_summary)
-        yield SystemCommand(
-            "Trace a message",
-            "Follow one message along the path and name the first hop without evidence",
-            self.show_trace,
-        )
-        yield SystemCommand(
-            "Import probe kit results",
-            "Add the results a probe kit script recorded on Exchange or a node, with their origin",
-            self.action_import_results,
-        )
-        from wizard.imported import imported
-
-        for found in imported(session):
-            yield SystemCommand(
-                f"Drop evidence from {neutral(found.origin)}",
-                f"Take the {len(found.results)} imported results seen from there back out of the session (asks first)",
-                lambda origin=found.origin: self.drop_imported(origin),
-            )
-        for number, step in enumerate(session.steps(self.checklist), start=1):
-            yield SystemCommand(
-                f"Go to step {number}: {step.title}",
-                f"{session.progress_for(step.id).status.label}; done on: {step.where}",
-                lambda step_id=step.id: self._move(step_id),
-                discover=False,
-            )
-
-    def action_import_results(self) -> None:
-        """Ask for a probe kit results file and add its results to the session."""
-        from wizard.tui.screens.import_results import ImportDialog
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self._import_results(path)
-
-        self.push_screen(ImportDialog(self._need_session(), self.checklist), chosen)
-
-    def _import_results(self, path: Path) -> None:
-        from wizard.probekit.importer import import_into
-
-        try:
-            report = import_into(self._need_session(), path, self.checklist)
-        except WizardError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.last_drift = report.drift
-        if report.added:
-            self._save()
-        self.notify("\n".join(report.lines()[:8]), title="Imported")
-        self._refresh_screen()
-
-    def drop_imported(self, origin: str) -> None:
-        """Take one origin's imported evidence out of the session, after asking."""
-        from wizard.imported import drop, imported, listing
-        from wizard.tui.screens.dialogs import ConfirmDialog
-
-        session = self._need_session()
-        found = imported(session, origin)
-        if not found:
-            self.notify(f"No imported evidence from {neutral(origin)}.")
-            return
-        body = (
-            f"{neutral(listing(found)[0])}\n\nThese results leave the session and no longer count as evidence; "
-            "this machine's own results stay. Import the file again to bring them back."
-        )
 
         def answered(yes: bool | None) -> None:
             if yes:
-                taken = drop(session, origin)
-                self._save()
-                self.notify(f"Dropped {len(taken)} results seen from {neutral(origin)}.", title="Evidence")
-                self._refresh_screen()
+                self.interrupt()
 
-        self.push_screen(
-            ConfirmDialog(f"Drop the evidence from {neutral(origin)}?", body, "Drop", danger=True), answered
-        )
+        self.push_screen(QuitDialog(self.QUIT_NOTE), answered)
 
-    def save_screen_svg(self) -> None:
-        """Write the screen as an SVG in the working folder and say where."""
-        stem = self.session.name if self.session is not None else PROG
-        name = f"{stem}-{utc_now():%Y%m%d-%H%M%S}.svg"
-        try:
-            written = self.save_screenshot(filename=name, path=str(Path.cwd()))
-        except OSError as exc:
-            self.notify(f"Screenshot not saved: {exc.strerror or exc}", severity="error", timeout=10)
-            return
-        self.notify(f"Screenshot saved to {written}", title="Screenshot", timeout=8)
-
-    def _check_all(self) -> None:
-        if self._plan_ready(self._need_session()):
-            self.show_summary(check_all=True)
-
-    def action_help_quit(self) -> None:
-        """Ctrl+C outside a text field, or SIGTERM: save, release the session and leave as interrupted."""
+    def interrupt(self) -> None:
+        """SIGTERM, or ctrl+c confirmed: save, release the session and leave as interrupted."""
         self.close_session()
         self.exit(130)
 

@@ -107,3 +107,12 @@ class CopyRequested(Message):
         """The text to copy."""
         self.what = what
         """What it is, for the notification."""
+
+
+class StepsToggled(Message):
+    """The operator hid or showed the list of steps; the session remembers it."""
+
+    def __init__(self, hidden: bool) -> None:
+        super().__init__()
+        self.hidden = hidden
+        """True: the list is hidden now."""

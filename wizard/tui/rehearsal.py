@@ -21,6 +21,8 @@ PREFIX = "Farm: "
 class RehearsalApp(WizardApp):
     """The guided session against a practice farm, which the palette can change while it runs."""
 
+    QUIT_NOTE = " The practice farm stops with the wizard."
+
     def __init__(self, checklist: Checklist, farm: Farm, **kwargs: Any) -> None:
         super().__init__(checklist, **kwargs)
         self.farm = farm

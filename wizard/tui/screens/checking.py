@@ -18,7 +18,7 @@ from wizard.tui.screens.fresh import FreshScreen
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
 if TYPE_CHECKING:
-    from wizard.model import Step
+    from wizard.model import Checklist, Step
     from wizard.session import Session
 
 CANCEL_POLL = 0.1
@@ -36,6 +36,8 @@ class CheckingScreen(FreshScreen):
     """The session whose plan is checked."""
     options: CheckOptions
     """How checks run."""
+    checklist: Checklist
+    """The checklist the steps come from."""
     check_panel: CheckPanel
     """The panel the rows of a run go to (kept by the screen: a query per result walks the whole screen)."""
 
@@ -123,4 +125,11 @@ class CheckingScreen(FreshScreen):
 
     @on(CheckRow.TranscriptRequested)
     def _show_transcript(self, event: CheckRow.TranscriptRequested) -> None:
-        self.app.push_screen(TranscriptDialog(event.result))
+        self.app.push_screen(TranscriptDialog(event.result, self.step_label(event.result.step)))
+
+    def step_label(self, step_id: str) -> str:
+        """A step as the operator knows it: its number in the session's mode and its title."""
+        for number, step in enumerate(self.session.steps(self.checklist), start=1):
+            if step.id == step_id:
+                return f"Step {number}: {step.title}"
+        return self.checklist.step(step_id).title

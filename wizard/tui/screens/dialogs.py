@@ -8,20 +8,23 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from wizard.exportnames import EXPORT_FORMATS, default_export_path
 from wizard.results import CheckResult
 from wizard.tui.widgets.action import Action
+from wizard.tui.widgets.keybar import KeyBar
 from wizard.untrusted import neutral
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question about something that cannot be taken back."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Do nothing")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="close", tooltip="Do nothing"),
+    ]
 
     def __init__(self, title: str, body: str, confirm: str, *, danger: bool = False) -> None:
         super().__init__(classes="dialog")
@@ -37,10 +40,12 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.body, classes="dialog-body", markup=False)
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.body, classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Action(self.confirm, variant="error" if self.danger else "primary", id="yes")
                 yield Action("Cancel", id="no")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#no", Action).focus()
@@ -55,34 +60,67 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class QuitDialog(ConfirmDialog):
+    """Ctrl+C's question: leave the wizard? A second ctrl+c says yes."""
+
+    BINDINGS = [Binding("ctrl+c", "leave", "Leave", id="leave", priority=True, tooltip="Leave at once")]
+
+    def __init__(self, note: str) -> None:
+        body = (
+            f"Everything is saved; the session resumes where it stopped.{note} Press ctrl+c again to leave."
+        )
+        super().__init__("Leave the wizard?", body, "Leave")
+
+    def action_leave(self) -> None:
+        """Leave, as the yes button does."""
+        self.dismiss(True)
+
+
 class TranscriptDialog(ModalScreen[None]):
-    """A result in full: headline, hint and the conversation, as selectable text."""
+    """A result in full: headline, hint and the conversation, as selectable text.
 
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    The whole body scrolls (arrows, page keys, the mouse), so a long
+    conversation is read to its end at 80x24 with Close still in view.
+    """
 
-    def __init__(self, result: CheckResult) -> None:
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="close", tooltip="Back to the results"),
+        Binding("pageup", "scroll('page_up')", "Page up", id="page-up", priority=True),
+        Binding("pagedown", "scroll('page_down')", "Page down", id="page-down", priority=True),
+    ]
+
+    def __init__(self, result: CheckResult, step_title: str) -> None:
         super().__init__(classes="dialog")
         self.result = result
         """The result shown."""
+        self.step_title = step_title
+        """The title of the result's step, as the operator knows it."""
 
     def compose(self) -> ComposeResult:
         result = self.result
-        with Vertical(classes="dialog-box wide"):
+        with Vertical(classes="dialog-box wide tall"):
             yield Label(
-                neutral(f"{result.step} · {result.check} · {result.target}"),
+                neutral(f"{self.step_title} · {result.check} · {result.target}"),
                 classes="dialog-title",
                 markup=False,
             )
-            yield Static(result.headline, classes=f"dialog-body -{result.status.value}", markup=False)
-            if result.hint:
-                yield Static(f"Hint: {neutral(result.hint)}", classes="dialog-body", markup=False)
-            transcript = "\n".join(map(neutral, result.transcript)) or "(no transcript)"
-            yield TextArea(transcript, read_only=True, soft_wrap=True, compact=True, id="transcript")
+            with VerticalScroll(classes="dialog-scroll", id="transcript-scroll"):
+                yield Static(result.headline, classes=f"dialog-body -{result.status.value}", markup=False)
+                if result.hint:
+                    yield Static(f"Hint: {neutral(result.hint)}", classes="dialog-body", markup=False)
+                transcript = "\n".join(map(neutral, result.transcript)) or "(no transcript)"
+                yield TextArea(transcript, read_only=True, soft_wrap=True, compact=True, id="transcript")
             with Horizontal(classes="dialog-buttons"):
                 yield Action("Close", id="close", variant="primary")
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#close", Action).focus()
+        self.query_one("#transcript-scroll", VerticalScroll).focus()
+
+    def action_scroll(self, where: str) -> None:
+        """Page through the conversation, whatever has the focus."""
+        scroll = self.query_one("#transcript-scroll", VerticalScroll)
+        scroll.scroll_page_up() if where == "page_up" else scroll.scroll_page_down()
 
     @on(Action.Pressed, "#close")
     def action_close(self) -> None:
@@ -114,7 +152,7 @@ def export_format_select() -> Select[str]:
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Pick the format and the path of an export."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="close", tooltip="Close without exporting")]
     AUTO_FOCUS = "#export-path"
     """Typing right after ctrl+e goes into the path, the field most often changed."""
 
@@ -137,6 +175,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Action("Export", variant="primary", id="export")
                 yield Action("Cancel", id="cancel")
+        yield KeyBar()
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:

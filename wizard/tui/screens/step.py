@@ -9,7 +9,7 @@ widgets.
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,9 +19,9 @@ from textual.widgets import ContentSwitcher, Input, Static
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
 from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, session_report
-from wizard.results import CheckResult, summarize
+from wizard.questions import problem_line
 from wizard.session import Session
-from wizard.tui.messages import CopyRequested, MoveRequested, NoteChanged, SettleRequested
+from wizard.tui.messages import CopyRequested, MoveRequested, SettleRequested, StepsToggled
 from wizard.tui.options import CheckOptions
 from wizard.tui.screens.checking import CheckingScreen
 from wizard.tui.screens.dialogs import ConfirmDialog
@@ -29,62 +29,14 @@ from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
 from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.keybar import KeyBar
+from wizard.tui.widgets.note import NoteInput, results_caption
 from wizard.tui.widgets.plan_form import PlanForm
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
 from wizard.tui.widgets.titlebar import TitleBar
 
-
-def results_caption(results: list[CheckResult], when: str, kept: str = "") -> str:
-    """One line about a step's last check: when, how many of each outcome, and what is kept from earlier."""
-    if not results:
-        return "Not checked yet. Check (ctrl+r) runs this step's live checks."
-    counts = summarize(results)
-    parts = [f"{count} {status}" for status, count in counts.items() if count]
-    earlier = f" ({kept})" if kept else ""
-    return f"Last check {when}: " + ", ".join(parts) + earlier + ". Enter on a row shows its transcript."
-
-
-class NoteInput(Input):
-    """The note field; each edit is reported with the step it was typed on."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            placeholder="Note for this step (change number, who did it, what was odd)…",
-            compact=True,
-            id="note",
-        )
-        self.step_id = ""
-        """The step whose note is shown."""
-        self._loading = False
-
-    def show_note(self, step_id: str, note: str) -> None:
-        """Show a step's saved note (not reported as an edit)."""
-        self._loading = True
-        try:
-            self.step_id = step_id
-            self.value = note
-        finally:
-            self._loading = False
-
-    async def _on_key(self, event: events.Key) -> None:
-        # A character typed before the step on show was drawn was meant for the note of
-        # the step before: it is not typed into this step's note.
-        shown = getattr(self.screen, "shown_at", None)
-        if event.is_printable and (shown is None or event.time < shown):
-            event.stop()
-            event.prevent_default()
-            self.notify(
-                f"{event.character!r} not typed: it was pressed before this step was on screen.",
-                severity="warning",
-            )
-            return
-        await super()._on_key(event)
-
-    def watch_value(self, value: str) -> None:
-        # Runs as the key is handled, so the note goes with the step it was typed on,
-        # even when the step changes before the Changed message would be handled.
-        if not self._loading and self.step_id:
-            self.post_message(NoteChanged(self.step_id, value))
+SIDEBAR_MIN_WIDTH = 100
+"""Below this many columns the list of steps is hidden unless the operator showed it: at 80 it
+left the step's own text 54 columns and cut the buttons."""
 
 
 class StepScreen(CheckingScreen):
@@ -98,6 +50,7 @@ class StepScreen(CheckingScreen):
         Binding("ctrl+n", "next", "Next", id="next", priority=True, tooltip="The next step"),
         Binding("ctrl+t", "send_test", "Send test", id="send-test", tooltip="Send a real test message"),
         Binding("ctrl+y", "copy", "Copy", id="copy", tooltip="Copy the first script (or click path)"),
+        Binding("ctrl+b", "toggle_steps", "Steps", id="hide-steps", tooltip="Hide or show the list of steps"),
         Binding("escape", "leave_field", show=False),
     ]
 
@@ -154,6 +107,7 @@ class StepScreen(CheckingScreen):
 
     async def on_mount(self) -> None:
         self.sub_title = self.session.name
+        self._place_sidebar()
         # Immediate: the step is marked shown in the same call that drew it, not by a message
         # handled later, when keys pressed after the paint may already be waiting.
         self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
@@ -212,6 +166,22 @@ class StepScreen(CheckingScreen):
             if verdict is not None and (verdict.provable or verdict.done_by_hand):
                 caption = f"Proof: {verdict.label()}. {caption}"
             self.check_panel.show_results(caption, progress.results)
+
+    def on_resize(self) -> None:
+        self._place_sidebar()
+
+    def _place_sidebar(self) -> None:
+        """The list of steps as the operator left it, or, until they say, only where there is room."""
+        hidden = self.session.steps_hidden
+        if hidden is None:
+            hidden = self.app.size.width < SIDEBAR_MIN_WIDTH
+        self._sidebar.display = not hidden
+
+    def action_toggle_steps(self) -> None:
+        """Hide or show the list of steps (remembered by the session)."""
+        hidden = bool(self._sidebar.display)
+        self.post_message(StepsToggled(hidden))
+        self._sidebar.display = not hidden
 
     def on_screen_resume(self) -> None:
         self._not_shown()
@@ -370,7 +340,7 @@ class StepScreen(CheckingScreen):
         if self.step.kind is StepKind.INPUT:
             problems = self.query_one(PlanForm).reveal()
             if problems:
-                first = problems[0].describe()
+                first = problem_line(problems[0])
                 self.notify(f"{len(problems)} value(s) to fix first; {first}", severity="error")
                 return
         step, note = self.step, self._note()

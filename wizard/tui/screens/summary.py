@@ -43,7 +43,13 @@ class SummaryScreen(CheckingScreen):
         """The checklist the steps come from."""
         self.options = options
         """How checks run."""
-        self.check_panel = CheckPanel(show_step=True, id="checks")
+        self.check_panel = CheckPanel(step_label=self._step_number, id="checks")
+
+    def _step_number(self, step_id: str) -> str:
+        number = next(
+            (n for n, step in enumerate(self.session.steps(self.checklist), start=1) if step.id == step_id), 0
+        )
+        return f"Step {number}" if number else self.checklist.step(step_id).title
 
     def compose(self) -> ComposeResult:
         yield TitleBar()

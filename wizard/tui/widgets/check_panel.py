@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,7 +41,7 @@ class CheckRow(Vertical, can_focus=True):
         check: str,
         target: str,
         *,
-        show_step: bool = False,
+        prefix: str = "",
         result: CheckResult | None = None,
     ) -> None:
         super().__init__(classes=f"-{result.status.value}" if result is not None else "-running")
@@ -51,8 +51,8 @@ class CheckRow(Vertical, can_focus=True):
         """The check's name."""
         self.target = target
         """The target checked."""
-        self.show_step = show_step
-        """Prefix the headline with the step id (when rows of many steps share a panel)."""
+        self.prefix = prefix
+        """Put before the headline: the step's number, when rows of many steps share a panel."""
         self.result: CheckResult | None = None
         """The result, once it arrived."""
         # Built here rather than queried later: a row can be filled in (or removed)
@@ -68,7 +68,7 @@ class CheckRow(Vertical, can_focus=True):
         yield self._hint
 
     def _prefix(self) -> str:
-        return f"[{self.step_id}] " if self.show_step else ""
+        return self.prefix
 
     def _running_text(self) -> str:
         return f"{self._prefix()}RUN   {self.target}: {self.check}…"
@@ -106,10 +106,10 @@ class CheckPanel(VerticalScroll):
     checks starting at once cost one layout, not sixty-four.
     """
 
-    def __init__(self, *, show_step: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, step_label: Callable[[str], str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.show_step = show_step
-        """Rows name their step (the summary's check-all run)."""
+        self.step_label = step_label
+        """Names a row's step (the summary's check-all run); None: rows of one step, unnamed."""
         self._timer: Timer | None = None
         self._open_rows: dict[tuple[str, str, str], CheckRow] = {}
         self._pending: list[CheckRow] = []
@@ -126,6 +126,9 @@ class CheckPanel(VerticalScroll):
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(SPIN_INTERVAL, self._tick, pause=True)
+
+    def _prefix(self, step_id: str) -> str:
+        return f"{self.step_label(step_id)} · " if self.step_label is not None else ""
 
     def _caption(self, text: str) -> None:
         self.query_one("#check-caption", Static).update(text)
@@ -177,7 +180,7 @@ class CheckPanel(VerticalScroll):
         """Add a running row."""
         key = (step_id, check, target)
         if key not in self._open_rows:
-            row = CheckRow(step_id, check, target, show_step=self.show_step)
+            row = CheckRow(step_id, check, target, prefix=self._prefix(step_id))
             self._open_rows[key] = row
             self._add(row)
 
@@ -187,7 +190,9 @@ class CheckPanel(VerticalScroll):
         row = self._open_rows.pop((result.step, result.check, result.target), None)
         if row is None:
             self._add(
-                CheckRow(result.step, result.check, result.target, show_step=self.show_step, result=result)
+                CheckRow(
+                    result.step, result.check, result.target, prefix=self._prefix(result.step), result=result
+                )
             )
         else:
             row.show_result(result)
@@ -202,5 +207,7 @@ class CheckPanel(VerticalScroll):
             self._timer.pause()
         for result in failures_first(results):
             self._add(
-                CheckRow(result.step, result.check, result.target, show_step=self.show_step, result=result)
+                CheckRow(
+                    result.step, result.check, result.target, prefix=self._prefix(result.step), result=result
+                )
             )

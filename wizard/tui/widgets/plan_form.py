@@ -165,8 +165,8 @@ class PlanForm(Vertical):
         if not self.problems:
             status.update("✔ These values make a complete plan.")
         elif others and self.revealed:
-            status.update("✖ " + "; ".join(p.describe() for p in others))
+            status.update("✖ " + "; ".join(fields.problem_line(p) for p in others))
         else:
             count = len(self.problems)
-            first = self.problems[0].describe()
+            first = fields.problem_line(self.problems[0])
             status.update(f"{count} value{'s' if count > 1 else ''} to fix; first {first}")
