@@ -128,7 +128,7 @@ async def test_full_screen_rows_and_transcript_show_hostile_values_neutralised(v
         shown = [str(widget.content) for widget in app.screen.query(Static)]
         assert any("greets as wfe1" in text for text in shown)
         assert_neutral("\n".join(shown), value)
-        await app.push_screen(TranscriptDialog(app.result))
+        await app.push_screen(TranscriptDialog(app.result, "Step 5: Allow relay"))
         await pilot.pause()
         texts = [str(widget.content) for widget in app.screen.query(Static)]
         texts += [str(widget.content) for widget in app.screen.query(Label)]
