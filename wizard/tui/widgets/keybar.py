@@ -33,6 +33,8 @@ class Key:
     """The binding's id (or its action, for bindings without one)."""
     shown: Content
     """``key Description`` as drawn."""
+    local: bool = False
+    """A key of the focused widget rather than of the screen: it gives way before the screen's."""
 
 
 def fit(keys: list[Key], width: int) -> list[Key]:
@@ -42,7 +44,10 @@ def fit(keys: list[Key], width: int) -> list[Key]:
     def length() -> int:
         return sum(key.shown.cell_length for key in shown) + SEPARATOR.cell_length * max(0, len(shown) - 1)
 
-    droppable = [key for name in GIVE_WAY for key in shown if key.binding_id == name]
+    droppable = [key for key in shown if key.local and key.binding_id not in KEPT]
+    droppable += [
+        key for name in GIVE_WAY for key in shown if key.binding_id == name and key not in droppable
+    ]
     droppable += [key for key in reversed(shown) if key.binding_id not in KEPT and key not in droppable]
     for key in droppable:
         if length() <= width:
@@ -73,7 +78,8 @@ class KeyBar(Static):
         """Every key the screen shows now, in binding order (the palette is drawn apart)."""
         keys: list[Key] = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        screen = self.screen
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if binding.action in ("app.command_palette", "command_palette"):
                 continue
             if not binding.show or binding.action in seen:
@@ -86,7 +92,7 @@ class KeyBar(Static):
                 content = Content.from_markup(f"[@click=app.simulate_key('{key}')][b $accent]{shown}[/]")
             else:
                 content = Content.from_markup(f"[$text-disabled][b]{shown}[/]")
-            keys.append(Key(binding.id or binding.action, content))
+            keys.append(Key(binding.id or binding.action, content, local=node not in (screen, self.app)))
         return keys
 
     def _palette_hint(self) -> Content | None:
