@@ -305,10 +305,10 @@ def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
         from wizard import prompt
 
         return ExitCode(prompt.run(_load_checklist(), session_name, exchange_port=_exchange_port()))
-    from wizard.tui import app
+    from wizard.tui import running
 
     # The TUI loads the checklist itself, after its first screen is painted.
-    return ExitCode(app.run(None, session_name, exchange_port=_exchange_port()))
+    return ExitCode(running.run(None, session_name, exchange_port=_exchange_port()))
 
 
 def _cmd_new(args: argparse.Namespace) -> ExitCode:

@@ -17,7 +17,7 @@ from wizard import store
 from wizard.farm import Farm
 from wizard.model import Checklist
 from wizard.session import Session, StepStatus
-from wizard.tui import app as tui_app
+from wizard.tui import running as tui_running
 from wizard.tui.app import WizardApp
 from wizard.tui.messages import CheckProgress
 from wizard.tui.options import CheckOptions
@@ -167,7 +167,7 @@ async def test_a_session_open_elsewhere_is_refused_with_one_line(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        assert tui_app.run(checklist, "held") == 2
+        assert tui_running.run(checklist, "held") == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "open in another spmail-wizard" in err[0]
 

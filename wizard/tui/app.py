@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import signal
-import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,14 +16,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from wizard import PROG
 from wizard.errors import StoreError
-from wizard.interactive import interactive_signals
-from wizard.plaintext import plain_text
-from wizard.results import CheckResult, Status, checked_notice, summarize, utc_now
+from wizard.results import checked_notice, summarize
 from wizard.tui.messages import (
     AnswersChanged,
     ChecksFinished,
@@ -39,17 +34,11 @@ from wizard.tui.screens.start import StartScreen
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
 if TYPE_CHECKING:
-    from wizard import store
     from wizard.evidence import Drift
     from wizard.model import Checklist
     from wizard.session import Session
     from wizard.tui.options import CheckOptions
     from wizard.tui.screens.step import StepScreen
-
-OUTPUT_SWITCH_INTERVAL = 0.001
-"""Seconds another thread may wait for the interpreter lock while the App runs (see ``run_app``)."""
-SAVE_DELAY = 0.3
-"""Seconds of quiet typing after which a note or answer is saved: a save costs an fsync, too much per key."""
 
 
 class WizardApp(App[int]):
@@ -97,15 +86,19 @@ class WizardApp(App[int]):
         """How checks run."""
         self.input_time = 0.0
         """When the key or mouse button being handled was pressed (Textual's clock)."""
-        self._opened: store.OpenSession | None = None
         self.last_drift: Drift | None = None
         """What the latest run of checks (or import) changed in the session; None before the first."""
         self._step_screen: StepScreen | None = None
         self._screens_plan = ""
-        self._save_timer: Timer | None = None
-        self._saved = asyncio.Event()
         from wizard.tui.commands import Commands
         from wizard.tui.exporting import Exporter
+        from wizard.tui.keeper import SessionKeeper
+        from wizard.tui.navigation import Navigator
+
+        self.navigator = Navigator(self)
+        """Moves between steps and the summary, and says when the answers keep it from moving."""
+        self.keeper = SessionKeeper(self)
+        """The open session: its lock, and saving it as it changes."""
 
         self.exporter = Exporter(self)
         """Exports: the dialog, the start screen's tab, asking before replacing a file."""
@@ -134,70 +127,32 @@ class WizardApp(App[int]):
     @property
     def session(self) -> Session | None:
         """The session open here, if any."""
-        return self._opened.session if self._opened else None
+        return self.keeper.session
 
     def open_session(self, name: str) -> None:
-        """Load and lock a saved session.
-
-        Raises:
-            StoreError: no such session, a refused file, or open in another process.
-        """
-        from wizard import store
-
-        opened = store.OpenSession(name, self.home)
-        opened.__enter__()
-        self.close_session()
-        self._opened = opened
+        """Load and lock a saved session (see ``SessionKeeper.open``)."""
+        self.keeper.open(name)
 
     def close_session(self) -> None:
         """Save and release the session (safe to call twice)."""
-        self._cancel_save_timer()
-        if self._opened is not None:
-            opened, self._opened = self._opened, None
-            try:
-                opened.save()
-            except StoreError as exc:
-                print(f"{PROG}: {exc}", file=sys.stderr)
-            finally:
-                opened.__exit__(None, None, None)
-
-    def _cancel_save_timer(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-
-    def _save_soon(self) -> None:
-        """Save once typing pauses (every change of a step, a result or a status saves at once)."""
-        self._cancel_save_timer()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save)
+        self.keeper.close()
 
     async def until_saved(self) -> None:
         """Return once no typed change waits to be saved."""
-        while self._save_timer is not None:
-            self._saved.clear()
-            await self._saved.wait()
-
-    def _save(self, announce: str = "") -> None:
-        self._cancel_save_timer()
-        self._saved.set()
-        if self._opened is None:
-            return
-        try:
-            self._opened.save()
-        except StoreError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
-        if announce:
-            self.notify(f"{announce} Saved.", timeout=3)
+        await self.keeper.until_saved()
 
     def save_now(self) -> None:
         """Save the session at once (after a change that is not typing)."""
-        self._save()
+        self.keeper.save()
+
+    def _save(self, announce: str = "") -> None:
+        self.keeper.save(announce)
+
+    def _save_soon(self) -> None:
+        self.keeper.save_soon()
 
     def _need_session(self) -> Session:
-        if self._opened is None:
-            raise RuntimeError("no session is open")
-        return self._opened.session
+        return self.keeper.need()
 
     # Screens ------------------------------------------------------------------
 
@@ -215,7 +170,7 @@ class WizardApp(App[int]):
     async def _show_first_screen(self) -> None:
         if len(self.screen_stack) > 1:
             return  # a screen asked for while starting (the palette's Summary) stays
-        if self._opened is None:
+        if self.session is None:
             self.push_screen(StartScreen(lambda: self.checklist))
         else:
             await self.show_step()
@@ -276,18 +231,7 @@ class WizardApp(App[int]):
 
     def plan_ready(self, session: Session) -> bool:
         """True when the answers make a plan; otherwise say so and show the problems."""
-        if session.plan_or_none() is not None:
-            return True
-        from wizard.tui.screens.step import StepScreen
-
-        screen = self.screen
-        if isinstance(screen, StepScreen):
-            screen.reveal_problems()
-        self.notify(
-            "Finish the farm's values on step 1 first; each problem is shown beside its field.",
-            severity="error",
-        )
-        return False
+        return self.navigator.plan_ready(session)
 
     # What screens report --------------------------------------------------------
 
@@ -351,31 +295,7 @@ class WizardApp(App[int]):
         self.notify(f"Not applied: {reason} Press the key again on this step.", severity="warning")
 
     async def _move(self, target: str) -> None:
-        session = self._need_session()
-        if target == "summary":
-            self.show_summary()
-            return
-        if target == "back":
-            if not session.back(self.checklist):
-                self.notify("This is the first step.")
-                return
-        elif target == "next":
-            if not self.plan_ready(session):
-                return
-            if not session.advance(self.checklist):
-                self._save()
-                self.show_summary()
-                return
-        else:
-            first = session.step_ids(self.checklist)[0]
-            if target != first and not self.plan_ready(session):
-                return
-            try:
-                session.go_to(self.checklist, target)
-            except KeyError:
-                self.notify(f"There is no step {target!r} in {session.mode} mode.", severity="error")
-                return
-        await self.show_step()
+        await self.navigator.go(target)
 
     @on(ChecksFinished)
     def record_results(self, event: ChecksFinished) -> None:
@@ -392,43 +312,7 @@ class WizardApp(App[int]):
     @on(CopyRequested)
     def copy_text(self, event: CopyRequested) -> None:
         """Put a script or click path on the clipboard, as plain text."""
-        text = plain_text(event.text)
-        self.copy_to_clipboard(text)
-        lines = text.count("\n") + 1
-        # The terminal's clipboard escape (OSC 52) gets no answer: whether it worked cannot be known.
-        self.notify(
-            f"Sent the {event.what} ({lines} line{'s' if lines > 1 else ''}) to the clipboard. "
-            "Some terminals ignore this (OSC 52); if nothing pastes, select the text with the mouse.",
-            timeout=6,
-        )
-
-    @on(Worker.StateChanged)
-    def report_worker_error(self, event: Worker.StateChanged) -> None:
-        """Turn a failed check run into a notification and an error result."""
-        worker = event.worker
-        if event.state is not WorkerState.ERROR:
-            return
-        error = worker.error
-        reason = "the live checks are not installed" if isinstance(error, ImportError) else str(error)
-        self.notify(f"The checks stopped: {reason}", title="Check error", severity="error", timeout=10)
-        from wizard.tui.screens.step import StepScreen
-
-        screen = worker.node
-        session = self.session
-        if session is None or not isinstance(screen, StepScreen):
-            return
-        failure = CheckResult(
-            step=screen.step.id,
-            check="checks",
-            target=session.mail_host or "-",
-            status=Status.ERROR,
-            summary=f"the checks stopped: {reason}",
-            observed_at=utc_now(),
-        )
-        session.record_run([failure])
-        self._save()
-        if screen is self.screen:
-            self.refresh_screen()
+        self.commands.copy(event.text, event.what)
 
     # The start screen -------------------------------------------------------------
 
@@ -510,46 +394,3 @@ class WizardApp(App[int]):
         """Save, release the session and leave."""
         self.close_session()
         self.exit(0)
-
-
-def run(checklist: Checklist | None, session_name: str | None, *, exchange_port: int = 25) -> int:
-    """Run the full-screen wizard.
-
-    Args:
-        checklist: the steps, or None for the default checklist, loaded when first needed.
-        session_name: a saved session to open at its step, or None for the start screen.
-        exchange_port: SMTP port of the Exchange servers, for the connector's test message.
-
-    Returns:
-        0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
-    """
-    from wizard.tui.options import CheckOptions
-
-    return run_app(WizardApp(checklist, options=CheckOptions(exchange_port=exchange_port)), session_name)
-
-
-def run_app(app: WizardApp, session_name: str | None) -> int:
-    """Open ``session_name`` (if given) in ``app``, run it, and always release the session."""
-    if session_name is not None:
-        try:
-            app.open_session(session_name)
-        except StoreError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 2
-    # Textual writes each frame from a thread of its own. While the event loop is busy
-    # (building a step, mounting the start screen's other jobs) that thread waits for the
-    # interpreter lock up to the switch interval at every write: at the default 5 ms a
-    # painted frame reached the terminal up to 90 ms late. 1 ms lets it through at once.
-    switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch_interval, OUTPUT_SWITCH_INTERVAL))
-    try:
-        with interactive_signals():
-            code = app.run()
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        sys.setswitchinterval(switch_interval)
-        app.close_session()
-    if code is None:
-        return app.return_code or 0
-    return code

@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from wizard import PROG
 from wizard.errors import WizardError
+from wizard.plaintext import plain_text
 from wizard.results import utc_now
 from wizard.untrusted import neutral
 
@@ -76,6 +77,18 @@ class Commands:
                 lambda step_id=step.id: app.go_to(step_id),
                 discover=False,
             )
+
+    def copy(self, text: str, what: str) -> None:
+        """Put a script or click path on the clipboard, as plain text."""
+        text = plain_text(text)
+        self.app.copy_to_clipboard(text)
+        lines = text.count("\n") + 1
+        # The terminal's clipboard escape (OSC 52) gets no answer: whether it worked cannot be known.
+        self.app.notify(
+            f"Sent the {what} ({lines} line{'s' if lines > 1 else ''}) to the clipboard. "
+            "Some terminals ignore this (OSC 52); if nothing pastes, select the text with the mouse.",
+            timeout=6,
+        )
 
     def check_all(self) -> None:
         """Check every step, on the summary."""

@@ -11,7 +11,8 @@ from textual.screen import Screen
 from wizard.farm import actions
 from wizard.farm.farm import Farm
 from wizard.model import Checklist
-from wizard.tui.app import WizardApp, run_app
+from wizard.tui.app import WizardApp
+from wizard.tui.running import run_app
 from wizard.tui.screens.step import StepScreen
 
 PREFIX = "Farm: "
