@@ -87,6 +87,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command in (None, "sessions"):
         sessions = commands.add_parser("sessions", help="list saved sessions")
         sessions.add_argument("--json", action="store_true", help="print JSON")
+        sessions.add_argument(
+            "--delete", metavar="NAME", help="delete a saved session (refused while it is open elsewhere)"
+        )
 
     if command in (None, "check"):
         check = commands.add_parser("check", help="run the live checks headless")
@@ -349,6 +352,10 @@ def _cmd_sessions(args: argparse.Namespace) -> ExitCode:
 
     from wizard import store
 
+    if args.delete is not None:
+        path = store.delete(args.delete)
+        print(f"Deleted session {args.delete!r} ({path}).")
+        return ExitCode.OK
     infos = store.list_sessions(_load_checklist())
     if args.json:
         print(json.dumps({"schema": 1, "sessions": [info.to_json() for info in infos]}, indent=2))

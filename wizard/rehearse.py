@@ -115,6 +115,15 @@ def _write_kit(farm: Farm, folder: Path) -> None:
     print(f"try: spmail-wizard import {folder / paths[0].name} ... --session NAME")
 
 
+def mark_rehearsal(name: str, farm: Farm) -> None:
+    """Record in the session that it belongs to a rehearsal, and how its farm was started."""
+    from wizard import store
+
+    with store.OpenSession(name) as opened:
+        opened.session.rehearsal = {"state": farm.state, "nodes": farm.count, "mode": farm.mode}
+        opened.save()
+
+
 def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, plan_out: Path | None) -> int:
     """Start the farm, create a session for its plan, and open the guided session against it.
 
@@ -131,6 +140,7 @@ def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, pl
                 farm.write_plan(plan_out)
             name = store.unique_name(f"rehearsal-{farm.state}")
             session = jobs.create_session(checklist, name, farm.plan)
+            mark_rehearsal(session.name, farm)
             for line in farm.describe():
                 print(line, file=sys.stderr)
             print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)

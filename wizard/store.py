@@ -203,6 +203,32 @@ def lock(name: str, home: Path | None = None) -> Iterator[None]:
         lock_file.release()
 
 
+def delete(name: str, home: Path | None = None) -> Path:
+    """Delete the named session's file (a refused one too), holding its lock while it goes.
+
+    Raises:
+        StoreError: no such session, or a bad name.
+        SessionLockedError: the session is open in another spmail-wizard.
+    """
+    try:
+        path = session_path(name, home)
+    except ValueError as exc:
+        raise StoreError(f"session name {exc}") from None
+    if not os.path.lexists(path):
+        raise StoreError(f"no saved session named {name!r} (see `spmail-wizard sessions`)")
+    with lock(name, home):
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot delete: {exc.strerror or exc}") from None
+        for stale in stale_temporaries(path):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    with contextlib.suppress(OSError):
+        path.with_suffix(".lock").unlink()
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class SessionInfo:
     """A line of the session list."""
@@ -217,6 +243,8 @@ class SessionInfo:
     updated_at: datetime | None = None
     error: str = ""
     """Why the file was refused; empty for a good session."""
+    rehearsal: bool = False
+    """The session of a rehearsal on a practice farm, not of a real farm."""
 
     def cells(self) -> tuple[str, str, str, str, str, str]:
         """The line as people read it: name, mode, mail host, progress, step, last change (local time)."""
@@ -225,7 +253,7 @@ class SessionInfo:
         changed = self.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if self.updated_at else ""
         return (
             self.name,
-            self.mode,
+            f"{self.mode} · rehearsal" if self.rehearsal else self.mode,
             self.mail_host or "(not set)",
             f"{self.settled}/{self.total}",
             self.current_step,
@@ -243,6 +271,7 @@ class SessionInfo:
             "current_step": self.current_step,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "error": self.error or None,
+            "rehearsal": self.rehearsal,
         }
 
 
@@ -279,6 +308,7 @@ def list_sessions(checklist: Checklist, home: Path | None = None) -> list[Sessio
                 total=total,
                 current_step=session.current_step,
                 updated_at=session.updated_at,
+                rehearsal=session.rehearsal is not None,
             )
         )
     infos.sort(key=lambda info: info.updated_at.timestamp() if info.updated_at else 0, reverse=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import (
@@ -50,6 +51,22 @@ def _reason(line_id: str) -> Static:
 
 class StartScreen(FreshScreen):
     """The three jobs: new, resume, export."""
+
+    BINDINGS = [
+        # Priority, so they work from a text field too; the App's export takes ctrl+e once a session is open.
+        Binding("ctrl+n", "job('new')", "New", id="job-new", priority=True, tooltip="Start a new session"),
+        Binding(
+            "ctrl+o",
+            "job('resume')",
+            "Resume",
+            id="job-resume",
+            priority=True,
+            tooltip="Open a saved session",
+        ),
+        Binding("ctrl+e", "job('export')", "Export", id="export", priority=True, tooltip="Write a runbook"),
+        Binding("delete", "delete_session", "Delete", id="delete", tooltip="Delete the highlighted session"),
+    ]
+    FIRST_FIELDS = {"new": "#new-name", "resume": "#sessions", "export": "#export-source"}
 
     AUTO_FOCUS = "#new-name"
     """Typing at once fills in the first field of the first job."""
@@ -97,7 +114,7 @@ class StartScreen(FreshScreen):
         yield TitleBar()
         yield Static(
             "Set up SharePoint incoming e-mail through IIS SMTP, on one server or behind NLB, "
-            "and prove each step live.",
+            "and prove each step live. ctrl+o: Resume a saved session; ctrl+e: Export a runbook; F1: help.",
             id="intro",
         )
         yield JobBar(JOBS, id="jobs")
@@ -187,7 +204,9 @@ class StartScreen(FreshScreen):
         if not self._infos:
             note.update("No saved sessions yet. Start one on the New session tab.")
         else:
-            note.update("\n".join(refused) or "Enter opens the highlighted session.")
+            note.update(
+                "\n".join(refused) or "Enter opens the highlighted session; Delete removes it (asks first)."
+            )
         good = [(f"Session {info.name}", info.name) for info in self._infos if not info.error]
         source = self.query_one("#export-source", Select)
         chosen = source.value
@@ -205,6 +224,50 @@ class StartScreen(FreshScreen):
     @on(JobBar.Chosen)
     def _job_chosen(self, event: JobBar.Chosen) -> None:
         self.query_one("#job-panes", ContentSwitcher).current = event.job
+        self.refresh_bindings()
+
+    def action_job(self, job: str) -> None:
+        """Show a job and put the cursor in its first field (ctrl+n, ctrl+o, ctrl+e)."""
+        self.show_job(job)
+        field = self.query(self.FIRST_FIELDS[job])
+        if field:
+            field.first().focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_session":
+            return self.query_one("#job-panes", ContentSwitcher).current == "resume" and bool(self._infos)
+        return True
+
+    def action_delete_session(self) -> None:
+        """Delete the highlighted session, after asking."""
+        from textual.widgets import DataTable
+
+        from wizard.tui.screens.dialogs import ConfirmDialog
+
+        table = self.query_one("#sessions", DataTable)
+        if not self._infos or table.cursor_row >= len(self._infos):
+            return
+        info = self._infos[table.cursor_row]
+        kind = "the rehearsal session" if info.rehearsal else "the session"
+        body = f"This deletes {kind} {info.name!r} ({info.path}): its answers, results and notes. It cannot be undone."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(info.name)
+
+        self.app.push_screen(ConfirmDialog(f"Delete {info.name!r}?", body, "Delete", danger=True), answered)
+
+    def _delete(self, name: str) -> None:
+        from wizard import store
+        from wizard.errors import StoreError
+
+        try:
+            store.delete(name, getattr(self.app, "home", None))
+        except StoreError as exc:
+            self.notify(str(exc), title="Not deleted", severity="error", timeout=10)
+            return
+        self.notify(f"Deleted session {name!r}.", timeout=4)
+        self._load_sessions()
 
     # New ------------------------------------------------------------------------
 

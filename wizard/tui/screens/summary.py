@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from wizard.model import Checklist
 from wizard.proof import proof_label, session_report
@@ -16,19 +16,39 @@ from wizard.tui.options import CheckOptions
 from wizard.tui.screens.checking import CheckingScreen
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
+from wizard.tui.widgets.keybar import KeyBar
 from wizard.tui.widgets.titlebar import TitleBar
 
 TITLE_WIDTH = 34
 """Room for a step's title in the table at 80 columns."""
 
 
+def last_check(proof: str, kept: str) -> str:
+    """The "Last check" cell: what the evidence says, and how old the results kept from earlier runs are."""
+    return f"{proof}; {kept}" if kept else proof
+
+
 class SummaryScreen(CheckingScreen):
     """All steps at a glance; check them all, export, or go back to one."""
 
     BINDINGS = [
-        Binding("ctrl+r", "check_all", "Check all", id="check-all", priority=True),
+        Binding(
+            "ctrl+r",
+            "check_all",
+            "Check all",
+            id="check-all",
+            priority=True,
+            tooltip="Run every step's live checks",
+        ),
         Binding("ctrl+e", "app.export", "Export", id="export", priority=True),
-        Binding("ctrl+g,escape", "back", "Back to steps", id="back", priority=True),
+        Binding(
+            "ctrl+g,escape",
+            "back",
+            "Back to steps",
+            id="back",
+            priority=True,
+            tooltip="The step the session is on",
+        ),
     ]
 
     def __init__(
@@ -63,7 +83,7 @@ class SummaryScreen(CheckingScreen):
                 yield Action("Export", compact=True, id="export-button")
                 yield Action("Trace a message", compact=True, id="trace-button")
                 yield Action("◀ Back to steps", compact=True, id="back-button")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.name} · summary"
@@ -100,7 +120,7 @@ class SummaryScreen(CheckingScreen):
                 str(numbers[step.id]),
                 title,
                 progress.status.label,
-                proof_label(verdicts, step.id),
+                last_check(proof_label(verdicts, step.id), progress.kept_from_earlier()),
                 progress.note,
                 key=step.id,
             )
@@ -116,15 +136,34 @@ class SummaryScreen(CheckingScreen):
             return
         self.check_panel.begin("Checking every step…")
         self.run_step_checks(list(self.session.steps(self.checklist)))
+        # The run's caption (spinner, count, time) is the top line of the panel doing the work:
+        # bring it to the top of the view, or at 80x24 it sits below the table, out of sight.
+        self.call_after_refresh(self._show_panel)
+
+    def _show_panel(self) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_to_widget(self.check_panel, top=True, animate=False)
+
+    def _leaving(self) -> None:
+        """Leaving the summary ends a run of Check all: say so, and what of it is lost."""
+        if self.checking:
+            self.workers.cancel_group(self, "checks")
+            self.notify(
+                "Check all stopped when you left the summary; this run's results were not kept. "
+                "The steps show their earlier results. Check all again from the summary (ctrl+r).",
+                severity="warning",
+                timeout=8,
+            )
 
     @on(DataTable.RowSelected)
     def _jump(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
+            self._leaving()
             self.post_message(MoveRequested(event.row_key.value))
 
     def action_back(self) -> None:
         """Back to the step the session is on."""
+        self._leaving()
         self.post_message(MoveRequested(self.session.current_step))
 
     @on(Action.Pressed, "#check-all-button")
