@@ -122,7 +122,7 @@ async def test_the_trace_follows_evidence_imported_while_it_is_shown(
         assert not any("imported check" in text for text, _ in before)
         data = await asyncio.to_thread(kitfiles.node_results, farm, 0)
         results = kitfiles.write(data, tmp_path / "probe-node-results.json")
-        app._import_results(results)
+        app.commands.import_file(results)
         await settle(pilot)
         after = chain(app)
         assert any("imported check" in text for text, _ in after), after

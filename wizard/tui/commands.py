@@ -108,11 +108,12 @@ class Commands:
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self._import_results(path)
+                self.import_file(path)
 
         app.push_screen(ImportDialog(session, app.checklist), chosen)
 
-    def _import_results(self, path: Path) -> None:
+    def import_file(self, path: Path) -> None:
+        """Add the results of a probe kit results file to the session, and say what changed."""
         from wizard.probekit.importer import import_into
 
         app = self.app
