@@ -24,7 +24,7 @@ async def test_the_summary_shows_the_age_of_kept_results_and_keeps_its_keys(chec
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         table = app.screen.query_one(DataTable)
-        cell = str(table.get_row("relay")[3])
+        cell = str(table.get_row("relay")[5])
         assert "kept from an earlier run" in cell and "oldest" in cell, cell
         keys = bottom_line(app)
         for shown in ("^r Check all", "^e Export", "f1 Help", "^p palette"):

@@ -23,11 +23,6 @@ TITLE_WIDTH = 34
 """Room for a step's title in the table at 80 columns."""
 
 
-def last_check(proof: str, kept: str) -> str:
-    """The "Last check" cell: what the evidence says, and how old the results kept from earlier runs are."""
-    return f"{proof}; {kept}" if kept else proof
-
-
 class SummaryScreen(CheckingScreen):
     """All steps at a glance; check them all, export, or go back to one."""
 
@@ -88,7 +83,8 @@ class SummaryScreen(CheckingScreen):
     def on_mount(self) -> None:
         self.sub_title = f"{self.session.name} · summary"
         table = self.query_one(DataTable)
-        table.add_columns("#", "Step", "Status", "Proof", "Note")
+        # "Kept": results an earlier run left that the last one did not replace, and how old they are.
+        table.add_columns("#", "Step", "Status", "Proof", "Note", "Kept")
         table.focus(scroll_visible=False)
         self.update_progress()
         if self.check_all_on_open:
@@ -120,8 +116,9 @@ class SummaryScreen(CheckingScreen):
                 str(numbers[step.id]),
                 title,
                 progress.status.label,
-                last_check(proof_label(verdicts, step.id), progress.kept_from_earlier()),
+                proof_label(verdicts, step.id),
                 progress.note,
+                progress.kept_from_earlier(),
                 key=step.id,
             )
             all_results += progress.results
