@@ -132,7 +132,7 @@ async def test_the_palette_drops_one_hosts_evidence_after_asking(
     app.open_session("farm")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.drop_imported(ORIGIN)
+        app.commands.drop_imported(ORIGIN)
         await settle(pilot)
         assert (
             isinstance(app.screen, ConfirmDialog)
@@ -142,7 +142,7 @@ async def test_the_palette_drops_one_hosts_evidence_after_asking(
         await settle(pilot)
         assert app.session is not None
         assert any(r.origin == ORIGIN for p in app.session.progress.values() for r in p.results)
-        app.drop_imported(ORIGIN)
+        app.commands.drop_imported(ORIGIN)
         await settle(pilot)
         await pilot.click("#yes")
         await settle(pilot)
