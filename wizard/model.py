@@ -69,6 +69,9 @@ class TargetKind(StrEnum):
     """``dns:system``: the resolver of the host the check ran on, whatever servers the plan names."""
     SHAREPOINT_SERVERS = "sharepoint_servers"
     """Each SharePoint server of the plan."""
+    CONTROLLED_NODES = "controlled_nodes"
+    """Every node when the plan restricts connections (``connection_control``), else none: a node's
+    own grant list proves connection control only where the plan says it is on."""
     OUTGOING_SERVER = "outgoing_server"
     """The outgoing SMTP server, when the plan names one."""
 
@@ -89,6 +92,9 @@ class CheckSpec:
     """Targets a pass is needed on before it proves a step (some targets are only reported on)."""
     transcript: bool = False
     """A pass carries the conversation or message it rests on (SMTP conversations, test sends)."""
+    farm_wide: bool = False
+    """The fact is the farm's, not one host's (SharePoint's incoming e-mail settings, a list's items):
+    a pass reported by any one of the required targets proves it, since each would read the same."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,11 @@ def targets_on(checklist: Checklist, check: str, plan: Plan) -> tuple[str, ...]:
     return targets_of(spec.required, plan)
 
 
+def _provable(checklist: Checklist, check: str) -> bool:
+    spec = checklist.check_spec(check)
+    return spec is not None and bool(spec.vantages)
+
+
 def max_age_of(plan: Plan, hours: int | None = None) -> timedelta:
     """The age limit: ``--max-age`` when given, else the plan's ``proof_max_age_hours``."""
     return timedelta(hours=hours if hours is not None else plan.proof_max_age_hours)
@@ -166,12 +171,22 @@ def judge(
             for r in results
         )
 
-    ways = []
+    ways: list[list[tuple[str, tuple[str, ...]]]] = []
     for way in step.proof:
         needed = [(check, targets_on(checklist, check, plan)) for check in way]
-        # A way with a check nobody can prove, or with nothing to prove on this plan, proves nothing.
-        if all(targets for _, targets in needed):
-            ways.append([(check, target) for check, targets in needed for target in targets])
+        # A way with a check nobody can prove proves nothing; nor does one with nothing to prove on
+        # this plan. A check that needs no target on this plan only (a node's grant list where the
+        # plan leaves connections open) drops out of its way.
+        if any(not _provable(checklist, check) for check, _ in needed) or not any(t for _, t in needed):
+            continue
+        groups: list[tuple[str, tuple[str, ...]]] = []
+        for check, targets in needed:
+            spec = checklist.check_spec(check)
+            if spec is not None and spec.farm_wide and targets:
+                groups.append((check, targets))
+            else:
+                groups += [(check, (target,)) for target in targets]
+        ways.append(groups)
     if not ways:
         return StepProof(step.id, None, max_age=limit, done_by_hand=done_by_hand)
     failing = _standing_failures(results, passes)
@@ -184,10 +199,14 @@ def judge(
         fresh: list[datetime] = []
         stale: list[datetime] = []
         missing = []
-        for check, target in pairs:
-            found = max(passes(check, target), key=lambda r: r.observed_at, default=None)
-            if found is None or later_failure(check, target, found.observed_at):
-                missing.append((check, target))
+        for check, group in pairs:
+            found = max(
+                (r for target in group for r in passes(check, target)),
+                key=lambda r: r.observed_at,
+                default=None,
+            )
+            if found is None or later_failure(check, found.target, found.observed_at):
+                missing.append((check, group[0] if len(group) == 1 else "one of " + " / ".join(group)))
             elif now - found.observed_at > limit:
                 stale.append(found.observed_at)
             else:

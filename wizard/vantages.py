@@ -19,7 +19,7 @@ from wizard.plan import Plan
 
 SYSTEM_RESOLVER = "dns:system"
 """The target of a DNS check when the plan names no DNS server (this host's resolver)."""
-_SPEC_KEYS = {"steps", "vantages", "targets", "required", "transcript"}
+_SPEC_KEYS = {"steps", "vantages", "targets", "required", "transcript", "farm_wide"}
 
 
 def parse_check_specs(raw: Any, name: str) -> tuple[CheckSpec, ...]:
@@ -55,7 +55,10 @@ def parse_check_specs(raw: Any, name: str) -> tuple[CheckSpec, ...]:
         transcript = value.get("transcript", False)
         if not isinstance(transcript, bool):
             raise ChecklistError(f"{where}: 'transcript' must be true or false")
-        specs.append(CheckSpec(check, tuple(steps), vantages, targets, required, transcript))
+        farm_wide = value.get("farm_wide", False)
+        if not isinstance(farm_wide, bool):
+            raise ChecklistError(f"{where}: 'farm_wide' must be true or false")
+        specs.append(CheckSpec(check, tuple(steps), vantages, targets, required, transcript, farm_wide))
     return tuple(specs)
 
 
@@ -124,6 +127,8 @@ def targets_of(kinds: Sequence[TargetKind], plan: Plan) -> tuple[str, ...]:
             found.append(SYSTEM_RESOLVER)
         elif kind is TargetKind.SHAREPOINT_SERVERS:
             found += list(plan.sharepoint_servers)
+        elif kind is TargetKind.CONTROLLED_NODES and plan.connection_control:
+            found += [node.name for node in plan.nodes]
         elif kind is TargetKind.OUTGOING_SERVER and plan.outgoing_smtp_server:
             found.append(plan.outgoing_smtp_server)
     return tuple(dict.fromkeys(found))

@@ -15,8 +15,8 @@ from wizard.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
 
-NOT_FROM_THE_KIT = {"central_admin", "outgoing"}
-"""Steps the kit does not prove: Central Administration stays manual; outgoing is checked from here."""
+NOT_FROM_THE_KIT = {"outgoing"}
+"""Steps the kit does not prove: outgoing is checked from here."""
 
 
 def _unproven(session: Session, checklist: Checklist) -> dict[str, str]:
@@ -88,10 +88,21 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     )
     assert run(["import", *map(str, nodes[1:]), "--session", "locked"]) == ExitCode.OK
     code, line = _require_proof(capsys)
-    assert code == ExitCode.FAILED and "mode" in line.split("steps without live proof: ")[1]
+    unproven = line.split("steps without live proof: ")[1]
+    # Each node's own grant list is half of connection control's proof: the other half is a
+    # session the Exchange side is let into.
+    assert code == ExitCode.FAILED and "mode" in unproven and "connection_control" in unproven
     assert run(["import", str(exchange), "--session", "locked"]) == ExitCode.OK
     out = capsys.readouterr().out
     assert f"seen from {running.addresses.exchange}" in out
+    code, line = _require_proof(capsys)
+    # Central Administration's settings are proven from a SharePoint server only.
+    assert code == ExitCode.FAILED and line.split("steps without live proof: ")[1] == "central_admin"
+    assert running.sharepoint is not None
+    sharepoint = kitfiles.write(
+        kitfiles.sharepoint_results(running, running.sharepoint.setup.servers[0]), tmp_path / "sp.json"
+    )
+    assert run(["import", str(sharepoint), "--session", "locked"]) == ExitCode.OK
     code, line = _require_proof(capsys)
     assert code == ExitCode.OK, line
     assert line.startswith("Proven live")
@@ -114,7 +125,10 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     assert _require_proof(capsys)[0] == ExitCode.OK
     assert run(["evidence", "drop", "--session", "locked", "--origin", running.addresses.exchange]) == 0
     code, line = _require_proof(capsys)
-    assert code == ExitCode.FAILED and "mode" in line and "library_test" in line
+    # The SharePoint server still shows the test message stored in its library, so library_test
+    # keeps its proof; what only Exchange saw is unproven again.
+    assert code == ExitCode.FAILED and "mode" in line and "connection_control" in line
+    assert "library_test" not in line
 
 
 def test_the_node_kit_finds_a_node_without_its_alias(farm: FarmFactory) -> None:
