@@ -10,7 +10,7 @@ import pytest
 from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.cli import ExitCode, run
-from wizard.farm import kitfiles
+from wizard.farm import kitfiles, kitsharepoint
 from wizard.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
@@ -100,7 +100,7 @@ def test_the_kit_proves_every_step_of_a_connection_controlled_farm(
     assert code == ExitCode.FAILED and line.split("steps without live proof: ")[1] == "central_admin"
     assert running.sharepoint is not None
     sharepoint = kitfiles.write(
-        kitfiles.sharepoint_results(running, running.sharepoint.setup.servers[0]), tmp_path / "sp.json"
+        kitsharepoint.sharepoint_results(running, running.sharepoint.setup.servers[0]), tmp_path / "sp.json"
     )
     assert run(["import", str(sharepoint), "--session", "locked"]) == ExitCode.OK
     code, line = _require_proof(capsys)
