@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import statistics
 
+import pytest
+
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import app_at_step, settle
 from wizard.checks import run_checks
@@ -28,6 +30,9 @@ def greeting_ms(results: list[CheckResult]) -> list[int]:
     return [int(match.group(1)) for match in found if match]
 
 
+# Two wall-clock figures compared: on a shared, loaded machine the ratio swings, so the suite
+# leaves this out; `python3 -m pytest -m timing tests/tui/test_true_timings.py` runs it.
+@pytest.mark.timing
 async def test_check_all_records_greeting_times_as_headless_does(
     farm: FarmFactory, checklist: Checklist
 ) -> None:
