@@ -109,7 +109,7 @@ def test_a_step_added_to_the_checklist_runs_everywhere(copy: Path) -> None:
     from wizard import cli, store
     from wizard.checklist import load_default
     from wizard.farm.farm import Farm
-    from wizard.prompting.flow import PromptFlow
+    from wizard.plain.flow import PromptFlow
     from wizard.runbook import render_html, render_markdown, render_scripts
     from wizard.session import Session
 

@@ -305,9 +305,9 @@ def _exchange_port() -> int:
 def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
     """Hand over to the TUI or the plain prompts."""
     if plain:
-        from wizard import prompt
+        from wizard.plain import launch
 
-        return ExitCode(prompt.run(_load_checklist(), session_name, exchange_port=_exchange_port()))
+        return ExitCode(launch.run(_load_checklist(), session_name, exchange_port=_exchange_port()))
     from wizard.tui import running
 
     # The TUI loads the checklist itself, after its first screen is painted.

@@ -145,10 +145,10 @@ def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, pl
                 print(line, file=sys.stderr)
             print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
             if plain:
-                from wizard import prompt
-                from wizard.prompting.rehearsal import RehearsalFlow
+                from wizard.plain import launch
+                from wizard.plain.rehearsal import RehearsalFlow
 
-                return prompt.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
+                return launch.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
             from wizard.tui import rehearsal
 
             return rehearsal.run(checklist, session.name, farm)

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from tests.diagnose.farmtrace import deliver, fresh_logs
-from tests.prompt.test_prompt_flow import ScriptedAsker
-from wizard import prompt, store
+from tests.plain.test_prompt_flow import ScriptedAsker
+from wizard import store
 from wizard.cli import run
 from wizard.farm import Farm
 from wizard.farm.farm import TEST_RECIPIENT
 from wizard.model import Checklist
+from wizard.plain import launch
 from wizard.session import Session
 
 HOPS = [
@@ -179,7 +180,7 @@ def test_plain_mode_traces_the_message_as_numbered_lines(farm: Farm, checklist: 
         ("what now", "quit"),
     ]
     asker = ScriptedAsker(script)
-    assert prompt.run(checklist, "plain-trace", asker=asker, timeout=1.0) == 0
+    assert launch.run(checklist, "plain-trace", asker=asker, timeout=1.0) == 0
     said = "\n".join(asker.said)
     assert "Not traced: --since" in said
     assert "1. Exchange accepted: seen" in said and "8. list stored the item: seen" in said

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.plain.test_prompt_flow import ScriptedAsker
 from tests.probekit.test_import import GOOD, ORIGIN, _write
-from tests.prompt.test_prompt_flow import ScriptedAsker
 from tests.runbook.conftest import plan_data
-from wizard import prompt, store
+from wizard import store
 from wizard.model import Checklist
+from wizard.plain import launch
 from wizard.session import Session
 
 
@@ -25,7 +26,7 @@ def test_plain_mode_imports_a_results_file_checked_as_typed(checklist: Checklist
         ("what now", "quit"),
     ]
     asker = ScriptedAsker(script)
-    assert prompt.run(checklist, session.name, asker=asker, timeout=1.0) == 0
+    assert launch.run(checklist, session.name, asker=asker, timeout=1.0) == 0
     assert not asker.script
     # Each refused path got its reason where it was typed, and nothing was imported from them.
     assert len(asker.refusals) == 2

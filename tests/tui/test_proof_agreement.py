@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from tests.prompt.test_prompt_flow import ScriptedAsker
+from tests.plain.test_prompt_flow import ScriptedAsker
 from tests.runbook.conftest import plan_data
 from tests.tui.helpers import settle
-from wizard import prompt, store
+from wizard import store
 from wizard.cli import ExitCode, run
 from wizard.model import Checklist
+from wizard.plain import launch
 from wizard.proof import Verdict, session_report
 from wizard.results import CheckResult, Status, utc_now
 from wizard.runbook import render_markdown
@@ -149,7 +150,7 @@ def test_every_surface_gives_the_one_verdict(
 
     # Plain mode's summary.
     asker = ScriptedAsker([("what now", "summary"), ("what now", "quit")])
-    assert prompt.run(checklist, "agree", asker=asker, timeout=1.0) == 0
+    assert launch.run(checklist, "agree", asker=asker, timeout=1.0) == 0
     for number, each in enumerate(session.steps(checklist), start=1):
         (said,) = [text for text in asker.said if text.lstrip().startswith(f"{number}. {each.title}:")]
         assert f", {labels[each.id]}" in said, said

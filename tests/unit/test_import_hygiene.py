@@ -22,7 +22,7 @@ NOT_TUI = [
     "wizard.runbook",
     "wizard.checks",
     "wizard.checkreport",
-    "wizard.prompt",
+    "wizard.plain.launch",
 ]
 NOT_NETWORK = [
     "wizard.plan",

@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).parent.parent.parent / "wizard"
 
 TUI = ("wizard.tui",)
-PLAIN = ("wizard.prompt", "wizard.prompting")
+PLAIN = ("wizard.plain",)
 LAUNCHERS = frozenset({"wizard.cli", "wizard.__main__", "wizard.rehearse"})
 LIBRARIES: dict[str, tuple[str, ...]] = {
     # library: the only packages that may import it
@@ -93,10 +93,10 @@ def test_module_keeps_to_its_layer(path: Path) -> None:
 @pytest.mark.parametrize(
     ("module", "source"),
     [
-        ("wizard.runbook.scripts", "from wizard.prompting.plaintext import plain_text\n"),
-        ("wizard.tui.app", "def f():\n    from wizard import prompt\n"),
+        ("wizard.runbook.scripts", "from wizard.plain.plaintext import plain_text\n"),
+        ("wizard.tui.app", "def f():\n    from wizard.plain import launch\n"),
         (
-            "wizard.prompting.flow",
+            "wizard.plain.flow",
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import wizard.tui.app\n",
         ),
         ("wizard.session", "import textual.app\n"),
@@ -111,6 +111,6 @@ def test_the_rule_finds_a_planted_breach(module: str, source: str) -> None:
 
 
 def test_the_launchers_and_the_front_ends_own_packages_are_allowed() -> None:
-    assert breaches("wizard.cli", {"wizard.tui.app", "wizard.prompt"}) == []
+    assert breaches("wizard.cli", {"wizard.tui.app", "wizard.plain.launch"}) == []
     assert breaches("wizard.tui.app", {"wizard.tui.screens.step", "textual.app", "wizard.plaintext"}) == []
-    assert breaches("wizard.prompting.flow", {"wizard.prompting.asker", "wizard.session"}) == []
+    assert breaches("wizard.plain.flow", {"wizard.plain.asker", "wizard.session"}) == []

@@ -11,7 +11,7 @@ from itertools import combinations
 from pathlib import Path
 
 from tests.farm.fixtures import FarmFactory
-from tests.prompt.test_prompt_flow import ScriptedAsker
+from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
 from wizard.evidence import MAX_TRANSCRIPT_LINES, bounded
 from wizard.model import Checklist
@@ -64,7 +64,7 @@ def test_plain_mode_has_saved_a_run_when_it_says_saved(
     data = running.plan_data
     data.pop("schema")
     store.save(Session(name="saved", plan_data=data))
-    from wizard.prompting.flow import PromptFlow
+    from wizard.plain.flow import PromptFlow
 
     asker = ScriptedAsker([])
     step = checklist.step("fqdn")

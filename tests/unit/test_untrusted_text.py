@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from tests.prompt.test_prompt_flow import ScriptedAsker
+from tests.plain.test_prompt_flow import ScriptedAsker
 from tests.runbook.conftest import GENERATED_AT, nlb_session
 from wizard import store
 from wizard.checklist import load_default
@@ -90,7 +90,8 @@ def test_check_report_bounds_a_summary_as_a_session_does() -> None:
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 def test_plain_mode_shows_results_and_transcripts_neutralised(value: str, wizard_home: Path) -> None:
-    from wizard.prompting.flow import PromptFlow, result_lines
+    from wizard.plain.flow import PromptFlow
+    from wizard.plain.page import result_lines
 
     session = nlb_session()
     session.record_run([hostile_result(value)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.errors import PlanError, WizardError
-from wizard.prompting.asker import Asker
+from wizard.plain.asker import Asker
 from wizard.session import Session
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.prompt.test_prompt_flow import ScriptedAsker
-from wizard import prompt, store
+from tests.plain.test_prompt_flow import ScriptedAsker
+from wizard import store
 from wizard.model import Checklist
+from wizard.plain import launch
 
 PLAN = Path(__file__).parent.parent / "data" / "single.toml"
 
@@ -55,7 +56,7 @@ def test_plain_mode_offers_only_windows_releases_the_chosen_sharepoint_runs_on(c
         ("what now", "quit"),
     ]
     asker = RecordingAsker(script)
-    assert prompt.run(checklist, None, asker=asker, timeout=1.0) == 0
+    assert launch.run(checklist, None, asker=asker, timeout=1.0) == 0
     assert not asker.script
     offered = asker.offered["Windows version"]
     assert "2012r2" not in offered and "2003" not in offered and "2022" in offered and "" in offered

@@ -1,4 +1,4 @@
-"""The plain prompt front end (`--plain`): one question at a time, plain text, no full-screen redraws."""
+"""Opening plain mode: choose or create a session, then walk it with the flow."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from wizard.errors import StoreError
 from wizard.interactive import interactive_signals
 from wizard.jobs import create_session, name_reason, read_plan_path, refusal
 from wizard.model import Checklist
-from wizard.prompting.asker import Asker, QuestionaryAsker
-from wizard.prompting.flow import PromptFlow
+from wizard.plain.asker import Asker, QuestionaryAsker
+from wizard.plain.flow import PromptFlow
 
 
 def choose_session(asker: Asker, checklist: Checklist, home: Path | None = None) -> str | None:

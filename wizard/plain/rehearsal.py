@@ -9,7 +9,7 @@ from typing import Any
 from wizard.farm import actions
 from wizard.farm.farm import Farm
 from wizard.model import Step
-from wizard.prompting.flow import PromptFlow
+from wizard.plain.flow import PromptFlow
 
 
 class RehearsalFlow(PromptFlow):
@@ -21,7 +21,7 @@ class RehearsalFlow(PromptFlow):
 
     @classmethod
     def maker(cls, farm: Farm) -> Callable[..., PromptFlow]:
-        """A flow builder for :func:`wizard.prompt.run` bound to ``farm``."""
+        """A flow builder for :func:`wizard.plain.launch.run` bound to ``farm``."""
         return functools.partial(cls, farm=farm)
 
     def extra_choices(self, step: Step) -> list[tuple[str, str]]:

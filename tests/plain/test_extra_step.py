@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.farm.fixtures import FarmFactory
-from tests.prompt.test_prompt_flow import ScriptedAsker
-from wizard import prompt, store
+from tests.plain.test_prompt_flow import ScriptedAsker
+from wizard import store
 from wizard.checklist import checklist_dir, load_checklist
 from wizard.checks import run_checks
 from wizard.model import Checklist, Host
+from wizard.plain import launch
 from wizard.results import Status
 from wizard.runbook import render_html, render_markdown, render_scripts
 
@@ -108,7 +109,7 @@ def test_plain_mode_walks_the_extra_step_and_counts_it(extended: Checklist) -> N
     script += [("what now", "skip") for _ in steps]
     script += [("what now", "quit")]
     asker = ScriptedAsker(script)
-    assert prompt.run(extended, None, asker=asker, timeout=1.0) == 0
+    assert launch.run(extended, None, asker=asker, timeout=1.0) == 0
     assert not asker.script
     total = len(steps)
     assert any(

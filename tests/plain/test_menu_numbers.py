@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.prompt.test_prompt_flow import ScriptedAsker
-from wizard import prompt
+from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard.model import Checklist
+from wizard.plain import launch
 
 PLAN = Path(__file__).parent.parent / "data" / "nlb.toml"
 
@@ -33,7 +33,7 @@ def test_every_action_has_the_same_number_on_every_step(checklist: Checklist) ->
     # Send test is not offered on the last step: chosen anyway, it is refused with a line.
     script += [("what now", "send"), ("what now", "quit")]
     asker = MenuRecorder(script)
-    assert prompt.run(checklist, None, asker=asker, timeout=1.0) == 0
+    assert launch.run(checklist, None, asker=asker, timeout=1.0) == 0
     assert not asker.script
     assert len(asker.menus) == len(steps) + 1
     first = asker.menus[0]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.farm.fixtures import FarmFactory
-from wizard import prompt, store
+from wizard import store
 from wizard.model import Checklist
+from wizard.plain import launch
 from wizard.session import StepStatus
 
 
@@ -101,7 +102,7 @@ def test_whole_single_server_session_in_plain_mode(
         script += [("what now", "check"), ("what now", "done")]
     script += [("what now", "note"), ("Note", "CHG-7 half way"), ("what now", "quit")]
     asker = ScriptedAsker(script)
-    assert prompt.run(checklist, None, asker=asker, timeout=3.0) == 0
+    assert launch.run(checklist, None, asker=asker, timeout=3.0) == 0
     assert not asker.script
     assert "no such file" in asker.refusals[0]
     assert "is not a session name" in asker.refusals[1]
@@ -121,7 +122,7 @@ def test_whole_single_server_session_in_plain_mode(
     script += [("what now", "export"), ("format", "md"), ("Write to", str(output)), ("what now", "quit")]
     asker = ScriptedAsker(script)
     assert (
-        prompt.run(checklist, "plain-one", asker=asker, timeout=3.0, exchange_port=running.exchange_port) == 0
+        launch.run(checklist, "plain-one", asker=asker, timeout=3.0, exchange_port=running.exchange_port) == 0
     )
     assert not asker.script
     assert any(f"Step 5 of {len(steps)}" in line for line in asker.said[:5])
@@ -137,7 +138,7 @@ def test_plain_mode_refuses_a_locked_session(
 
     store.save(Session(name="held", plan_data={}))
     with store.OpenSession("held"):
-        code = prompt.run(checklist, "held", asker=ScriptedAsker([]))
+        code = launch.run(checklist, "held", asker=ScriptedAsker([]))
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "open in another spmail-wizard" in err[0]
@@ -166,7 +167,7 @@ def test_connection_control_done_is_confirmed_in_plain_mode(farm: FarmFactory, c
             ("what now", "quit"),
         ]
     )
-    assert prompt.run(checklist, "cc", asker=asker) == 0
+    assert launch.run(checklist, "cc", asker=asker) == 0
     from wizard.proof import DONE_QUESTION
 
     assert DONE_QUESTION == "Mark done without proof?"
@@ -186,8 +187,8 @@ def test_the_plain_summary_tells_proof_from_ticks(checklist: Checklist) -> None:
     from dataclasses import replace
     from datetime import timedelta
 
+    from wizard.plain.flow import PromptFlow
     from wizard.plan import load_plan_file
-    from wizard.prompting.flow import PromptFlow
     from wizard.results import CheckResult, Status, utc_now
     from wizard.session import Session
 

@@ -71,6 +71,6 @@ def test_single_mode_drops_the_vip_and_cross_field_problems_name_their_key() -> 
 
 
 def test_the_prompt_front_end_does_not_load_textual() -> None:
-    code = "import sys, wizard.prompt, wizard.prompting.flow; print('textual' in sys.modules)"
+    code = "import sys, wizard.plain.launch, wizard.plain.flow; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -1,1 +1,0 @@
-"""The farm's questions and the plain prompt front end (no Textual here)."""
