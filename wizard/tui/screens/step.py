@@ -1,20 +1,16 @@
 """The step screen: sidebar, title, the step's content, check panel, actions and note, for any step.
 
-One screen shows every step of the open session. Each step's content (the form
-of the farm's values, or a change's guidance) is built the first time the step
-is shown and kept, so moving between steps swaps what is shown instead of
-building a screen: a step change costs a repaint, not a layout of a hundred
-widgets.
+One screen shows every step of the open session; its content (the form of the
+farm's values, or a change's guidance) is kept by ``StepContent``.
 """
 
 from __future__ import annotations
 
 from textual import on
-from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input, Static
 
 from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
@@ -23,15 +19,15 @@ from wizard.questions import problem_line
 from wizard.session import Session
 from wizard.tui.messages import CopyRequested, MoveRequested, SettleRequested, StepsToggled
 from wizard.tui.options import CheckOptions
-from wizard.tui.screens.checking import CheckingScreen
 from wizard.tui.screens.dialogs import ConfirmDialog
+from wizard.tui.screens.shown import ShownScreen
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.check_panel import CheckPanel
-from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.keybar import KeyBar
 from wizard.tui.widgets.note import NoteInput, results_caption
 from wizard.tui.widgets.plan_form import PlanForm
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
+from wizard.tui.widgets.step_content import StepContent
 from wizard.tui.widgets.titlebar import TitleBar
 
 SIDEBAR_MIN_WIDTH = 100
@@ -39,7 +35,7 @@ SIDEBAR_MIN_WIDTH = 100
 left the step's own text 54 columns and cut the buttons."""
 
 
-class StepScreen(CheckingScreen):
+class StepScreen(ShownScreen):
     """The open session's current step; the App says which step, this screen reports what was asked."""
 
     BINDINGS = [
@@ -54,12 +50,6 @@ class StepScreen(CheckingScreen):
         Binding("escape", "leave_field", show=False),
     ]
 
-    shown_at: float | None = None
-    """When the current step was drawn (Textual's clock), or None while it is not on show.
-
-    A key pressed before then was meant for what was shown before, so an action
-    it triggers is dropped with a notice rather than applied to this step."""
-
     def __init__(self, step: Step, session: Session, checklist: Checklist, options: CheckOptions) -> None:
         super().__init__()
         self.step = step
@@ -73,14 +63,13 @@ class StepScreen(CheckingScreen):
         # Kept rather than queried: a query walks every step's kept content, hidden or not.
         self._sidebar = StepSidebar(id="sidebar")
         self._title = Static("", id="step-title", markup=False)
-        self._switcher = ContentSwitcher(id="step-content")
+        self._switcher = StepContent(lambda: self.session.plan_data, lambda: self.plan)
         self.check_panel = CheckPanel(id="checks")
         self._send_button = Action(
             "Send test", compact=True, id="send-button", variant="warning", tooltip="ctrl+t"
         )
         self._note_input = NoteInput()
         self._building_ahead = False
-        self._ready = False
 
     @property
     def plan(self) -> Plan | None:
@@ -108,9 +97,7 @@ class StepScreen(CheckingScreen):
     async def on_mount(self) -> None:
         self.sub_title = self.session.name
         self._place_sidebar()
-        # Immediate: the step is marked shown in the same call that drew it, not by a message
-        # handled later, when keys pressed after the paint may already be waiting.
-        self.screen_layout_refresh_signal.subscribe(self, self._painted, immediate=True)
+        self.watch_paints()
         await self.show_step(self.step)
 
     # Showing a step --------------------------------------------------------------
@@ -121,36 +108,18 @@ class StepScreen(CheckingScreen):
             # Results of a run belong on the screen of the step it was started on.
             self.workers.cancel_group(self, "checks")
         self.step = step
-        self._not_shown()
-        switcher = self._switcher
-        content_id = self._content_id(step)
-        if not any(child.id == content_id for child in switcher.children):
-            await switcher.mount(self._build_content(step))
-        switcher.current = content_id
+        self.not_shown()
+        await self._switcher.show(step)
         self._send_button.display = step.sends_mail
         self._note_input.show_note(step.id, self.session.progress_for(step.id).note)
         self.update_progress()
         self.refresh_bindings()
         if self.is_current:
-            self._await_paint()
-
-    def _content_id(self, step: Step) -> str:
-        return "plan-form" if step.kind is StepKind.INPUT else f"guidance-{step.id}"
-
-    def _build_content(self, step: Step) -> PlanForm | StepGuidance:
-        if step.kind is StepKind.INPUT:
-            return PlanForm(self.session.plan_data, id="plan-form")
-        return StepGuidance(step, self.plan)
+            self.await_paint()
 
     async def forget_guidance(self) -> None:
         """Drop the guidance built for other answers; each step is built again when shown."""
-        stale = [
-            child
-            for child in self._switcher.children
-            if isinstance(child, StepGuidance) and child.step.id != self.step.id
-        ]
-        for child in stale:
-            await child.remove()
+        await self._switcher.forget_guidance(keep=self.step.id)
 
     def update_progress(self) -> None:
         """Show the session's progress: sidebar, title, last results."""
@@ -183,36 +152,8 @@ class StepScreen(CheckingScreen):
         self.post_message(StepsToggled(hidden))
         self._sidebar.display = not hidden
 
-    def on_screen_resume(self) -> None:
-        self._not_shown()
-        self._await_paint()
-
-    def on_screen_suspend(self) -> None:
-        self.shown_at = None
-
-    def _not_shown(self) -> None:
-        self.shown_at = None
-        self._ready = False
-
-    def _await_paint(self) -> None:
-        """The step's widgets are in place: the next paint shows it."""
-        self._ready = True
-        self.call_after_refresh(self._mark_shown)
-
-    def _painted(self, _screen: object) -> None:
-        # Published as the screen's new layout has been drawn: the moment the step became
-        # visible. Only keys that arrived before it were typed ahead; one pressed after it is
-        # taken however long the app then takes to reach it, busy or not.
-        if self.shown_at is None and self._ready and self.is_current:
-            self.shown_at = get_time()
-            self._build_ahead_soon()
-
-    def _mark_shown(self) -> None:
-        # A paint without a new layout (nothing moved) publishes nothing; the step is on screen
-        # by the time the "after refresh" callbacks run.
-        if self.is_current and self._ready and self.shown_at is None:
-            self.shown_at = get_time()
-            self._build_ahead_soon()
+    def on_shown(self) -> None:
+        self._build_ahead_soon()
 
     def _build_ahead_soon(self) -> None:
         if not self._building_ahead:
@@ -230,31 +171,8 @@ class StepScreen(CheckingScreen):
         # Quitting while steps are built: the switcher is being taken down, nothing to build into.
         if not self.is_current or self.plan is None or not self._switcher.is_attached:
             return
-        steps = self.session.steps(self.checklist)
-        here = next((index for index, step in enumerate(steps) if step.id == self.step.id), 0)
-        built = {child.id for child in self._switcher.children}
-        for step in steps[here + 1 :] + steps[:here]:
-            if self._content_id(step) not in built:
-                content = self._build_content(step)
-                content.display = False
-                await self._switcher.mount(content)
-                self._build_ahead_soon()
-                return
-
-    def accepts_input(self, what: str) -> bool:
-        """True when the key or click being handled was pressed while this step was on show.
-
-        Otherwise the operator has not seen this step yet: say so, and do nothing.
-        """
-        pressed = getattr(self.app, "input_time", 0.0)
-        if self.shown_at is not None and pressed >= self.shown_at:
-            return True
-        self.notify(
-            f"{what} not applied: it was pressed before {self.step.title!r} was on screen. "
-            "Press it again to apply it to this step.",
-            severity="warning",
-        )
-        return False
+        if await self._switcher.build_one_ahead(self.session.steps(self.checklist), self.step.id):
+            self._build_ahead_soon()
 
     def shows_results_of(self, step_id: str) -> bool:
         return step_id == self.step.id
@@ -308,8 +226,8 @@ class StepScreen(CheckingScreen):
         """Copy the focused script, or the first one."""
         if not self.accepts_input("Copy"):
             return
-        guidance = self._switcher.visible_content
-        block = guidance.block_to_copy(self.focused) if isinstance(guidance, StepGuidance) else None
+        guidance = self._switcher.guidance
+        block = guidance.block_to_copy(self.focused) if guidance is not None else None
         if block is None:
             self.notify("This step has nothing to copy.")
             return
@@ -365,8 +283,8 @@ class StepScreen(CheckingScreen):
         return ConfirmDialog(DONE_QUESTION, body, "Mark done")
 
     def _lockout_question(self) -> ConfirmDialog | None:
-        guidance = self._switcher.visible_content
-        rendered = guidance.rendered if isinstance(guidance, StepGuidance) else None
+        guidance = self._switcher.guidance
+        rendered = guidance.rendered if guidance is not None else None
         if rendered is None or not rendered.locks_out:
             return None
         body = f"{rendered.locks_out}\n\nMark the step done?"
