@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,9 +19,11 @@ from wizard.model import (
     Condition,
     GuiPath,
     Host,
+    LaterStep,
     Script,
     Step,
     StepKind,
+    TargetKind,
 )
 from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
 from wizard.vantages import parse_check_specs, parse_proof, verify_specs
@@ -44,7 +47,7 @@ _REQUIRED_STEP_FIELDS = (
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
 _STEP_FIELDS = {
     *_REQUIRED_STEP_FIELDS,
-    *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk"),
+    *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk", "waits_for"),
 }
 """Every field a step may have: the required ones and the optional ones."""
 _TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks", "checks"}
@@ -122,6 +125,7 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
             raise ChecklistError(f"{name}: step {step.id!r}: field 'id': duplicate step id")
         seen.add(step.id)
         steps.append(step)
+    steps = _resolve_waits(steps, name)
     specs = parse_check_specs(data.get("checks"), name)
     verify_specs(steps, specs, name)
     return Checklist(
@@ -332,7 +336,38 @@ def _parse_step(
         confirm_done_unless_passed=confirm,
         sends_mail=bool(sending & set(checks)),
         proof=parse_proof(raw.get("proof"), reader.fail),
+        waits_for=_parse_waits(reader, raw.get("waits_for", {})),
     )
+
+
+def _parse_waits(reader: _StepReader, raw: Any) -> tuple[LaterStep, ...]:
+    if not isinstance(raw, Mapping) or not all(isinstance(value, str) for value in raw.values()):
+        raise reader.fail("waits_for", "must be a table of target = step id")
+    kinds = {kind.value for kind in TargetKind}
+    for key in raw:
+        if key not in kinds:
+            raise reader.fail("waits_for", f"{key!r} is not one of {', '.join(sorted(kinds))}")
+    return tuple(LaterStep(TargetKind(key), step) for key, step in raw.items())
+
+
+def _resolve_waits(steps: list[Step], name: str) -> list[Step]:
+    """Name and number the later steps that ``waits_for`` points to; a step may only wait for a later one."""
+    order = {step.id: index for index, step in enumerate(steps)}
+    resolved = []
+    for index, step in enumerate(steps):
+        waits = []
+        for later in step.waits_for:
+            if order.get(later.step, -1) <= index:
+                raise ChecklistError(
+                    f"{name}: step {step.id!r}: field 'waits_for': {later.step!r} is not a later step"
+                )
+            maker = steps[order[later.step]]
+            numbers = tuple(
+                (mode, [s.id for s in steps if mode in s.modes].index(maker.id) + 1) for mode in maker.modes
+            )
+            waits.append(replace(later, title=maker.title, numbers=numbers))
+        resolved.append(replace(step, waits_for=tuple(waits)) if waits else step)
+    return resolved
 
 
 def _only(reader: _StepReader, field: str, item: Mapping[str, Any], allowed: set[str]) -> None:

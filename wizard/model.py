@@ -158,6 +158,28 @@ class Script:
 
 
 @dataclass(frozen=True, slots=True)
+class LaterStep:
+    """A target of a step's checks that exists only once a later step is done (the VIP comes with the NLB step).
+
+    Until then a failure there is expected, and the check's own hint (start the
+    SMTP service, ...) would send the operator the wrong way.
+    """
+
+    target: TargetKind
+    """The target that waits."""
+    step: str
+    """The id of the step that makes it."""
+    title: str = ""
+    """That step's title."""
+    numbers: tuple[tuple[str, int], ...] = ()
+    """That step's number in each mode it belongs to."""
+
+    def number(self, mode: str) -> int | None:
+        """The making step's number in a mode, or None when the mode has no such step."""
+        return dict(self.numbers).get(mode)
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """One step of the checklist."""
 
@@ -219,6 +241,8 @@ class Step:
     sends_mail: bool = False
     """One of the step's checks can send a real test message (the checklist's ``sending_checks``);
     front ends offer the Send test action only here, and always ask first."""
+    waits_for: tuple[LaterStep, ...] = ()
+    """Targets of the step's checks that a later step makes (the checklist's ``waits_for``)."""
     proof: tuple[tuple[str, ...], ...] = ()
     """Ways to prove the step live: each a set of check names that must all pass on every target
     they require; any one complete way proves the step. Empty: no live proof (a manual step)."""

@@ -44,6 +44,8 @@ DEFECTS = {
     "bad_no_places": "bad_no_places.toml: needs a [places] table",
     "bad_host_without_place": "bad_host_without_place.toml: step 'alias': field 'host': 'node' has no entry in the [places] table",
     "bad_unknown_sending_check": "bad_unknown_sending_check.toml: field 'sending_checks': 'ping' is not one of",
+    "bad_waits_for_earlier_step": "bad_waits_for_earlier_step.toml: step 'alias': field 'waits_for': 'alias' is not a later step",
+    "bad_waits_for_unknown_target": "bad_waits_for_unknown_target.toml: step 'alias': field 'waits_for': 'cluster' is not one of",
     "bad_confirm_flag_not_bool": "bad_confirm_flag_not_bool.toml: step 'alias': field 'confirm_done_unless_passed': must be true or false",
 }
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from wizard.checks.base import DEADLINE_MARGIN, Progress, Sweep, Target, Verdict, run_guarded, vip_target
+from wizard.checks.later import waiting_hint
 from wizard.checks.registry import REGISTRY, CheckEntry
 from wizard.model import Step
 from wizard.plan import Plan
@@ -124,16 +125,16 @@ async def run_checks(
             from wizard.render import render_pages
 
             sweep.pages.update(render_pages(step, plan))
-    jobs: list[tuple[str, str, Target, CheckType | None]] = []
+    jobs: list[tuple[Step, str, Target, CheckType | None]] = []
     for step in steps:
         for name in step.checks:
             check = CHECKS.get(name)
             found = check.targets(plan) if check else [vip_target(plan)]
-            jobs.extend((step.id, name, target, check) for target in found)
+            jobs.extend((step, name, target, check) for target in found)
 
-    async def one(step_id: str, name: str, target: Target, check: CheckType | None) -> CheckResult:
+    async def one(step: Step, name: str, target: Target, check: CheckType | None) -> CheckResult:
         if on_start is not None:
-            on_start(step_id, name, target.label)
+            on_start(step.id, name, target.label)
         body: Awaitable[Verdict]
         if check is None:
             body, budget = _unknown(name), timeout
@@ -142,7 +143,7 @@ async def run_checks(
             # off the network (a defect), so one stuck check cannot hold the sweep.
             budget = sweep.remaining() + DEADLINE_MARGIN + (pickup_limit if check.follows_pickup else 0)
             body = check.run(sweep, target)
-        result = await run_guarded(step_id, name, target, body, budget)
+        result = waiting_hint(step, await run_guarded(step.id, name, target, body, budget), plan)
         if on_result is not None:
             on_result(result)
         return result
