@@ -65,6 +65,12 @@ def test_a_complete_farm_shows_the_test_message_delivered_and_nothing_wrong_past
     delivered = [r for r in held if r.check == "sp-test-delivery"]
     assert [r.status for r in delivered] == [Status.PASS]
     assert "is an item of the test list" in delivered[0].summary
+    # Each node's protocol log of the last hour counts the Exchange server's commands by reply code.
+    exchange = session.plan().exchange_servers[0]
+    logs = [r for r in session.progress_for("connector").results if r.check == "smtp-log"]
+    assert sorted(str(r.origin) for r in logs) == ["wfe1.foo.local", "wfe2.foo.local"]
+    assert all(r.status == Status.PASS for r in logs), [r.summary for r in logs]
+    assert all(any(line.startswith(f"from {exchange}: reply 250 x") for line in r.transcript) for r in logs)
 
 
 def test_the_uls_log_is_in_the_real_layout(farm: FarmFactory, tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -25,9 +24,8 @@ from typing import TYPE_CHECKING, Any
 from wizard.checkreport import report_json
 from wizard.checks import run_checks, smtpclient
 from wizard.farm import badmail
+from wizard.farm.kitnode import drop_fact, smtp_log_fact
 from wizard.farm.kitsharepoint import sharepoint_results
-from wizard.farm.sharepoint import read_drop_file
-from wizard.probekit.kit import OLD_MINUTES
 from wizard.results import CheckResult, Status, utc_now
 
 if TYPE_CHECKING:
@@ -225,7 +223,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             "only the Exchange servers may connect",
         ),
         _relay_fact(name, setup.open_relay, setup.relay_from - exchange),
-        _drop_fact(name, setup.drop_dir),
+        drop_fact(name, setup.drop_dir),
         _fact(
             name,
             "connection_control",
@@ -233,6 +231,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             Status.PASS,
             f"the Default SMTP Virtual Server on {name} allows anonymous access, as Exchange connects",
         ),
+        smtp_log_fact(name, setup.log_dir, plan.exchange_servers),
     ]
     # The node's own greeting, asked from the node's address as the script does.
     from wizard.checklist import load_default
@@ -242,45 +241,6 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
         greeting = asyncio.run(run_checks(plan, self_check, timeout=3))
     results += [replace(r, origin=name) for r in greeting if r.target == name]
     return document(plan, results, started)
-
-
-def _drop_fact(name: str, drop: Path | None) -> CheckResult:
-    """The Drop folder as the node script judges it: files, the oldest, and who they wait for."""
-    files = sorted(drop.glob("*.eml")) if drop and drop.is_dir() else []
-    now = time.time()
-    waiting: dict[str, tuple[int, int]] = {}
-    oldest = 0
-    for path in files:
-        try:
-            minutes = int((now - path.stat().st_mtime) // 60)
-            receivers = read_drop_file(path.read_bytes()).receivers
-        except OSError:
-            continue
-        oldest = max(oldest, minutes)
-        for receiver in receivers:
-            count, most = waiting.get(receiver.lower(), (0, 0))
-            waiting[receiver.lower()] = (count + 1, max(most, minutes))
-    shown = "; ".join(f"for {r}: {c} file(s), the oldest {m} min" for r, (c, m) in sorted(waiting.items()))
-    if files and oldest >= OLD_MINUTES:
-        return _fact(
-            name,
-            "central_admin",
-            "drop-folder",
-            Status.WARN,
-            f"{len(files)} messages wait in the Drop folder of {name}, the oldest for {oldest} min: the timer job "
-            f"does not pick them up ({shown})",
-            "Check that the incoming e-mail service instance runs on a server that reads this folder, that the "
-            "timer account may delete files there, and the library addresses (mail for an unknown alias waits "
-            "about 24 hours, then is deleted).",
-        )
-    return _fact(
-        name,
-        "central_admin",
-        "drop-folder",
-        Status.SKIP,
-        f"the Drop folder of {name} holds {len(files)} files, none waiting long; only a test message proves the pickup",
-        "Run the Exchange kit with -SendTest, then this kit again.",
-    )
 
 
 def _relay_fact(name: str, open_relay: bool, others: set[str]) -> CheckResult:

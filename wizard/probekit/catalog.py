@@ -68,6 +68,12 @@ NODE_CHECKS: tuple[KitCheck, ...] = (
         "the Drop folder IIS names (DropDirectory): files, the oldest, and who they wait for (x-receiver)",
     ),
     KitCheck("central_admin", "drop-folder-acl", "the Drop folder's rights (listed, not judged)"),
+    KitCheck(
+        "connector",
+        "smtp-log",
+        "the SMTP protocol log's location (LogFileDirectory, SMTPSVC1) and its last hour: commands per client "
+        "and reply code, an Exchange server refused warns",
+    ),
 )
 """Facts read on each node, in the order the node script reports them."""
 

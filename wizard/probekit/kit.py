@@ -32,6 +32,8 @@ OLD_MINUTES = 10
 """A file this old in Drop means the timer job (every minute) is not taking it."""
 LOG_HOURS = 24
 """How far back the SharePoint script reads the unified log and the job history (its -Hours default)."""
+LOG_LINE_LIMIT = 200_000
+"""Lines of the SMTP protocol log the node script reads at most: a busy node's hour stays bounded in time."""
 TEST_ATTACHMENT = "spmail-wizard-test.txt"
 """The attachment of the wizard's test message: in a library, the file the message becomes."""
 TEST_SUBJECT = "spmail-wizard test message"
@@ -84,6 +86,7 @@ class KitValues:
     max_width: int = MAX_LINE_WIDTH
     old_minutes: int = OLD_MINUTES
     log_hours: int = LOG_HOURS
+    log_line_limit: int = LOG_LINE_LIMIT
     test_attachment: str = TEST_ATTACHMENT
     test_subject: str = TEST_SUBJECT
 

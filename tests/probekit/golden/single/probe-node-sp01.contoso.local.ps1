@@ -29,6 +29,7 @@
 #   library_test / hop-count: IIsSmtpServerSetting.HopCount, and Badmail .BDR files that give the hop count as the reason
 #   central_admin / drop-folder: the Drop folder IIS names (DropDirectory): files, the oldest, and who they wait for (x-receiver)
 #   central_admin / drop-folder-acl: the Drop folder's rights (listed, not judged)
+#   connector / smtp-log: the SMTP protocol log's location (LogFileDirectory, SMTPSVC1) and its last hour: commands per client and reply code, an Exchange server refused warns
 
 [CmdletBinding()]
 param(
@@ -577,6 +578,7 @@ $ThisNode = 'sp01.contoso.local'
 $ThisAddress = '192.0.2.21'
 $IisNamespace = 'root\MicrosoftIISv2'
 $OldMinutes = 10
+$LogLineLimit = 200000
 
 function Add-Fact($Step, $Check, $Status, $Summary, $Hint, $Lines, $Watch) {
     Add-Result $Step $Check $ThisNode $Status $Summary $Hint $Lines $Watch.ElapsedMilliseconds
@@ -852,7 +854,7 @@ function Test-Folders($Setting) {
     if ($state.Count -gt 0 -and $state.OldestMinutes -ge $OldMinutes) {
         Add-Fact 'central_admin' 'drop-folder' 'warn' "$($state.Count) messages wait in the Drop folder of $ThisNode, the oldest for $($state.OldestMinutes) min: the timer job does not pick them up ($($waiting -join '; '))" 'Check that the incoming e-mail service instance runs on a server that reads this folder, that the timer account may delete files there, and the library addresses (mail for an unknown alias waits about 24 hours, then is deleted).' (@($state.Line) + $waiting) $watch
     } else {
-        Add-Fact 'central_admin' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' @($state.Line) $watch
+        Add-Fact 'central_admin' 'drop-folder' 'skip' "the Drop folder of $ThisNode ($drop) holds $($state.Count) files, none waiting long; only a test message proves the pickup" 'Run the Exchange kit with -SendTest, then this kit again.' (@($state.Line) + $waiting) $watch
     }
     Test-DropAcl $drop
     $parent = Split-Path -Parent $drop
@@ -931,6 +933,79 @@ function Test-HopCount($Setting) {
     }
 }
 
+function Test-ProtocolLog($Setting) {
+    # The SMTP service's own log of the last hour: which clients sent commands
+    # and which reply codes they got, Exchange's real traffic among them. IIS
+    # keeps it under LogFileDirectory in a folder named for the service and its
+    # number (SMTPSVC1); the W3C extended format names its files ex*.log and
+    # writes its times in UTC. Lines are read by the #Fields directive in force.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $base = [Environment]::ExpandEnvironmentVariables([string]$Setting.LogFileDirectory)
+    if (-not $base) { $base = Join-Path $env:SystemRoot 'System32\LogFiles' }
+    $folder = Join-Path $base 'SMTPSVC1'
+    $lines = @("LogType: $($Setting.LogType)", "LogFileDirectory: $base", "protocol log folder: $folder")
+    $hint = 'Default SMTP Virtual Server > Properties > General: Enable logging, W3C Extended Log File Format (with Date, Time, Client IP Address, Method and Protocol Status among its fields).'
+    if ([string]$Setting.LogType -eq '0') {
+        Add-Fact 'connector' 'smtp-log' 'skip' "protocol logging is off on $ThisNode, so its last hour cannot be counted" $hint $lines $watch
+        return
+    }
+    $since = (Get-Date).ToUniversalTime().AddHours(-1)
+    $files = @()
+    if (Test-Path -LiteralPath $folder -PathType Container) {
+        $files = @(Get-ChildItem -LiteralPath $folder -Filter 'ex*.log' -Force | Where-Object { $_.LastWriteTimeUtc -ge $since } | Sort-Object LastWriteTimeUtc)
+    }
+    if ($files.Count -eq 0) {
+        Add-Fact 'connector' 'smtp-log' 'skip' "no W3C protocol log of $ThisNode was written in the last hour ($folder)" $hint $lines $watch
+        return
+    }
+    $counts = @{}
+    $total = 0
+    $skipped = 0
+    $read = 0
+    foreach ($file in $files) {
+        $fields = @('time', 'c-ip', 'cs-method', 'cs-uri-query', 'sc-status')
+        $day = ''
+        # The service keeps today's file open: share it for reading and writing.
+        $stream = New-Object System.IO.FileStream($file.FullName, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::ReadWrite)
+        $reader = New-Object System.IO.StreamReader($stream)
+        try {
+            while ($read -lt $LogLineLimit) {
+                $line = $reader.ReadLine()
+                if ($line -eq $null) { break }
+                $read++
+                if ($line.StartsWith('#Fields:')) { $fields = @($line.Substring(8).Trim() -split '\s+'); continue }
+                if ($line.StartsWith('#Date:')) { $day = ($line.Substring(6).Trim() -split '\s+')[0]; continue }
+                if ($line.StartsWith('#') -or -not $line.Trim()) { continue }
+                $values = @($line.Trim() -split '\s+')
+                if ($values.Count -ne $fields.Count) { $skipped++; continue }
+                $row = @{}
+                for ($i = 0; $i -lt $fields.Count; $i++) { $row[$fields[$i]] = $values[$i] }
+                $date = $day
+                if ($row.ContainsKey('date')) { $date = $row['date'] }
+                try { $at = [datetime]::Parse("$date $($row['time'])", $Invariant) } catch { $skipped++; continue }
+                if ($at -lt $since) { continue }
+                $key = "$($row['c-ip']) $($row['sc-status'])"
+                $counts[$key] = 1 + [int]$counts[$key]
+                $total++
+            }
+        } finally { $reader.Close() }
+    }
+    $shown = @($counts.Keys | Sort-Object | ForEach-Object { $parts = $_.Split(' '); "from $($parts[0]): reply $($parts[1]) x$($counts[$_])" })
+    $lines += $shown
+    if ($skipped -gt 0) { $lines += "$skipped damaged line(s) skipped" }
+    if ($read -ge $LogLineLimit) { $lines += "stopped after $LogLineLimit lines" }
+    $refused = @($counts.Keys | Where-Object { $parts = $_.Split(' '); ($ExchangeServers -contains $parts[0]) -and $parts[1] -match '^[45]\d\d$' })
+    $summary = "the protocol log of $ThisNode holds $total command(s) of the last hour from $(@($counts.Keys | ForEach-Object { $_.Split(' ')[0] } | Sort-Object -Unique).Count) client(s)"
+    if ($refused.Count -gt 0) {
+        $named = @($refused | Sort-Object | ForEach-Object { $parts = $_.Split(' '); "$($parts[0]) got $($parts[1]) x$($counts[$_])" }) -join ', '
+        Add-Fact 'connector' 'smtp-log' 'warn' "${summary}; an Exchange server's commands were refused: $named" 'Read those lines in the log: a 550 to RCPT names a missing alias or a closed relay, a 4xx a node that was busy or stopping.' $lines $watch
+    } elseif ($total -eq 0) {
+        Add-Fact 'connector' 'smtp-log' 'skip' "${summary}: nothing reached it in that hour" 'Send a test message (the Exchange kit with -SendTest), then run this kit again.' $lines $watch
+    } else {
+        Add-Fact 'connector' 'smtp-log' 'pass' $summary '' $lines $watch
+    }
+}
+
 function Test-DropAcl([string]$Drop) {
     # Which account the SharePoint timer service runs as is not read here; the
     # rights are listed so the operator can find it.
@@ -972,6 +1047,7 @@ if ($Setting -ne $null) {
     Test-Folders $Setting
     Test-HopCount $Setting
     Test-Anonymous $Setting
+    Test-ProtocolLog $Setting
 }
 Test-AliasDomain
 Test-ConnectionList
