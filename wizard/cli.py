@@ -276,8 +276,9 @@ def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
     raise UsageError("name a plan file or --session NAME")
 
 
-def _interactive_ok(command: str) -> bool:
-    if sys.stdin.isatty() and sys.stdout.isatty():
+def _interactive_ok(command: str, plain: bool = False) -> bool:
+    # Plain mode writes bare lines, so its output may go to a pipe or a log while the operator types.
+    if sys.stdin.isatty() and (plain or sys.stdout.isatty()):
         return True
     _err(
         f"`{command}` needs a terminal; without one, use `{PROG} check` to run the checks "
@@ -318,7 +319,7 @@ def _cmd_new(args: argparse.Namespace) -> ExitCode:
     from wizard import jobs, store, validate
     from wizard.plan import load_plan_file
 
-    if not _interactive_ok("new"):
+    if not _interactive_ok("new", args.plain):
         return ExitCode.USAGE
     plan = load_plan_file(args.plan) if args.plan else None
     if args.name and store.exists(validate.session_name(args.name)):
@@ -334,7 +335,7 @@ def _cmd_new(args: argparse.Namespace) -> ExitCode:
 def _cmd_resume(args: argparse.Namespace) -> ExitCode:
     from wizard import store
 
-    if not _interactive_ok("resume"):
+    if not _interactive_ok("resume", args.plain):
         return ExitCode.USAGE
     name = args.name
     if name is None:
@@ -578,7 +579,7 @@ def _cmd_rehearse(args: argparse.Namespace) -> ExitCode:
     if args.kit_out is not None:
         raise UsageError("--kit-out goes with --serve: it writes what the kit would find on the served farm")
     rehearse.layout(args.state, args.nodes, args.mode)  # a bad option is refused before anything starts
-    if not _interactive_ok("rehearse"):
+    if not _interactive_ok("rehearse", args.plain):
         return ExitCode.USAGE
     return ExitCode(
         rehearse.rehearse(args.state, args.nodes, args.mode, plain=args.plain, plan_out=args.plan_out)

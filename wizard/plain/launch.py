@@ -11,7 +11,7 @@ from wizard.errors import StoreError
 from wizard.interactive import interactive_signals
 from wizard.jobs import create_session, name_reason, read_plan_path, refusal
 from wizard.model import Checklist
-from wizard.plain.asker import Asker, QuestionaryAsker
+from wizard.plain.asker import Asker, terminal_asker
 from wizard.plain.flow import PromptFlow
 
 
@@ -73,7 +73,7 @@ def run(
     Args:
         checklist: the steps.
         session_name: the session to open, or None to ask (new or resume).
-        asker: where questions go (default: questionary on the terminal).
+        asker: where questions go (default: the terminal's, see :func:`terminal_asker`).
         home: the data folder (None: the default one).
         timeout: seconds per probe.
         exchange_port: SMTP port of the Exchange servers, for the connector's test message.
@@ -83,7 +83,7 @@ def run(
     Returns:
         0, 2 when the session cannot be opened (locked or refused), 130 when interrupted.
     """
-    asker = asker or QuestionaryAsker()
+    asker = asker or terminal_asker()
     with interactive_signals():
         try:
             name = session_name or choose_session(asker, checklist, home)
