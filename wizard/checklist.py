@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from wizard import tomlcache
 from wizard.errors import ChecklistError
 from wizard.model import (
     CHECK_TYPES,
@@ -68,10 +69,10 @@ def checklist_dir() -> Path:
 
 def load_default(*, templates: bool = True) -> Checklist:
     """The shipped incoming e-mail checklist; see :func:`load_checklist` for ``templates``."""
-    return load_checklist(checklist_dir() / DEFAULT_CHECKLIST, templates=templates)
+    return load_checklist(checklist_dir() / DEFAULT_CHECKLIST, templates=templates, shipped=True)
 
 
-def load_checklist(path: Path, *, templates: bool = True) -> Checklist:
+def load_checklist(path: Path, *, templates: bool = True, shipped: bool = False) -> Checklist:
     """Read and validate one checklist file.
 
     Args:
@@ -79,13 +80,15 @@ def load_checklist(path: Path, *, templates: bool = True) -> Checklist:
         templates: also render every text template against sample plans, so that a broken one is
             named now. A caller that shows no guidance (a headless check) leaves it off: rendering
             them all costs more than the rest of its start-up.
+        shipped: the file is the package's own, so its parsed copy may be kept and read back
+            (:mod:`wizard.tomlcache`); it is still validated whole each time.
 
     Raises:
         ChecklistError: naming the file, and the step and field where the defect is.
     """
     name = path.name
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomlcache.load(path) if shipped else tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ChecklistError(f"{name}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

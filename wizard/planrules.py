@@ -12,7 +12,6 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from wizard import platforms
 from wizard.errors import Problem, quote
 
 if TYPE_CHECKING:
@@ -42,6 +41,8 @@ def version_problems(plan: Plan) -> list[Problem]:
     windows = sharepoint_windows(plan)
     if not windows:
         return []
+    from wizard import platforms  # the platform table loads only for a plan that names Windows
+
     rule = platforms.pair_rule(plan.sharepoint_version, windows)
     if rule.verdict != "refused":
         return []
@@ -89,9 +90,12 @@ def plan_warnings(plan: Plan) -> list[str]:
     """What a valid plan should still make the operator stop and read, one sentence each."""
     warnings: list[str] = []
     windows = sharepoint_windows(plan)
-    rule = platforms.pair_rule(plan.sharepoint_version, windows) if windows else None
-    if rule is not None and rule.verdict == "unsettled":
-        warnings.append(rule.rule[0].upper() + rule.rule[1:] + ".")
+    if windows:
+        from wizard import platforms  # the platform table loads only for a plan that names Windows
+
+        rule = platforms.pair_rule(plan.sharepoint_version, windows)
+        if rule.verdict == "unsettled":
+            warnings.append(rule.rule[0].upper() + rule.rule[1:] + ".")
     node = outgoing_through_node(plan)
     if node:
         warnings.append(
