@@ -200,6 +200,14 @@ def test_the_runbook_shows_what_each_host_saw_inside(
         assert re.search(r"for docs@mossmail\.foo\.local: [12] file\(s\), the oldest 30\d min", inside)
         # The hop headroom of the newest waiting message: the partner's passed 2 hosts, the kit's test none.
         assert re.search(r"passed [02] host\(s\): headroom 1[35]", inside)
+        # The node's Drop files against the imported list inventory: the unknown alias, its files, their age.
+        assert "Mail for aliases no list has" in inside
+        assert re.search(
+            r"[12] file\(s\) for docs@mossmail\.foo\.local wait in the Drop folder of wfe[12]\.foo\.local, "
+            r"the oldest 5 h \d+ min: no SharePoint list has the alias docs, so SharePoint deletes them after about "
+            r"24 hours without telling anyone \(in about 19 h\)",
+            inside,
+        )
 
 
 def test_a_message_exchange_cannot_hand_on_shows_in_its_queue(

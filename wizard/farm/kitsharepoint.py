@@ -51,8 +51,25 @@ def read_uls(folder: Path, since: datetime) -> list[UlsEvent]:
     return events
 
 
-def _fact(server: str, step: str, check: str, status: Status, summary: str, hint: str = "") -> CheckResult:
-    return CheckResult(step, check, server, status, summary, hint=hint, origin=server)
+def _fact(
+    server: str,
+    step: str,
+    check: str,
+    status: Status,
+    summary: str,
+    hint: str = "",
+    lines: tuple[str, ...] = (),
+) -> CheckResult:
+    return CheckResult(step, check, server, status, summary, hint=hint, origin=server, transcript=lines)
+
+
+def _inventory(lists: list[MailList]) -> tuple[str, ...]:
+    """Every mail-enabled list as the SharePoint script lists it: ``alias: URL (settings)``."""
+    return tuple(
+        f"{item.alias}: {item.url} (security {1 if item.members_only else 0}, attachments "
+        f"{1 if item.save_attachments else 0} in {item.attachment_folders}, original {1 if item.save_original else 0})"
+        for item in lists
+    )
 
 
 def _waiting(farm: Farm, alias: str) -> tuple[int, float]:
@@ -155,6 +172,7 @@ def _library(farm: Farm, server: str) -> list[CheckResult]:
     alias = recipient.partition("@")[0].lower()
     target = sharepoint.find_list(recipient)
     results = []
+    inventory = _inventory(sharepoint.setup.lists)
     if target is None:
         waiting, oldest = _waiting(farm, alias)
         left = max(0.0, UNKNOWN_ALIAS_LIFETIME.total_seconds() / 3600 - oldest)
@@ -169,6 +187,7 @@ def _library(farm: Farm, server: str) -> list[CheckResult]:
                 + (f", the oldest {oldest:.0f} h old (deleted in about {left:.0f} h)" if waiting else ""),
                 f"Give the library its address again: Library settings > Incoming e-mail settings > "
                 f"E-mail address {alias}.",
+                inventory,
             )
         )
     else:
@@ -185,6 +204,8 @@ def _library(farm: Farm, server: str) -> list[CheckResult]:
                 "sp-list-alias",
                 Status.PASS,
                 f"{target.title} ({target.url}) has the alias {target.alias}; attachments: {attachments}",
+                "",
+                inventory,
             )
         )
         results.append(

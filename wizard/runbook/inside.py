@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wizard.model import Step
 from wizard.plan import Plan
+from wizard.probekit.waiting import unknown_aliases
 from wizard.runbook.evidence import Evidence, evidence
 from wizard.session import Session
 
@@ -31,6 +32,8 @@ class InsideHost:
     role: str
     """``SMTP node``, ``SharePoint server`` or both."""
     rows: tuple[InsideRow, ...]
+    unknown: tuple[str, ...] = ()
+    """Mail waiting in this node's Drop for aliases the imported list inventory lacks, one sentence each."""
 
 
 def _role(plan: Plan, name: str) -> str:
@@ -54,4 +57,11 @@ def seen_inside(plan: Plan, steps: Sequence[Step], session: Session | None) -> t
         for result in session.progress_for(step.id).results:
             if result.origin in found:
                 found[result.origin].append(InsideRow(step.title, result.check, evidence(result)))
-    return tuple(InsideHost(name, _role(plan, name), tuple(rows)) for name, rows in found.items() if rows)
+    unknown: dict[str, list[str]] = {}
+    for item in unknown_aliases(plan, session):
+        unknown.setdefault(item.node, []).append(item.sentence())
+    return tuple(
+        InsideHost(name, _role(plan, name), tuple(rows), tuple(unknown.get(name, ())))
+        for name, rows in found.items()
+        if rows
+    )
