@@ -16,6 +16,7 @@ from wizard.model import Checklist, Step, StepKind
 from wizard.plan import Plan
 from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, session_report
 from wizard.questions import problem_line
+from wizard.runbook.inside import seen_inside
 from wizard.session import Session
 from wizard.tui.messages import CopyRequested, MoveRequested, SettleRequested, StepsToggled
 from wizard.tui.options import CheckOptions
@@ -26,6 +27,7 @@ from wizard.tui.widgets.check_panel import CheckPanel
 from wizard.tui.widgets.keybar import KeyBar
 from wizard.tui.widgets.note import NoteInput, results_caption
 from wizard.tui.widgets.plan_form import PlanForm
+from wizard.tui.widgets.seen_inside import SeenInside
 from wizard.tui.widgets.sidebar import StepSidebar, step_entries
 from wizard.tui.widgets.step_content import StepContent
 from wizard.tui.widgets.titlebar import TitleBar
@@ -64,7 +66,8 @@ class StepScreen(ShownScreen):
         self._sidebar = StepSidebar(id="sidebar")
         self._title = Static("", id="step-title", markup=False)
         self._switcher = StepContent(lambda: self.session.plan_data, lambda: self.plan)
-        self.check_panel = CheckPanel(id="checks")
+        self._inside = SeenInside()
+        self.check_panel = CheckPanel(footer=self._inside, id="checks")
         self._send_button = Action(
             "Send test", compact=True, id="send-button", variant="warning", tooltip="ctrl+t"
         )
@@ -135,6 +138,8 @@ class StepScreen(ShownScreen):
             if verdict is not None and (verdict.provable or verdict.done_by_hand):
                 caption = f"Proof: {verdict.label()}. {caption}"
             self.check_panel.show_results(caption, progress.results)
+        plan = self.plan
+        self._inside.show(seen_inside(plan, [self.step], self.session) if plan is not None else ())
 
     def on_resize(self) -> None:
         self._place_sidebar()

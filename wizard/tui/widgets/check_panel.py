@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from wizard.results import CheckResult
@@ -106,10 +107,18 @@ class CheckPanel(VerticalScroll):
     checks starting at once cost one layout, not sixty-four.
     """
 
-    def __init__(self, *, step_label: Callable[[str], str] | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        step_label: Callable[[str], str] | None = None,
+        footer: Widget | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.step_label = step_label
         """Names a row's step (the summary's check-all run); None: rows of one step, unnamed."""
+        self.footer = footer
+        """Shown after the rows (a step's "Seen inside"), or None."""
         self._timer: Timer | None = None
         self._open_rows: dict[tuple[str, str, str], CheckRow] = {}
         self._pending: list[CheckRow] = []
@@ -123,6 +132,8 @@ class CheckPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="check-caption", markup=False)
+        if self.footer is not None:
+            yield self.footer
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(SPIN_INTERVAL, self._tick, pause=True)
@@ -153,7 +164,9 @@ class CheckPanel(VerticalScroll):
     def _flush(self) -> None:
         rows, self._pending = self._pending, []
         if rows:
-            self.mount_all(rows)
+            self.mount_all(
+                rows, before=self.footer if self.footer is not None and self.footer.parent else None
+            )
 
     def _clear(self, caption: str, limit: float | None = None) -> None:
         self.query(CheckRow).remove()
