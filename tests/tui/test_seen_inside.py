@@ -51,6 +51,12 @@ async def test_a_step_shows_what_each_host_saw_inside(imported: str, checklist: 
         assert "FAIL sp-list-alias: no list has the alias docs" in text
         assert "deletes it after about 24 hours" in text
         assert re.search(r"\d file\(s\) wait now, the oldest \d+ h old \(deleted in about \d+ h\)", text)
+        # Under the node that holds them: the files for the alias no imported list has, their age, the deletion.
+        assert re.search(
+            r"Unknown alias: \d file\(s\) for docs@mossmail\.foo\.local wait in the Drop folder of wfe\d\.foo\.local, "
+            r"the oldest \d+ h \d+ min: no SharePoint list has the alias docs",
+            text,
+        )
         # The hop headroom of the newest waiting message.
         assert re.search(r"PASS hop-count: .*: headroom \d+", text)
         # The operator reaches it by scrolling the panel of results, at 80 columns.
@@ -65,8 +71,8 @@ async def test_a_step_shows_what_each_host_saw_inside(imported: str, checklist: 
         text = _inside_text(app)
         assert "the timer account FOO" in text and "lacks Modify" not in text
 
-        # A step no node or SharePoint server reported on (Exchange's connector) has no such section.
-        while app.session.current_step != "connector":
+        # A step no node or SharePoint server reported on (the DNS record) has no such section.
+        while app.session.current_step != "dns":
             await pilot.press("ctrl+g")
             await settle(pilot)
         assert not app.screen.query_one(SeenInside).display

@@ -45,5 +45,7 @@ class SeenInside(Vertical):
                 if found.hint:
                     lines.append(Static(Content(f"  ↳ {neutral(found.hint)}"), classes="inside-hint"))
             for sentence in host.unknown:
-                lines.append(Static(Content(f"Unknown alias: {neutral(sentence)}"), classes="inside-row -fail"))
+                lines.append(
+                    Static(Content(f"Unknown alias: {neutral(sentence)}"), classes="inside-row -fail")
+                )
         self.mount_all(lines)
