@@ -1,8 +1,9 @@
-"""Every benchmark in one run: ``python -m benchmarks [--readme] [--quick]``.
+"""Every benchmark in one run: ``python -m benchmarks [--readme] [--quick] [--skip NAME] [--only NAME]``.
 
 With ``--readme`` the README's figure tables (each between ``<!-- figures:NAME -->`` and
 ``<!-- /figures:NAME -->``) are rewritten from this run's own output, so no table can
-be older than the code it describes. ``--quick`` takes fewer rounds, for a try.
+be older than the code it describes. ``--quick`` takes fewer rounds, for a try. The diagnose
+score takes about ten minutes: ``--skip diagnose`` leaves it (and its table) out.
 """
 
 from __future__ import annotations
@@ -11,8 +12,19 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from benchmarks import export, startup, sweep, tui
+from benchmarks import diagnose, export, probes, startup, sweep, tui
 from benchmarks.common import LoadFailure, Report, write_blocks
+
+BLOCKS = {
+    "sweep": ("sweep",),
+    "export": ("export",),
+    "startup": ("startup",),
+    "tui": ("tui",),
+    "probes": ("relay-forms", "starttls"),
+    "diagnose": ("diagnose",),
+}
+"""Each benchmark, in the order they run, and the README blocks its run writes."""
+BENCHMARKS = tuple(BLOCKS)
 
 
 def main() -> None:
@@ -24,27 +36,38 @@ def main() -> None:
         "--only",
         action="append",
         metavar="NAME",
-        help="only this benchmark (sweep, export, startup, tui); repeatable",
+        choices=BENCHMARKS,
+        help=f"only this benchmark ({', '.join(BENCHMARKS)}); repeatable",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        metavar="NAME",
+        choices=BENCHMARKS,
+        help="leave this benchmark out (diagnose takes about ten minutes); repeatable",
     )
     args = parser.parse_args()
     rounds = 1 if args.quick else 3
-    runs: list[tuple[str, Callable[[], Report]]] = [
-        ("sweep", lambda: sweep.run(2.0, rounds)),
-        ("export", lambda: export.run(3 if args.quick else 15)),
-        ("startup", lambda: startup.run(3 if args.quick else 9)),
-        ("tui", lambda: tui.run(3 if args.quick else 9)),
-    ]
+    runs: dict[str, Callable[[], Report | list[Report]]] = {
+        "sweep": lambda: sweep.run(2.0, rounds),
+        "export": lambda: export.run(3 if args.quick else 15),
+        "startup": lambda: startup.run(3 if args.quick else 9),
+        "tui": lambda: tui.run(3 if args.quick else 9),
+        "probes": lambda: probes.run(2 if args.quick else 5),
+        "diagnose": lambda: diagnose.run(19, 24 if args.quick else 240),
+    }
     reports: list[Report] = []
     failed: list[str] = []
-    for name, run in runs:
-        if args.only and name not in args.only:
+    for name, run in runs.items():
+        if (args.only and name not in args.only) or name in (args.skip or ()):
             continue
         print(f"\n== {name}", flush=True)
         try:
-            report = run()
-            reports.append(report)
-            if report.incomplete:
-                failed.append(f"part of {name}")
+            done = run()
+            for report in done if isinstance(done, list) else [done]:
+                reports.append(report)
+                if report.incomplete:
+                    failed.append(f"part of {name}")
         except LoadFailure as exc:
             print(f"benchmarks: {name}: {exc}; its README table is left as it was", file=sys.stderr)
             failed.append(name)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import Report, machine
 from benchmarks.faults import FAULTS, Fault, earliest
 from wizard.farm import Farm
 from wizard.farm.exchange import RelayError, send
@@ -192,7 +193,7 @@ def plan_trials(rng: random.Random, trials: int) -> list[tuple[str, tuple[Fault,
     return chosen
 
 
-def report(outcomes: list[Outcome], seed: int, seconds: float) -> list[str]:
+def report_lines(outcomes: list[Outcome], seed: int, seconds: float) -> list[str]:
     singles = [o for o in outcomes if len(o.faults) == 1]
     pairs = [o for o in outcomes if len(o.faults) == 2]
 
@@ -227,13 +228,9 @@ def report(outcomes: list[Outcome], seed: int, seconds: float) -> list[str]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--trials", type=int, default=240)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    chosen = plan_trials(rng, args.trials)
+def trials_run(seed: int, trials: int) -> tuple[list[Outcome], float]:
+    """Every trial of the seed on one farm per mode; the outcomes and the seconds they took."""
+    chosen = plan_trials(random.Random(seed), trials)
     started = time.monotonic()
     outcomes: list[Outcome] = []
     farms = {"nlb": Farm("complete", 2, pickup_delay=0.05), "single": Farm("complete", 1, pickup_delay=0.05)}
@@ -246,8 +243,64 @@ def main() -> None:
     finally:
         for farm in farms.values():
             farm.stop()
-    print("\n".join(report(outcomes, args.seed, time.monotonic() - started)))
+    return outcomes, time.monotonic() - started
 
 
-if __name__ == "__main__":
-    main()
+def table(outcomes: list[Outcome]) -> list[str]:
+    """The README's table: singles, pairs and all, hop and cause right."""
+    singles = [o for o in outcomes if len(o.faults) == 1]
+    pairs = [o for o in outcomes if len(o.faults) == 2]
+
+    def cell(group: list[Outcome], attribute: str, bold: bool = False) -> str:
+        right = sum(1 for o in group if getattr(o, attribute))
+        text = f"{right} ({100 * right / len(group):.0f}%)" if group else "-"
+        return f"**{text}**" if bold else text
+
+    kinds = len({o.faults[0] for o in singles})
+    return [
+        "| trials | hop right | cause right |",
+        "|---|---:|---:|",
+        f"| {len(singles)} single faults ({kinds} states and actions) | {cell(singles, 'hop_right')} | "
+        f"{cell(singles, 'cause_right')} |",
+        f"| {len(pairs)} pairs | {cell(pairs, 'hop_right')} | {cell(pairs, 'cause_right')} |",
+        f"| **all {len(outcomes)}** | {cell(outcomes, 'hop_right', True)} | {cell(outcomes, 'cause_right', True)} |",
+    ]
+
+
+def run(seed: int, trials: int) -> Report:
+    """Score ``diagnose``; the README block is the table, with the run's length and every miss."""
+    report = Report("diagnose")
+    started_on = machine()
+    outcomes, seconds = trials_run(seed, trials)
+    for line in report_lines(outcomes, seed, seconds):
+        report.say(line)
+    misses = [o for o in outcomes if not (o.hop_right and o.cause_right)]
+    report.block = "\n".join(
+        [
+            f"Measured with `python -m benchmarks.diagnose --seed {seed} --trials {len(outcomes)}` ({started_on}):",
+            "",
+            *table(outcomes),
+            "",
+            f"The run took {seconds:.0f} s. "
+            + (
+                "Misses: "
+                + "; ".join(
+                    f"{o.mode} {' + '.join(o.faults)} (expected {o.expected_hop}, got {o.broken_hop})"
+                    for o in misses
+                )
+                + "."
+                if misses
+                else "No trial missed."
+            ),
+        ]
+    )
+    return report
+
+
+def main() -> None:
+    """Run the trials and print the score."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--trials", type=int, default=240)
+    args = parser.parse_args()
+    run(args.seed, args.trials)
