@@ -138,7 +138,7 @@ def compile_package() -> None:
     import compileall
 
     from wizard import tomlcache
-    from wizard.checklist import DEFAULT_CHECKLIST, checklist_dir
+    from wizard.checklist.loader import DEFAULT_CHECKLIST, checklist_dir
 
     compileall.compile_dir(str(ROOT / "wizard"), quiet=1)
     tomlcache.compile_file(checklist_dir() / DEFAULT_CHECKLIST)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Report, machine, ratio, repeated
-from wizard.checklist import load_default
-from wizard.model import Checklist, Host
-from wizard.plan import Plan, parse_plan
+from wizard.checklist.loader import load_default
+from wizard.checklist.model import Checklist, Host
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import CheckResult, Status
 from wizard.runbook import write_export
 from wizard.runbook.filters import forget_values

@@ -20,12 +20,12 @@ import statistics
 import time
 
 from benchmarks.common import LoadFailure, Report, machine, retried
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
+from wizard.checklist.model import Step
 from wizard.checks import run_checks
 from wizard.checks.relayforms import RELAY_FORMS
 from wizard.farm import Farm
 from wizard.farm.node import RELAY_TRICKS
-from wizard.model import Step
 from wizard.results import CheckResult, Status
 
 TIMEOUT = 3.0

@@ -47,7 +47,7 @@ def _seconds(argv: list[str], env: dict[str, str] | None = None, ok: tuple[int, 
 
 def run(repeat: int) -> Report:
     """Measure and report; the README block is the table."""
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
     from wizard.farm import Farm
 
     report = Report("startup")

@@ -16,12 +16,12 @@ import statistics
 import time
 
 from benchmarks.common import Report, machine, ratio, retried
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 from wizard.checks import run_checks
 from wizard.farm import Farm
 from wizard.farm.dnszone import ZoneServer
 from wizard.farm.loop import LoopThread
-from wizard.plan import Plan, parse_plan
+from wizard.plan.model import Plan, parse_plan
 
 SIZES = (1, 4, 16, 32)
 

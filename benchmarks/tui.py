@@ -263,7 +263,7 @@ def _save_session(home: Path, name: str, plan_data: dict[str, Any], step: str) -
     code = (
         "import json, sys\n"
         "from wizard import store\n"
-        "from wizard.checklist import load_default\n"
+        "from wizard.checklist.loader import load_default\n"
         "from wizard.session import Session\n"
         "session = Session(name=sys.argv[1], plan_data=json.loads(sys.argv[2]))\n"
         "session.go_to(load_default(), sys.argv[3])\n"
@@ -293,9 +293,9 @@ def _nlb_plan(dns_servers: list[str]) -> dict[str, Any]:
 
 
 def _check_count(plan_data: dict[str, Any]) -> int:
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
     from wizard.checks import CHECKS
-    from wizard.plan import parse_plan
+    from wizard.plan.model import parse_plan
 
     plan = parse_plan(plan_data)
     steps = load_default().for_mode(plan.mode)

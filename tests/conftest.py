@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests import loopback_guard
-from wizard.checklist import load_default
-from wizard.model import Checklist
+from wizard.checklist.loader import load_default
+from wizard.checklist.model import Checklist
 
 ROOT = Path(__file__).parent.parent
 GUARD_SITE = Path(__file__).parent / "guard_site"

@@ -107,7 +107,7 @@ def test_a_step_added_to_the_checklist_runs_everywhere(copy: Path) -> None:
     import contextlib, io, json
     from pathlib import Path
     from wizard import cli, store
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
     from wizard.farm.farm import Farm
     from wizard.plain.flow import PromptFlow
     from wizard.runbook import render_html, render_markdown, render_scripts
@@ -172,8 +172,8 @@ def test_an_export_format_added_to_its_table_is_offered_and_written_everywhere(c
     import contextlib, io
     from pathlib import Path
     from wizard import cli, exportnames, jobs
-    from wizard.checklist import load_default
-    from wizard.plan import load_plan_file
+    from wizard.checklist.loader import load_default
+    from wizard.plan.model import load_plan_file
 
     helptext = io.StringIO()
     with contextlib.redirect_stdout(helptext), contextlib.suppress(SystemExit):

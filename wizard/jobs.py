@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from wizard import store, validate
+from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.errors import PlanError
 from wizard.exportnames import EXPORT_FORMATS as EXPORT_FORMATS
 from wizard.exportnames import default_export_path as default_export_path
-from wizard.model import Checklist
-from wizard.plan import Plan, load_plan_file
+from wizard.plan import validate
+from wizard.plan.model import Plan, load_plan_file
 from wizard.results import utc_now
 from wizard.session import Session
 

@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from wizard.checklist.model import Checklist, Step
+from wizard.checklist.vantages import may_prove, targets_of
 from wizard.evidence import age
-from wizard.model import Checklist, Step
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status, utc_now
-from wizard.vantages import may_prove, targets_of
 
 if TYPE_CHECKING:
     from wizard.session import Session

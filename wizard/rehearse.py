@@ -104,7 +104,7 @@ def serve(
 
 
 def _write_kit(farm: Farm, folder: Path) -> None:
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
     from wizard.farm.kitfiles import write_kit
 
     try:
@@ -130,7 +130,7 @@ def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, pl
     Ctrl+C and SIGTERM interrupt from the first moment, the farm's start included.
     """
     from wizard import jobs, store
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
 
     with interactive_signals():
         checklist = load_default()

@@ -10,11 +10,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from wizard.checklist.model import Checklist, Condition, Step
+from wizard.checklist.platforms import platforms, support_note
 from wizard.errors import ChecklistError
-from wizard.model import Checklist, Condition, Step
-from wizard.plan import Node, Plan, parse_plan
-from wizard.planrules import outgoing_through_node, plan_warnings
-from wizard.platforms import platforms, support_note
+from wizard.plan.model import Node, Plan, parse_plan
+from wizard.plan.rules import outgoing_through_node, plan_warnings
 
 # Characters PowerShell treats as single quotes; doubling each keeps it literal.
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -74,7 +74,7 @@ class RenderedGui:
     label: str
     text: str
     prerequisite: bool = False
-    """Only prepares the step; see :attr:`wizard.model.GuiPath.prerequisite`."""
+    """Only prepares the step; see :attr:`wizard.checklist.model.GuiPath.prerequisite`."""
 
 
 DRY_RUN_PRELUDE = "$DryRun = $false  # $true: only report what would change\n"
@@ -106,7 +106,7 @@ class RenderedScript:
     body: str
     """The script as written in the checklist, filled in."""
     prerequisite: bool = False
-    """Only prepares the step; see :attr:`wizard.model.Script.prerequisite`."""
+    """Only prepares the step; see :attr:`wizard.checklist.model.Script.prerequisite`."""
 
     @property
     def text(self) -> str:

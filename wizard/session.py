@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from wizard.checklist.model import Checklist, Step
 from wizard.errors import PlanError
 from wizard.evidence import Change, Drift, age, merge, sort_changes
-from wizard.model import Checklist, Step
-from wizard.plan import Plan, parse_plan
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import CheckResult, Status, utc_now, worst
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wizard import validate
 from wizard.errors import StoreError
+from wizard.plan import validate
 from wizard.session import Session, StepProgress
 
 FORMAT = "spmail-wizard-session"

@@ -14,10 +14,11 @@ from typing import Any
 import filelock
 import platformdirs
 
-from wizard import PROG, validate
+from wizard import PROG
 from wizard.atomicfile import RefusedFile, ensure_private_dir, read_bounded, stale_temporaries, write_atomic
+from wizard.checklist.model import Checklist
 from wizard.errors import SessionLockedError, StoreError
-from wizard.model import Checklist
+from wizard.plan import validate
 from wizard.session import Session
 from wizard.sessionfile import decode, to_json
 

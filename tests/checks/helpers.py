@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wizard.checklist import load_default
-from wizard.model import Step
-from wizard.plan import Plan, parse_plan
+from wizard.checklist.loader import load_default
+from wizard.checklist.model import Step
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import CheckResult, Status
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.farm.fixtures import FarmFactory
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 from wizard.checks import run_checks
 from wizard.checks.banner import windows_note, windows_of
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 
 IIS = (
     "220 wfe1.foo.local Microsoft ESMTP MAIL Service, Version: {} ready at  Mon, 30 Nov 2026 10:00:00 +0000 "

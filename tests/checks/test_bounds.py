@@ -18,7 +18,7 @@ from wizard.checks.base import TRANSCRIPT_BYTES, TRANSCRIPT_LINES, cut_transcrip
 from wizard.cli import run
 from wizard.errors import PlanError
 from wizard.farm.loop import LoopThread, random_port, random_prefix
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 from wizard.results import CheckResult, Status
 from wizard.session import Session
 

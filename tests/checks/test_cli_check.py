@@ -15,8 +15,8 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import store
-from wizard.checkreport import Progress
 from wizard.cli import run
+from wizard.cli.report import Progress
 from wizard.results import CheckResult, Status
 from wizard.session import Session
 
@@ -225,8 +225,8 @@ def test_progress_draws_on_a_terminal_only() -> None:
 
 
 def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wizard.checklist import load_default
-    from wizard.checkreport import format_report, wants_colour
+    from wizard.checklist.loader import load_default
+    from wizard.cli.report import format_report, wants_colour
 
     terminal = _Terminal()
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -393,7 +393,7 @@ def test_a_second_check_of_the_same_session_is_refused_while_the_first_runs() ->
 def test_a_send_accepted_but_not_followed_is_a_warning_that_proves_nothing(
     farm: FarmFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from wizard.planfile import dump_plan
+    from wizard.plan.tomlfile import dump_plan
 
     running = farm("complete", nodes=2)
     data = running.plan_data

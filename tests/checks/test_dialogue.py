@@ -10,7 +10,7 @@ from tests.checks.helpers import one, steps
 from tests.farm.fixtures import FarmFactory
 from wizard.checks import dialogue, run_checks
 from wizard.checks.smtpchecks import probe_values
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 from wizard.results import Status
 
 TIMEOUT = 2.0

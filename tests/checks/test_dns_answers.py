@@ -10,7 +10,7 @@ from tests.checks.helpers import one, pick, steps
 from tests.farm.dnsserver import Dnsmasq
 from wizard.checks import dnslookup, run_checks
 from wizard.farm.loop import random_port, random_prefix
-from wizard.plan import Plan, parse_plan
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import Status
 
 PREFIX = random_prefix()

@@ -8,7 +8,7 @@ from tests.checks.helpers import one, pick, statuses, steps
 from tests.farm.fixtures import FarmFactory
 from wizard.checks import run_checks
 from wizard.farm import MAIL_HOST
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 from wizard.results import CheckResult, Status
 
 TIMEOUT = 2.0

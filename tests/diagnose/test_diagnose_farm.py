@@ -12,10 +12,10 @@ import pytest
 from tests.diagnose.farmtrace import deliver, fresh_logs
 from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import run
 from wizard.farm import Farm
 from wizard.farm.farm import TEST_RECIPIENT
-from wizard.model import Checklist
 from wizard.plain import launch
 from wizard.session import Session
 

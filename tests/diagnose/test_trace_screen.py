@@ -10,8 +10,8 @@ from textual.widgets import Static
 from tests.diagnose.farmtrace import deliver, fresh_logs
 from tests.tui.helpers import settle, type_into
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.farm import Farm, kitfiles
-from wizard.model import Checklist
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions

@@ -13,9 +13,9 @@ import pytest
 from tests.farm.fixtures import FarmFactory
 from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
-from wizard.checklist import checklist_dir, load_checklist
+from wizard.checklist.loader import checklist_dir, load_checklist
+from wizard.checklist.model import Checklist, Host
 from wizard.checks import run_checks
-from wizard.model import Checklist, Host
 from wizard.plain import launch
 from wizard.results import Status
 from wizard.runbook import render_html, render_markdown, render_scripts
@@ -85,7 +85,7 @@ async def test_the_extra_step_is_checked_live(extended: Checklist, farm: FarmFac
 
 def test_the_extra_step_is_in_the_runbook_and_each_node_script(extended: Checklist, tmp_path: Path) -> None:
     plan_file = Path(__file__).parent.parent / "data" / "nlb.toml"
-    from wizard.plan import load_plan_file
+    from wizard.plan.model import load_plan_file
 
     plan = load_plan_file(plan_file)
     total = len(extended.for_mode("nlb"))

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from wizard import questions as fields
+from wizard.plan import questions as fields
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tests.plain.test_prompt_flow import ScriptedAsker
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.plain import launch
 
 PLAN = Path(__file__).parent.parent / "data" / "nlb.toml"

@@ -12,7 +12,7 @@ import pexpect
 import pytest
 
 from tests.farm.fixtures import FarmFactory
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 
 TOTAL = len(load_default().for_mode("nlb"))
 """Steps of the NLB session this test walks, as the checklist has them."""

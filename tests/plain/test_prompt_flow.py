@@ -9,7 +9,7 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.plain import launch
 from wizard.session import StepStatus
 
@@ -188,7 +188,7 @@ def test_the_plain_summary_tells_proof_from_ticks(checklist: Checklist) -> None:
     from datetime import timedelta
 
     from wizard.plain.flow import PromptFlow
-    from wizard.plan import load_plan_file
+    from wizard.plan.model import load_plan_file
     from wizard.results import CheckResult, Status, utc_now
     from wizard.session import Session
 

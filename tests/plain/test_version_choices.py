@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.plain import launch
 
 PLAN = Path(__file__).parent.parent / "data" / "single.toml"

@@ -9,9 +9,9 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import ExitCode, run
 from wizard.farm import kitfiles, kitsharepoint
-from wizard.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.runbook.conftest import GENERATED_AT, plan_data
 from wizard.checks import dialogue
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 from wizard.probekit.dialogue import CONVERSATIONS
 from wizard.probekit.kit import render_kit
 

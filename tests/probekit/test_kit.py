@@ -18,10 +18,10 @@ from tests.runbook.conftest import GENERATED_AT, plan_data
 from tests.runbook.pscheck import exposed_values, syntax_problems
 from tests.runbook.test_hostile import PREFIXES, _set, hostile_text
 from tests.unit.test_checklist_content import RUNS_ON
+from wizard.checklist.platforms import compatible
 from wizard.cli import ExitCode, run
 from wizard.errors import PlanError
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
-from wizard.platforms import compatible
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
 from wizard.probekit.kit import render_kit
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,7 +8,7 @@ from tests.plain.test_prompt_flow import ScriptedAsker
 from tests.probekit.test_import import GOOD, ORIGIN, _write
 from tests.runbook.conftest import plan_data
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.plain import launch
 from wizard.session import Session
 

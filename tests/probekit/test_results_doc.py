@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import ExitCode, run
-from wizard.model import Checklist
-from wizard.plan import load_plan_text
+from wizard.plan.model import load_plan_text
 from wizard.proof import Verdict, session_report
 from wizard.session import Session
 

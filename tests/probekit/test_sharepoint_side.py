@@ -16,10 +16,10 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import ExitCode, run
 from wizard.farm import Farm, actions, kitfiles
 from wizard.farm.kitsharepoint import UlsEvent, read_uls, sharepoint_results
-from wizard.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
 

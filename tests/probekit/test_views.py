@@ -11,7 +11,7 @@ from tests.probekit.test_import import GOOD, ORIGIN
 from tests.runbook.conftest import GENERATED_AT, plan_data
 from tests.tui.helpers import settle, type_into
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.runbook import render_html, render_markdown
 from wizard.session import Session
 from wizard.tui.app import WizardApp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 
 
 def taken(plan: Plan) -> list[str]:

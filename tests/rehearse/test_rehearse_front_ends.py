@@ -13,8 +13,8 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from wizard import jobs, store
-from wizard.checklist import load_default
-from wizard.model import Checklist
+from wizard.checklist.loader import load_default
+from wizard.checklist.model import Checklist
 from wizard.tui.rehearsal import RehearsalApp
 
 ROOT = Path(__file__).parent.parent.parent

@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 
 from tests.rehearse.helpers import taken
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 from wizard.checks import run_checks
 from wizard.farm.states import STATES
-from wizard.plan import Plan, load_plan_file
+from wizard.plan.model import Plan, load_plan_file
 from wizard.results import Status
 
 ROOT = Path(__file__).parent.parent.parent

@@ -10,9 +10,9 @@ import pytest
 import tree_sitter
 import tree_sitter_powershell
 
-from wizard.checklist import load_checklist
-from wizard.model import Checklist
-from wizard.plan import Plan, load_plan_file
+from wizard.checklist.loader import load_checklist
+from wizard.checklist.model import Checklist
+from wizard.plan.model import Plan, load_plan_file
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepProgress, StepStatus
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wizard.checklist import load_default
-from wizard.plan import Plan
+from wizard.checklist.loader import load_default
+from wizard.plan.model import Plan
 from wizard.runbook import render_markdown
 
 
@@ -34,7 +34,7 @@ def test_a_risk_that_renders_empty_is_no_risk(nlb_plan: Plan) -> None:
 
 
 def test_every_place_is_described_once_for_scope_procedure_and_scripts(nlb_plan: Plan) -> None:
-    from wizard.model import Host
+    from wizard.checklist.model import Host
     from wizard.runbook.places import PLACES
 
     assert set(PLACES) == set(Host)

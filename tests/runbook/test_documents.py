@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 
 from tests.runbook.conftest import GENERATED_AT, at, nlb_session, plan_data, progress, result, single_session
 from wizard import sessionfile
-from wizard.model import Checklist
-from wizard.plan import Plan, parse_plan
+from wizard.checklist.model import Checklist
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import Status
 from wizard.runbook import render_html, render_markdown
 from wizard.runbook.filters import md_code, md_fence, md_quote, md_text, ps_comment

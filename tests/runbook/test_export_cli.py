@@ -10,9 +10,9 @@ import pytest
 
 from tests.runbook.conftest import PLANS, nlb_session
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import ExitCode, run
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.plan.model import load_plan_file
 from wizard.runbook import write_export
 from wizard.session import Session
 

@@ -10,8 +10,8 @@ import html5lib
 import pytest
 
 from tests.runbook.conftest import GENERATED_AT, nlb_session, single_session
-from wizard.model import Checklist
-from wizard.plan import Plan
+from wizard.checklist.model import Checklist
+from wizard.plan.model import Plan
 from wizard.runbook import render_html, render_markdown
 from wizard.session import Session
 

@@ -13,9 +13,9 @@ from markdown_it import MarkdownIt
 
 from tests.runbook.conftest import GENERATED_AT, nlb_session, plan_data, result
 from tests.runbook.pscheck import exposed_values, syntax_problems
+from wizard.checklist.model import Checklist
 from wizard.errors import PlanError
-from wizard.model import Checklist
-from wizard.plan import Plan, parse_plan
+from wizard.plan.model import Plan, parse_plan
 from wizard.results import Status
 from wizard.runbook import render_html, render_markdown, render_scripts
 from wizard.runbook.filters import clean

@@ -19,7 +19,7 @@ from tests.runbook.conftest import PLANS
 from tests.runbook.engines import BLACKBOX, PROMTOOL, blackbox, nagios_checks, run_check
 from wizard.cli import ExitCode, run
 from wizard.farm import Farm
-from wizard.plan import Plan, load_plan_file
+from wizard.plan.model import Plan, load_plan_file
 from wizard.runbook.monitor import FILES, monitoring_files
 from wizard.runbook.monitortext import (
     expand_literal,
@@ -233,7 +233,7 @@ def test_the_plan_values_in_the_files_are_the_plan_values(tmp_path: Path) -> Non
 
 def test_the_front_ends_offer_the_monitoring_export(tmp_path: Path, nlb_plan: Plan) -> None:
     from wizard import jobs
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
 
     assert "monitor" in dict(jobs.EXPORT_FORMATS)
     folder = tmp_path / jobs.default_export_path("farm", "monitor")

@@ -17,7 +17,7 @@ from tests.runbook.conftest import PLANS
 from tests.runbook.engines import PROMTOOL, blackbox, nagios_checks, run_check
 from wizard.cli import ExitCode, run
 from wizard.farm import Farm
-from wizard.plan import Plan, load_plan_file, parse_plan
+from wizard.plan.model import Plan, load_plan_file, parse_plan
 from wizard.runbook.monitor import FILES, PROBES, job_name, monitoring_files
 
 NAGIOS = shutil.which("nagios4") or shutil.which("nagios")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.runbook.conftest import GENERATED_AT, nlb_session
-from wizard.checklist import load_default
-from wizard.plan import Plan
+from wizard.checklist.loader import load_default
+from wizard.plan.model import Plan
 from wizard.render import ps_quote
 from wizard.results import CheckResult, Status
 from wizard.runbook import render_html, render_markdown, render_scripts

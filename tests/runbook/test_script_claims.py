@@ -11,9 +11,9 @@ import tree_sitter
 
 from tests.runbook.conftest import GENERATED_AT, plan_data
 from tests.runbook.pscheck import method_calls, syntax_problems
+from wizard.checklist.model import Checklist
 from wizard.errors import PlanError
-from wizard.model import Checklist
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
 from wizard.runbook import render_scripts
 
 

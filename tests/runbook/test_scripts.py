@@ -11,9 +11,9 @@ import tree_sitter
 
 from tests.runbook.conftest import GENERATED_AT, nlb_session, plan_data
 from tests.runbook.pscheck import exposed_values, syntax_problems
-from wizard.model import Checklist
-from wizard.plan import PRODUCT_VERSIONS, Plan, parse_plan
-from wizard.platforms import compatible
+from wizard.checklist.model import Checklist
+from wizard.checklist.platforms import compatible
+from wizard.plan.model import PRODUCT_VERSIONS, Plan, parse_plan
 from wizard.runbook import render_scripts, write_export
 
 VERSION_PAIRS = list(itertools.product(PRODUCT_VERSIONS, PRODUCT_VERSIONS))

@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 from tests.tui.helpers import settle
 from tests.tui.sample import sample_app, sample_session
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.tui.app import WizardApp
 from wizard.tui.widgets.jobbar import JobBar
 

@@ -7,7 +7,7 @@ from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions

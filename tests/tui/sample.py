@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from wizard import store
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import load_plan_file
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepProgress, StepStatus
 from wizard.tui.app import WizardApp

@@ -14,8 +14,8 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import current_step, settle, type_into
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.farm import Farm
-from wizard.model import Checklist
 from wizard.session import Session, StepStatus
 from wizard.tui import running as tui_running
 from wizard.tui.app import WizardApp

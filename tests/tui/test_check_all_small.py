@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import app_at_step, screen_text, settle
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.screens.summary import SummaryScreen

@@ -12,9 +12,9 @@ from textual.widgets import Input, Static
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import choose, current_step, settle, type_into
 from wizard import store
+from wizard.checklist.model import Checklist, StepKind
 from wizard.farm import Farm
-from wizard.model import Checklist, StepKind
-from wizard.plan import parse_plan
+from wizard.plan.model import parse_plan
 from wizard.session import Session, StepStatus
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions

@@ -18,8 +18,8 @@ from textual.worker import WorkerCancelled
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import app_at_step, current_step, settle
 from wizard import store
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import load_plan_file
 from wizard.session import StepStatus
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.dialogs import ConfirmDialog

@@ -20,8 +20,8 @@ from textual.strip import Strip
 from textual.widgets import ContentSwitcher, Static
 
 from tests.tui.helpers import app_at_step, settle, type_into
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import load_plan_file
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.widgets.check_panel import SPINNER, CheckPanel

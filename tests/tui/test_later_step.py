@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import screen_text, settle
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.results import Status
 from wizard.session import Session
 from wizard.tui.app import WizardApp

@@ -11,9 +11,9 @@ from textual.widgets import Static
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import screen_text, settle
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.cli import ExitCode, run
 from wizard.farm import kitfiles
-from wizard.model import Checklist
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.widgets.seen_inside import SeenInside

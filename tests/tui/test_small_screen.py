@@ -15,9 +15,9 @@ from textual.widgets import Label
 from tests.tui.helpers import bottom_line, screen_text, settle
 from tests.tui.sample import sample_app, sample_result, sample_session
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.errors import Problem
-from wizard.model import Checklist
-from wizard.questions import problem_line
+from wizard.plan.questions import problem_line
 from wizard.results import Status
 from wizard.session import StepProgress, StepStatus
 from wizard.tui.screens.dialogs import ConfirmDialog, TranscriptDialog

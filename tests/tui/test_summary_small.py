@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from tests.tui.helpers import bottom_line, settle
 from tests.tui.sample import MOMENT, sample_app, sample_session
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.tui.screens.summary import SummaryScreen
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import app_at_step, settle
+from wizard.checklist.model import Checklist
 from wizard.checks import run_checks
-from wizard.model import Checklist
 from wizard.results import CheckResult
 
 NODES = 32

@@ -8,8 +8,8 @@ from textual.widgets import Select
 
 from tests.tui.helpers import choose, settle
 from wizard import store
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import load_plan_file
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 

@@ -13,9 +13,9 @@ import tree_sitter_powershell
 from tree_sitter import Language, Parser
 from tree_sitter import Node as SyntaxNode
 
-from wizard.model import Checklist, Host, Step, StepKind
-from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
-from wizard.platforms import compatible
+from wizard.checklist.model import Checklist, Host, Step, StepKind
+from wizard.checklist.platforms import compatible
+from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
 from wizard.render import RenderedStep, ps_quote, render_step
 
 CONTRACT_STEPS = (

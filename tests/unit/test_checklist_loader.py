@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wizard.checklist import load_checklist
+from wizard.checklist.loader import load_checklist
+from wizard.checklist.model import Host, StepKind
 from wizard.errors import ChecklistError
-from wizard.model import Host, StepKind
 
 DATA = Path(__file__).parent.parent / "data" / "checklists"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wizard import __version__, store
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 from wizard.session import Session
 
 DATA = Path(__file__).parent.parent / "data"

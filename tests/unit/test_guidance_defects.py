@@ -7,8 +7,8 @@ import re
 import pytest
 
 from tests.unit.test_checklist_content import make_plan, plain, reader_text, render
-from wizard.model import Checklist
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS
+from wizard.checklist.model import Checklist
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS
 
 IIS6_WMI_WINDOWS = ("2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022")
 DEPRECATED_WINDOWS = ("2012", "2012r2", "2016", "2019", "2022")

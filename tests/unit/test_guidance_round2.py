@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.unit.test_checklist_content import make_plan, plain, reader_text, render
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.probekit.kit import render_kit
 
 WHEN = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)

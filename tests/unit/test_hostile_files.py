@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from wizard import sessionfile, store
+from wizard.checklist.model import Checklist
 from wizard.cli import run
 from wizard.errors import StoreError
-from wizard.model import Checklist
 from wizard.results import CheckResult, Status
 from wizard.session import Session
 
@@ -96,7 +96,7 @@ def _good() -> dict[str, object]:
 
 
 def _plan() -> dict[str, object]:
-    from wizard.plan import load_plan_file
+    from wizard.plan.model import load_plan_file
 
     return load_plan_file(DATA / "single.toml").to_data()
 

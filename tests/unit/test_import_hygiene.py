@@ -9,24 +9,24 @@ from pathlib import Path
 import pytest
 
 NOT_TUI = [
-    "wizard.plan",
-    "wizard.validate",
-    "wizard.checklist",
+    "wizard.plan.model",
+    "wizard.plan.validate",
+    "wizard.checklist.loader",
     "wizard.render",
     "wizard.session",
     "wizard.store",
     "wizard.results",
-    "wizard.questions",
+    "wizard.plan.questions",
     "wizard.jobs",
     "wizard.cli",
     "wizard.runbook",
     "wizard.checks",
-    "wizard.checkreport",
+    "wizard.cli.report",
     "wizard.plain.launch",
 ]
 NOT_NETWORK = [
-    "wizard.plan",
-    "wizard.checklist",
+    "wizard.plan.model",
+    "wizard.checklist.loader",
     "wizard.render",
     "wizard.session",
     "wizard.store",
@@ -91,6 +91,6 @@ def test_headless_smtp_check_loads_no_template_or_dns_library(tmp_path: Path) ->
 def test_start_screen_path_loads_no_domain_library() -> None:
     """The full-screen wizard's modules paint the start screen before jinja2 or the checklist load."""
     loaded = loaded_after_import(
-        "wizard.cli, wizard.tui.app", ("jinja2", "wizard.checklist", "wizard.store", "dns")
+        "wizard.cli, wizard.tui.app", ("jinja2", "wizard.checklist.loader", "wizard.store", "dns")
     )
     assert loaded == []

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from wizard.checklist import load_default
+from wizard.checklist.loader import load_default
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -49,7 +49,7 @@ def test_installed_wheel_works_from_any_folder(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import wizard.checklist as c; print(c.__file__); print(len(c.load_default().steps))",
+            "import wizard.checklist.loader as c; print(c.__file__); print(len(c.load_default().steps))",
         ],
         cwd=elsewhere,
         env=env,

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard import validate
 from wizard.errors import PlanError
-from wizard.plan import load_plan_file, load_plan_text, parse_plan, plan_json_schema
-from wizard.planfile import dump_plan
+from wizard.plan import validate
+from wizard.plan.model import load_plan_file, load_plan_text, parse_plan, plan_json_schema
+from wizard.plan.tomlfile import dump_plan
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from wizard.model import Checklist
-from wizard.plan import Plan, load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import Plan, load_plan_file
 from wizard.proof import StepProof, Verdict, judge
 from wizard.results import CheckResult, Status
 from wizard.session import Session

@@ -13,8 +13,8 @@ from pathlib import Path
 from tests.farm.fixtures import FarmFactory
 from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.evidence import MAX_TRANSCRIPT_LINES, bounded
-from wizard.model import Checklist
 from wizard.render import ps_list
 from wizard.results import SEVERITY, CheckResult, Status, worst
 from wizard.runbook.environments import environment

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.checklist.model import Checklist
+from wizard.plan.model import load_plan_file
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepStatus
 

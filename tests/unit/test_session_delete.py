@@ -9,7 +9,7 @@ from tests.tui.helpers import screen_text, settle
 from tests.tui.sample import sample_session
 from tests.unit.test_cli import one_line_error, run
 from wizard import store
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.dialogs import ConfirmDialog

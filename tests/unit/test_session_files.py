@@ -23,7 +23,7 @@ from wizard import store
 from wizard.cli import run
 from wizard.errors import StoreError
 from wizard.exportnames import MAX_STEM
-from wizard.plan import Plan, load_plan_file, parse_plan
+from wizard.plan.model import Plan, load_plan_file, parse_plan
 from wizard.runbook import render_probe_kit, write_export
 from wizard.session import Session
 
@@ -115,7 +115,7 @@ def test_a_session_that_is_a_link_is_refused_and_what_it_points_to_is_untouched(
 
 
 def _checklist() -> Any:
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
 
     return load_default()
 

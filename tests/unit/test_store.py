@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from wizard import sessionfile, store
+from wizard.checklist.model import Checklist
 from wizard.errors import SessionLockedError, StoreError
-from wizard.model import Checklist
-from wizard.plan import load_plan_file
+from wizard.plan.model import load_plan_file
 from wizard.results import CheckResult, Status
 from wizard.session import Session, StepStatus
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wizard import tomlcache
-from wizard.checklist import DEFAULT_CHECKLIST, checklist_dir, load_checklist
+from wizard.checklist.loader import DEFAULT_CHECKLIST, checklist_dir, load_checklist
 
 
 @pytest.fixture(autouse=True)

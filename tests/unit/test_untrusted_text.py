@@ -15,10 +15,10 @@ from textual.app import App, ComposeResult
 from tests.plain.test_prompt_flow import ScriptedAsker
 from tests.runbook.conftest import GENERATED_AT, nlb_session
 from wizard import store
-from wizard.checklist import load_default
-from wizard.checkreport import format_report
+from wizard.checklist.loader import load_default
+from wizard.cli.report import format_report
 from wizard.evidence import MAX_TEXT_CHARS
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status
 from wizard.runbook import render_html, render_markdown, render_scripts
 from wizard.runbook.filters import clean

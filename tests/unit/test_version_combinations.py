@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from wizard import questions
-from wizard.checklist import checklist_dir
+from wizard.checklist.loader import checklist_dir
+from wizard.checklist.platforms import PLATFORMS_FILE, pair_rule, parse_platforms, platforms
 from wizard.errors import ChecklistError, PlanError
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
-from wizard.planrules import plan_warnings
-from wizard.platforms import PLATFORMS_FILE, pair_rule, parse_platforms, platforms
+from wizard.plan import questions
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
+from wizard.plan.rules import plan_warnings
 
 
 def _data(sharepoint: str, windows: str | None, exchange: str = "2016") -> dict[str, Any]:
@@ -114,7 +114,7 @@ def test_outgoing_mail_through_a_node_is_warned_about_the_relay_list(outgoing: s
 
 
 def test_the_mode_step_shows_the_plans_warnings_before_anything_is_done() -> None:
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
     from wizard.render import render_step
 
     plan = parse_plan(_data("2016", "2022") | {"outgoing_smtp_server": "sp01"})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from wizard.bounds import PROBE
-from wizard.plan import Node, Plan
+from wizard.plan.model import Node, Plan
 from wizard.results import CheckResult, Status
 
 log = logging.getLogger(__name__)

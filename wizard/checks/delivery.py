@@ -13,7 +13,7 @@ from wizard.checks.dialogue import SEND_TEST
 from wizard.checks.dropfolder import DropWatch, find_message, readable_folders
 from wizard.checks.smtpchecks import first_exchange, probe_kit_hint, probe_values
 from wizard.checks.smtpprobe import Conversation, converse
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 POLL_INTERVAL = 0.05

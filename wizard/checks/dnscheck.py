@@ -8,7 +8,7 @@ from collections import Counter
 
 from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
 from wizard.checks.dnslookup import Answer, DnsServer, ask_first, system_servers
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 ANSWERS = ("ok", "nxdomain", "nodata")

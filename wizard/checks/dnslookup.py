@@ -17,7 +17,7 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.resolver
 
-from wizard.validate import parse_dns_server
+from wizard.plan.validate import parse_dns_server
 
 log = logging.getLogger(__name__)
 

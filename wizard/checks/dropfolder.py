@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.plan import Node
+from wizard.plan.model import Node
 
 UNC_ROOT_VARIABLE = "SPMAIL_WIZARD_UNC_ROOT"
 """Outside Windows, the folder under which ``\\\\server\\share\\...`` is mounted as ``server/share/...``."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wizard.model import Step, TargetKind
-from wizard.plan import Plan
+from wizard.checklist.model import Step, TargetKind
+from wizard.checklist.vantages import targets_of
+from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status
-from wizard.vantages import targets_of
 
 FAILED = (Status.FAIL, Status.ERROR)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.checks.base import Sweep, Target, Verdict, verdict
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 

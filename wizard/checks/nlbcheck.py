@@ -10,7 +10,7 @@ from wizard.checks.base import Sweep, Target, Verdict, verdict, vip_target
 from wizard.checks.dialogue import IDENTIFY
 from wizard.checks.smtpchecks import blocked_skip, conversation, fault_verdict, probe_values
 from wizard.checks.smtpprobe import Conversation, converse, not_started
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 MIN_PER_NODE = 3

@@ -9,7 +9,7 @@ from wizard.checks.dialogue import IDENTIFY
 from wizard.checks.dnslookup import DnsServer, ask_first, system_servers
 from wizard.checks.smtpchecks import probe_values
 from wizard.checks.smtpprobe import converse
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Seque
 from dataclasses import dataclass
 from importlib import import_module
 
+from wizard.checklist.model import Step
 from wizard.checks.base import DEADLINE_MARGIN, Progress, Sweep, Target, Verdict, run_guarded, vip_target
 from wizard.checks.later import waiting_hint
 from wizard.checks.registry import REGISTRY, CheckEntry
-from wizard.model import Step
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status
 
 __all__ = ["CHECKS", "CheckType", "run_checks"]

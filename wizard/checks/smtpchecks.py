@@ -12,7 +12,7 @@ from wizard.checks.dialogue import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
 from wizard.checks.dialogue import PROBE, reply_class
 from wizard.checks.dialogue import PROBE_LOCAL_PART as PROBE_LOCAL_PART
 from wizard.checks.smtpprobe import Conversation, Fault, converse, not_started, probe_name
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import Status
 
 _READY_AT = re.compile(r"\s+ready at\b.*$", re.IGNORECASE)

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, plan: object, session: object | None) -> int:
 
     from wizard.diagnose import report
     from wizard.diagnose.run import diagnose, parse_since, target_for
-    from wizard.plan import Plan
+    from wizard.plan.model import Plan
 
     assert isinstance(plan, Plan)
     since = parse_since(args.since) if args.since else None

@@ -10,7 +10,7 @@ from wizard.diagnose import signs
 from wizard.diagnose.collect import gather
 from wizard.diagnose.trace import Trace, build
 from wizard.errors import WizardError
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import CheckResult
 from wizard.session import Session
 

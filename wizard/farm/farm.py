@@ -27,7 +27,7 @@ from wizard.farm.sharepoint import MailList, SharePoint, SharePointSetup
 from wizard.farm.states import DEFAULT, adjust_node, adjust_sharepoint, lookup
 from wizard.farm.timerjob import TimerJob
 from wizard.farm.tlscert import server_context
-from wizard.plan import MAX_NLB_NODES, Plan, parse_plan
+from wizard.plan.model import MAX_NLB_NODES, Plan, parse_plan
 
 MAIL_HOST = "mossmail.foo.local"
 ZONE = "foo.local"
@@ -190,7 +190,7 @@ class Farm:
 
     @property
     def plan_data(self) -> dict[str, Any]:
-        """The plan for this farm, as data :func:`wizard.plan.parse_plan` accepts."""
+        """The plan for this farm, as data :func:`wizard.plan.model.parse_plan` accepts."""
         return planwrite.plan_data(self)
 
     @property

@@ -21,17 +21,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.checkreport import report_json
 from wizard.checks import run_checks, smtpclient
+from wizard.cli.report import report_json
 from wizard.farm import badmail
 from wizard.farm.kitnode import drop_fact, smtp_log_fact
 from wizard.farm.kitsharepoint import sharepoint_results
 from wizard.results import CheckResult, Status, utc_now
 
 if TYPE_CHECKING:
+    from wizard.checklist.model import Checklist
     from wizard.farm.farm import Farm
-    from wizard.model import Checklist
-    from wizard.plan import Plan
+    from wizard.plan.model import Plan
 
 EXCHANGE_ORIGIN_INDEX = 0
 EXCHANGE_STEPS = (
@@ -234,7 +234,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
         smtp_log_fact(name, setup.log_dir, plan.exchange_servers),
     ]
     # The node's own greeting, asked from the node's address as the script does.
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
 
     self_check = [step for step in load_default().for_mode(plan.mode) if step.id == "restart"]
     with _from(setup.address):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.planfile import dump_plan
+from wizard.plan.tomlfile import dump_plan
 
 if TYPE_CHECKING:
     from wizard.farm.farm import Farm
 
 
 def plan_data(farm: Farm) -> dict[str, Any]:
-    """The plan for ``farm``, as data :func:`wizard.plan.parse_plan` accepts."""
+    """The plan for ``farm``, as data :func:`wizard.plan.model.parse_plan` accepts."""
     from wizard.farm.farm import MAIL_HOST, TEST_RECIPIENT, ZONE
 
     data: dict[str, Any] = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from wizard import store
+from wizard.checklist.model import Checklist, Step, StepKind
 from wizard.errors import StoreError
 from wizard.evidence import Drift
-from wizard.model import Checklist, Step, StepKind
 from wizard.plain import tasks
 from wizard.plain.asker import Asker
 from wizard.plain.page import result_lines, show_step

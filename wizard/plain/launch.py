@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from wizard import PROG, store
+from wizard.checklist.model import Checklist
 from wizard.errors import StoreError
 from wizard.interactive import interactive_signals
 from wizard.jobs import create_session, name_reason, read_plan_path, refusal
-from wizard.model import Checklist
 from wizard.plain.asker import Asker, terminal_asker
 from wizard.plain.flow import PromptFlow
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wizard.model import Step, StepKind
+from wizard.checklist.model import Step, StepKind
 from wizard.plaintext import plain_text
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.render import render_step
 from wizard.results import CheckResult
 from wizard.session import Session

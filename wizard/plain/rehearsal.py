@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from wizard.checklist.model import Step
 from wizard.farm import actions
 from wizard.farm.farm import Farm
-from wizard.model import Step
 from wizard.plain.flow import PromptFlow
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from wizard.checklist.model import Checklist
 from wizard.errors import PlanError, WizardError
 from wizard.evidence import Drift
 from wizard.jobs import EXPORT_FORMATS, default_export_path
 from wizard.jobs import export as write_export
-from wizard.model import Checklist
 from wizard.plain.asker import Asker
 from wizard.proof import proof_label, session_report
 from wizard.session import Session

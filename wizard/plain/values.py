@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wizard import questions as fields
 from wizard.plain.asker import Asker
+from wizard.plan import questions as fields
 from wizard.session import Session
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from wizard.model import Checklist, Step, Vantage
-from wizard.plan import Plan
+from wizard.checklist.model import Checklist, Step, Vantage
+from wizard.checklist.vantages import reports_under, roles_of, targets_of
+from wizard.plan.model import Plan
 from wizard.proof import FUTURE_SKEW
 from wizard.results import CheckResult, Status
 from wizard.untrusted import neutral
-from wizard.vantages import reports_under, roles_of, targets_of
 
 
 def _quoted(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.model import CHECK_TYPES
+from wizard.checklist.model import CHECK_TYPES
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.untrusted import neutral
 
 FIELDS = ("mail_host", "mode", "nodes", "exchange_servers", "sharepoint_servers", "smtp_port")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard import store
+from wizard.checklist.model import Checklist
 from wizard.evidence import MAX_TRANSCRIPT_CHARS, MAX_TRANSCRIPT_LINES, Drift
-from wizard.model import Checklist
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.probekit.resultsfile import (
     ResultsFile,
     ResultsFileError,

@@ -11,7 +11,7 @@ from wizard.checks import dialogue as written
 from wizard.checks import nlbcheck
 from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.exportnames import host_stem
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.probekit import catalog
 from wizard.probekit.dialogue import (
     RECIPIENT_STATUSES,

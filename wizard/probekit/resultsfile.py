@@ -18,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wizard import validate
 from wizard.bounds import KIT, cut
+from wizard.checklist.model import Checklist, Step
 from wizard.errors import WizardError
 from wizard.evidence import bounded
-from wizard.model import Checklist, Step
-from wizard.plan import Plan
+from wizard.plan import validate
+from wizard.plan.model import Plan
 from wizard.probekit.admission import future, refusal
 from wizard.probekit.fingerprint import differences
 from wizard.results import CheckResult, Status, utc_now

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status
 from wizard.session import Session
 

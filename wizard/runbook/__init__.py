@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 from wizard.atomicfile import RefusedFile, write_folder_atomic, write_text_atomic
+from wizard.checklist.model import Checklist
 from wizard.errors import StoreError
 from wizard.exportnames import NAMES, default_export_path, export_format
-from wizard.model import Checklist
-from wizard.plan import Plan
-from wizard.planfile import dump_plan
+from wizard.plan.model import Plan
+from wizard.plan.tomlfile import dump_plan
 from wizard.results import utc_now
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line, host_scripts

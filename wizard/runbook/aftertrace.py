@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.session import Session
 
 

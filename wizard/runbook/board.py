@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wizard.model import Host, Step
-from wizard.plan import Plan
+from wizard.checklist.model import Host, Step
+from wizard.plan.model import Plan
 from wizard.render import render_risk
 from wizard.runbook.evidence import DriftNote, Evidence, Proof, counts
 from wizard.runbook.farm import version_name

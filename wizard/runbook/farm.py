@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 
 VERSION_NAMES = {"se": "Subscription Edition"}
 """Product versions whose plan value is not the name people use."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wizard.model import Step
-from wizard.plan import Plan
+from wizard.checklist.model import Step
+from wizard.plan.model import Plan
 from wizard.probekit.waiting import unknown_aliases
 from wizard.runbook.evidence import Evidence, evidence
 from wizard.session import Session

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from wizard.checks.smtpchecks import OUTSIDE_DOMAIN, PROBE_LOCAL_PART, alias_probe, relay_probe
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.runbook.monitortext import (
     endpoint,
     expand_literal,

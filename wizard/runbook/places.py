@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from wizard.checklist.model import Host
 from wizard.exportnames import host_stem
-from wizard.model import Host
-from wizard.plan import Node, Plan
+from wizard.plan.model import Node, Plan
 from wizard.runbook.farm import version_name
 
 Script = tuple[str, str, str]

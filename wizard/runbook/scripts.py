@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.model import Checklist, Host
+from wizard.checklist.model import Checklist, Host
 from wizard.plaintext import plain_text
-from wizard.plan import Node, Plan
+from wizard.plan.model import Node, Plan
 from wizard.render import RenderedGui, RenderedScript, render_step
 from wizard.runbook.farm import mode_label, version_name
 from wizard.runbook.places import PLACES

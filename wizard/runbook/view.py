@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from wizard.model import Checklist, Host, Step
-from wizard.plan import Node, Plan
+from wizard.checklist.model import Checklist, Host, Step
+from wizard.plan.model import Node, Plan
 from wizard.proof import session_report
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult

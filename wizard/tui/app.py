@@ -34,8 +34,8 @@ from wizard.tui.screens.start import StartScreen
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
 if TYPE_CHECKING:
+    from wizard.checklist.model import Checklist
     from wizard.evidence import Drift
-    from wizard.model import Checklist
     from wizard.session import Session
     from wizard.tui.options import CheckOptions
     from wizard.tui.screens.step import StepScreen
@@ -117,7 +117,7 @@ class WizardApp(App[int]):
         """The steps: the default checklist unless one was given, loaded on first use (from any thread)."""
         with self._checklist_lock:
             if self._checklist is None:
-                from wizard.checklist import load_default
+                from wizard.checklist.loader import load_default
 
                 self._checklist = load_default()
             return self._checklist

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from wizard.errors import PlanError, StoreError, WizardError
 
 if TYPE_CHECKING:
-    from wizard.plan import Plan
+    from wizard.plan.model import Plan
     from wizard.session import Session
     from wizard.tui.app import WizardApp
     from wizard.tui.screens.dialogs import ExportChoice

@@ -8,9 +8,9 @@ from typing import Any
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from wizard.checklist.model import Checklist
 from wizard.farm import actions
 from wizard.farm.farm import Farm
-from wizard.model import Checklist
 from wizard.tui.app import WizardApp
 from wizard.tui.running import run_app
 from wizard.tui.screens.step import StepScreen

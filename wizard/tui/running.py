@@ -11,7 +11,7 @@ from wizard.interactive import interactive_signals
 from wizard.tui.app import WizardApp
 
 if TYPE_CHECKING:
-    from wizard.model import Checklist
+    from wizard.checklist.model import Checklist
 
 OUTPUT_SWITCH_INTERVAL = 0.001
 """Seconds another thread may wait for the interpreter lock while the App runs (see ``run_app``)."""

@@ -18,7 +18,7 @@ from wizard.tui.screens.fresh import FreshScreen
 from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 
 if TYPE_CHECKING:
-    from wizard.model import Checklist, Step
+    from wizard.checklist.model import Checklist, Step
     from wizard.session import Session
 
 CANCEL_POLL = 0.1

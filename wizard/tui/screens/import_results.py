@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.probekit.importer import preview
 from wizard.session import Session
 from wizard.tui.widgets.action import Action

@@ -13,7 +13,7 @@ from textual._time import get_time
 from wizard.tui.screens.checking import CheckingScreen
 
 if TYPE_CHECKING:
-    from wizard.model import Step
+    from wizard.checklist.model import Step
 
 
 class ShownScreen(CheckingScreen):

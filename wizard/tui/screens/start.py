@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from textual.widgets import DataTable, Select
 
     from wizard import store
-    from wizard.model import Checklist
-    from wizard.plan import Plan
+    from wizard.checklist.model import Checklist
+    from wizard.plan.model import Plan
 
 PLAN_SOURCE = "plan-file"
 """The export source value that stands for a plan file rather than a session."""

@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from wizard.model import Checklist, Step, StepKind
-from wizard.plan import Plan
+from wizard.checklist.model import Checklist, Step, StepKind
+from wizard.plan.model import Plan
+from wizard.plan.questions import problem_line
 from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, session_report
-from wizard.questions import problem_line
 from wizard.runbook.inside import seen_inside
 from wizard.session import Session
 from wizard.tui.messages import CopyRequested, MoveRequested, SettleRequested, StepsToggled

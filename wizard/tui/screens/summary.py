@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.proof import proof_label, session_report
 from wizard.session import Session
 from wizard.tui.messages import MoveRequested

@@ -12,8 +12,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from wizard import questions as fields
-from wizard.questions import FieldKind, Question
+from wizard.plan import questions as fields
+from wizard.plan.questions import FieldKind, Question
 
 
 class ReasonValidator(Validator):

@@ -16,8 +16,8 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from wizard.model import Step
-from wizard.plan import Plan
+from wizard.checklist.model import Step
+from wizard.plan.model import Plan
 from wizard.render import RenderedStep, render_step
 from wizard.tui.widgets.prose import Prose
 from wizard.tui.widgets.script_block import ScriptBlock

@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Label, Static
 
-from wizard import questions as fields
 from wizard.errors import Problem
+from wizard.plan import questions as fields
 from wizard.tui.messages import AnswersChanged
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.form_field import FormField

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from wizard.model import Checklist
+from wizard.checklist.model import Checklist
 from wizard.proof import Verdict, session_report
 from wizard.session import Session, StepStatus
 

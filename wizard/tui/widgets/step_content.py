@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
-from wizard.model import Step, StepKind
-from wizard.plan import Plan
+from wizard.checklist.model import Step, StepKind
+from wizard.plan.model import Plan
 from wizard.tui.widgets.guidance import StepGuidance
 from wizard.tui.widgets.plan_form import PlanForm
 

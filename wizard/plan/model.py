@@ -10,11 +10,11 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any, Literal
 
-from wizard import validate
 from wizard.errors import PlanError, Problem
-from wizard.fields import Field, Table, json_schema, problems_at, read_table, to_data
-from wizard.planfile import locate_key
-from wizard.planrules import MAX_NLB_NODES, cross_problems
+from wizard.plan import validate
+from wizard.plan.fields import Field, Table, json_schema, problems_at, read_table, to_data
+from wizard.plan.rules import MAX_NLB_NODES, cross_problems
+from wizard.plan.tomlfile import locate_key
 
 # Re-exported: callers read the cluster rule from the plan module.
 __all__ = ["MAX_NLB_NODES"]

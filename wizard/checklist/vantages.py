@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wizard.checklist.model import CheckSpec, Step, TargetKind, Vantage
 from wizard.errors import ChecklistError
-from wizard.model import CheckSpec, Step, TargetKind, Vantage
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 
 SYSTEM_RESOLVER = "dns:system"
 """The target of a DNS check when the plan names no DNS server (this host's resolver)."""

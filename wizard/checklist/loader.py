@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from wizard import tomlcache
-from wizard.errors import ChecklistError
-from wizard.model import (
+from wizard.checklist.model import (
     CHECK_TYPES,
     CONDITION_KEYS,
     SHELLS,
@@ -26,8 +25,9 @@ from wizard.model import (
     StepKind,
     TargetKind,
 )
-from wizard.plan import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
-from wizard.vantages import parse_check_specs, parse_proof, verify_specs
+from wizard.checklist.vantages import parse_check_specs, parse_proof, verify_specs
+from wizard.errors import ChecklistError
+from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
 
 DEFAULT_CHECKLIST = "incoming-email.toml"
 _STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

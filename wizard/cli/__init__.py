@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from wizard.model import Checklist
-    from wizard.plan import Plan
+    from wizard.checklist.model import Checklist
+    from wizard.plan.model import Plan
     from wizard.session import Session
     from wizard.store import OpenSession
 
@@ -187,7 +187,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _hours(text: str) -> int:
-    from wizard.validate import hours
+    from wizard.plan.validate import hours
 
     try:
         return hours(text)
@@ -246,7 +246,7 @@ def _err(message: str) -> None:
 
 
 def _load_checklist() -> Checklist:
-    from wizard.checklist import load_default
+    from wizard.checklist.loader import load_default
 
     return load_default()
 
@@ -270,7 +270,7 @@ def _plan_and_session(args: argparse.Namespace) -> tuple[Plan, Session | None]:
         session = store.load(args.session)
         return _session_plan(session), session
     if args.plan:
-        from wizard.plan import load_plan_file
+        from wizard.plan.model import load_plan_file
 
         return load_plan_file(args.plan), None
     raise UsageError("name a plan file or --session NAME")
@@ -295,7 +295,7 @@ def _exchange_port() -> int:
     text = os.environ.get(EXCHANGE_PORT_VARIABLE, "").strip()
     if not text:
         return 25
-    from wizard import validate
+    from wizard.plan import validate
 
     try:
         return validate.port(text)
@@ -316,8 +316,9 @@ def _open_front_end(session_name: str | None, plain: bool) -> ExitCode:
 
 
 def _cmd_new(args: argparse.Namespace) -> ExitCode:
-    from wizard import jobs, store, validate
-    from wizard.plan import load_plan_file
+    from wizard import jobs, store
+    from wizard.plan import validate
+    from wizard.plan.model import load_plan_file
 
     if not _interactive_ok("new", args.plain):
         return ExitCode.USAGE
@@ -383,7 +384,7 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
     if args.plan and args.session:
         raise UsageError("give either a plan file or --session NAME, not both")
     if args.plan:
-        from wizard.plan import load_plan_file
+        from wizard.plan.model import load_plan_file
 
         return _run_check(args, load_plan_file(args.plan), None)
     if not args.session:
@@ -399,7 +400,7 @@ def _cmd_check(args: argparse.Namespace) -> ExitCode:
 
 def _warn(plan: Plan) -> None:
     """The plan's warnings on stderr, one line each: stdout stays for results."""
-    from wizard.planrules import plan_warnings
+    from wizard.plan.rules import plan_warnings
 
     for warning in plan_warnings(plan):
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
@@ -410,9 +411,10 @@ def _run_check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None)
     import json
     import time
 
-    from wizard import checkreport, proof
-    from wizard.checklist import load_default
+    from wizard import proof
+    from wizard.checklist.loader import load_default
     from wizard.checks import run_checks
+    from wizard.cli import report as checkreport
     from wizard.results import utc_now
 
     _warn(plan)
@@ -561,7 +563,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> ExitCode:
 def _cmd_schema(_args: argparse.Namespace) -> ExitCode:
     import json
 
-    from wizard.plan import plan_json_schema
+    from wizard.plan.model import plan_json_schema
 
     print(json.dumps(plan_json_schema(), indent=2))
     return ExitCode.OK

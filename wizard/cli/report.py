@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from wizard.checklist.model import Step
 from wizard.evidence import Drift, bounded
-from wizard.model import Step
-from wizard.plan import Plan
+from wizard.plan.model import Plan
 from wizard.probekit.fingerprint import fingerprint
 from wizard.results import CheckResult, Status, summarize
 from wizard.untrusted import neutral

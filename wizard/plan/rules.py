@@ -1,6 +1,6 @@
 """The rules that tie a plan's keys together, and the warnings a valid plan still carries.
 
-Each key is read on its own by :mod:`wizard.plan`; these rules look at the
+Each key is read on its own by :mod:`wizard.plan.model`; these rules look at the
 plan as a whole: mode and node count, the VIP, the zone, versions, addresses.
 Refusals are :class:`Problem` values naming the key; warnings are sentences
 shown with the plan (the first step, ``check`` and ``export``) without
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from wizard.errors import Problem, quote
 
 if TYPE_CHECKING:
-    from wizard.plan import Plan
+    from wizard.plan.model import Plan
 
 MAX_NLB_NODES = 32
 """The most hosts an NLB cluster holds."""
@@ -41,7 +41,7 @@ def version_problems(plan: Plan) -> list[Problem]:
     windows = sharepoint_windows(plan)
     if not windows:
         return []
-    from wizard import platforms  # the platform table loads only for a plan that names Windows
+    from wizard.checklist import platforms  # the platform table loads only for a plan that names Windows
 
     rule = platforms.pair_rule(plan.sharepoint_version, windows)
     if rule.verdict != "refused":
@@ -91,7 +91,7 @@ def plan_warnings(plan: Plan) -> list[str]:
     warnings: list[str] = []
     windows = sharepoint_windows(plan)
     if windows:
-        from wizard import platforms  # the platform table loads only for a plan that names Windows
+        from wizard.checklist import platforms  # the platform table loads only for a plan that names Windows
 
         rule = platforms.pair_rule(plan.sharepoint_version, windows)
         if rule.verdict == "unsettled":

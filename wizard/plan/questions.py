@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from wizard import validate
+from wizard.checklist.platforms import compatible
 from wizard.errors import PlanError, Problem
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
-from wizard.platforms import compatible
+from wizard.plan import validate
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
 
 
 class FieldKind(StrEnum):
@@ -47,7 +47,7 @@ class Question:
     kind: FieldKind = FieldKind.TEXT
     """How the answer is entered."""
     check: Callable[[str], object] | None = None
-    """Validator from :mod:`wizard.validate`; raises ValueError with the reason."""
+    """Validator from :mod:`wizard.plan.validate`; raises ValueError with the reason."""
     required: bool = True
     """False when an empty answer is fine (the key is then left out)."""
     choices: tuple[tuple[str, str], ...] = ()
@@ -382,7 +382,7 @@ def without_node(plan_data: Mapping[str, Any], index: int) -> dict[str, Any]:
 
 
 def plan_problems(plan_data: Mapping[str, Any]) -> list[Problem]:
-    """Every problem :func:`wizard.plan.parse_plan` finds in the answers; empty when they make a plan."""
+    """Every problem :func:`wizard.plan.model.parse_plan` finds in the answers; empty when they make a plan."""
     try:
         parse_plan({"schema": 1} | dict(plan_data))
     except PlanError as exc:
