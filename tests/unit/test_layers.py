@@ -25,6 +25,7 @@ LIBRARIES: dict[str, tuple[str, ...]] = {
     "questionary": PLAIN,
     "prompt_toolkit": PLAIN,
     "dns": ("wizard.checks", "wizard.farm"),
+    "textual_serve": ("wizard.serve",),
 }
 
 

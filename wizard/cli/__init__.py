@@ -174,6 +174,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
         add_arguments(diagnose)
 
+    if command in (None, "serve"):
+        from wizard.serve import add_arguments as add_serve_arguments
+
+        add_serve_arguments(
+            commands.add_parser(
+                "serve", help="the same wizard in a browser (no authentication: 127.0.0.1 only)"
+            )
+        )
+
     if command in (None, "rehearse"):
         _add_rehearse(
             commands.add_parser(
@@ -588,6 +597,12 @@ def _cmd_rehearse(args: argparse.Namespace) -> ExitCode:
     )
 
 
+def _cmd_serve(args: argparse.Namespace) -> ExitCode:
+    from wizard.serve import run as serve
+
+    return ExitCode(serve(args.host, args.port, exchange_port=_exchange_port()))
+
+
 _COMMANDS = {
     "new": _cmd_new,
     "resume": _cmd_resume,
@@ -599,6 +614,7 @@ _COMMANDS = {
     "evidence": _cmd_evidence,
     "rehearse": _cmd_rehearse,
     "diagnose": _cmd_diagnose,
+    "serve": _cmd_serve,
 }
 
 
