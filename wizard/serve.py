@@ -58,7 +58,7 @@ def _address(text: str) -> str:
 
 
 def _port(text: str) -> int:
-    from wizard import validate
+    from wizard.plan import validate
 
     try:
         return validate.port(text)
