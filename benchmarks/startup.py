@@ -79,13 +79,16 @@ def run(repeat: int) -> Report:
         ]
         check = [sys.executable, "-m", "wizard", "check", str(plan_path), "--json"]
         smtp_check = check + [arg for step in steps for arg in ("--step", step)]
-        swaks_times, check_times, full_times = [], [], []
+        swaks_times, check_times, full_times, python_times = [], [], [], []
         compile_package()
         for _ in range(repeat):
             swaks_times.append(sum(_seconds(ask, ok=(0, SWAKS_REFUSED_RCPT)) for ask in asks))
             check_times.append(_seconds(smtp_check, env))
             full_times.append(_seconds(check, env))
-    swaks_s, check_s, full_s = (statistics.median(times) for times in (swaks_times, check_times, full_times))
+            python_times.append(_seconds([sys.executable, "-c", "pass"], env))
+    swaks_s, check_s, full_s, python_s = (
+        statistics.median(times) for times in (swaks_times, check_times, full_times, python_times)
+    )
     figure = ratio(check_s, swaks_s)
     verdict = "ok" if figure <= TARGET else "MISSED"
     report.say(f"check start-up at 1 node, median of {repeat}, {machine()}")
@@ -93,6 +96,7 @@ def run(repeat: int) -> Report:
     report.say(f"swaks, two runs (alias, relay)      {swaks_s * 1000:7.0f} ms")
     report.say(f"check --step ... as a process        {check_s * 1000:7.0f} ms")
     report.say(f"check, every step, as a process      {full_s * 1000:7.0f} ms")
+    report.say(f"python -c pass (the interpreter)     {python_s * 1000:7.0f} ms")
     report.say(f"check / swaks: {figure:.2f} (target <= {TARGET:g}) {verdict}")
     report.block = "\n".join(
         [
@@ -103,6 +107,7 @@ def run(repeat: int) -> Report:
             f"| swaks, two runs (alias, relay), after RCPT TO | {swaks_s * 1000:.0f} ms | | |",
             f"| `check --step` of the same steps, as a process | {check_s * 1000:.0f} ms | **{figure:.2f}** | <= {TARGET:g} |",
             f"| `check`, every step, as a process | {full_s * 1000:.0f} ms | | |",
+            f"| `python -c pass`: the interpreter starting, in each `check` above | {python_s * 1000:.0f} ms | | |",
             "",
             f"The steps: {', '.join(f'`{step}`' for step in steps)}.",
         ]
