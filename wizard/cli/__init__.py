@@ -12,7 +12,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from wizard import PROG, __version__, exportnames
+from wizard import PROG, __version__
 from wizard.errors import PlanError, StoreError, WizardError
 
 if TYPE_CHECKING:
@@ -121,6 +121,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         )
 
     if command in (None, "export"):
+        from wizard import exportnames
+
         export = commands.add_parser("export", help="write the runbook, the scripts or the plan")
         _add_source(export)
         export.add_argument("--format", required=True, choices=exportnames.NAMES, help="what to write")
@@ -512,6 +514,8 @@ def _cmd_export(args: argparse.Namespace) -> ExitCode:
 
     plan, session = _plan_and_session(args)
     _warn(plan)
+    from wizard import exportnames
+
     row = exportnames.export_format(args.format)
     checklist = _load_checklist()
     if row.stdout and args.output is None:
@@ -624,6 +628,8 @@ def run(argv: Sequence[str] | None = None) -> ExitCode:
     try:
         # No arguments is the commonest start, the wizard itself: no parser to build on the way.
         named = arguments[0] if arguments and arguments[0] in _COMMANDS else None
+        if arguments == ["--version"]:
+            named = ""  # the program's own parser, without a command's: it only prints the version
         args = build_parser(named).parse_args(arguments) if arguments else None
         if args is None or args.command is None:
             if not _interactive_ok(PROG):
