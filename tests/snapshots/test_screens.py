@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,12 @@ from textual.widgets import Input, TextArea
 from tests.tui.helpers import settle
 from tests.tui.sample import sample_app, sample_session
 from wizard import store
-from wizard.checklist.model import Checklist
+from wizard.checklist.model import Checklist, Step
+from wizard.checks.runner import CHECKS
 from wizard.tui.app import WizardApp
+from wizard.tui.messages import CheckStarted
+from wizard.tui.screens.summary import SummaryScreen
+from wizard.tui.widgets import check_panel
 from wizard.tui.widgets.jobbar import JobBar
 
 SIZES = [(80, 24), (120, 40)]
@@ -117,4 +121,52 @@ def test_transcript_dialog(snap_compare: SnapCompare, checklist: Checklist, size
 
     assert snap_compare(
         sample_app(checklist, sample_session("relay")), terminal_size=size, run_before=open_transcript
+    )
+
+
+def test_start_screen_as_opened(snap_compare: SnapCompare, checklist: Checklist) -> None:
+    store.save(sample_session())
+
+    async def opened(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(sample_app(checklist, None), terminal_size=(80, 24), run_before=opened)
+
+
+def test_help_screen(snap_compare: SnapCompare, checklist: Checklist) -> None:
+    async def open_help(pilot: Pilot[int]) -> None:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(
+        sample_app(checklist, sample_session("relay")), terminal_size=(80, 24), run_before=open_help
+    )
+
+
+def test_check_all_running(
+    snap_compare: SnapCompare, checklist: Checklist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rows of a Check all as they start, without their servers: the sample farm's addresses
+    # are not on this machine. The spinner waits, so the caption reads the same on every run.
+    monkeypatch.setattr(check_panel, "SPIN_INTERVAL", 3600.0)
+
+    def start_rows(screen: SummaryScreen, steps: Sequence[Step], send_test: bool = False) -> None:
+        plan = screen.session.plan()
+        for step in steps:
+            for name in step.checks:
+                for target in CHECKS[name].targets(plan):
+                    screen.post_message(CheckStarted(step.id, name, target.label))
+
+    monkeypatch.setattr(SummaryScreen, "run_step_checks", start_rows)
+
+    async def check_all(pilot: Pilot[int]) -> None:
+        app = pilot.app
+        assert isinstance(app, WizardApp)
+        await settle(pilot)
+        app.show_summary(check_all=True)
+        await settle(pilot)
+
+    assert snap_compare(
+        sample_app(checklist, sample_session("relay")), terminal_size=(80, 24), run_before=check_all
     )
