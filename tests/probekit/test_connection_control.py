@@ -10,7 +10,8 @@ import pytest
 from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.farm import kitfiles, kitsharepoint
 from wizard.results import Status
 from wizard.session import Session

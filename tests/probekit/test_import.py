@@ -13,7 +13,8 @@ import pytest
 
 from tests.runbook.conftest import plan_data
 from wizard import store
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.evidence import MAX_TRANSCRIPT_LINES
 from wizard.results import Status, utc_now
 from wizard.session import Session

@@ -19,7 +19,8 @@ from tests.runbook.pscheck import exposed_values, syntax_problems
 from tests.runbook.test_hostile import PREFIXES, _set, hostile_text
 from tests.unit.test_checklist_content import RUNS_ON
 from wizard.checklist.platforms import compatible
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.errors import PlanError
 from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
 from wizard.probekit.kit import render_kit

@@ -9,7 +9,8 @@ import pytest
 
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.plan.model import load_plan_text
 from wizard.proof import Verdict, session_report
 from wizard.session import Session

@@ -17,7 +17,8 @@ import pytest
 from tests.farm.fixtures import FarmFactory
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.farm import Farm, actions, kitfiles
 from wizard.farm.kitsharepoint import UlsEvent, read_uls, sharepoint_results
 from wizard.results import Status

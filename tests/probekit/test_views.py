@@ -68,7 +68,8 @@ async def test_the_palette_imports_a_results_file_and_the_summary_shows_its_orig
 
 
 def test_the_runbook_says_where_each_result_was_seen_from(checklist: Checklist, tmp_path: Path) -> None:
-    from wizard.cli import ExitCode, run
+    from wizard.cli import run
+    from wizard.cli.shared import ExitCode
 
     _session()
     path = tmp_path / "results.json"
@@ -121,7 +122,8 @@ def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
 async def test_the_palette_drops_one_hosts_evidence_after_asking(
     checklist: Checklist, tmp_path: Path
 ) -> None:
-    from wizard.cli import ExitCode, run
+    from wizard.cli import run
+    from wizard.cli.shared import ExitCode
     from wizard.tui.screens.dialogs import ConfirmDialog
 
     _session()

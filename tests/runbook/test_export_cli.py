@@ -11,7 +11,8 @@ import pytest
 from tests.runbook.conftest import PLANS, nlb_session
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.plan.model import load_plan_file
 from wizard.runbook import write_export
 from wizard.session import Session

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from tests.farm.fixtures import FarmFactory
 from tests.runbook.conftest import PLANS
 from tests.runbook.engines import BLACKBOX, PROMTOOL, blackbox, nagios_checks, run_check
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.farm import Farm
 from wizard.plan.model import Plan, load_plan_file
 from wizard.runbook.monitor import FILES, monitoring_files

@@ -15,7 +15,8 @@ import yaml
 from tests.farm.fixtures import FarmFactory
 from tests.runbook.conftest import PLANS
 from tests.runbook.engines import PROMTOOL, blackbox, nagios_checks, run_check
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.farm import Farm
 from wizard.plan.model import Plan, load_plan_file, parse_plan
 from wizard.runbook.monitor import FILES, PROBES, job_name, monitoring_files

@@ -20,7 +20,8 @@ from tests.runbook.conftest import plan_data
 from tests.tui.helpers import settle
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.plain import launch
 from wizard.proof import Verdict, session_report
 from wizard.results import CheckResult, Status, utc_now

@@ -12,7 +12,8 @@ from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import screen_text, settle
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.cli import ExitCode, run
+from wizard.cli import run
+from wizard.cli.shared import ExitCode
 from wizard.farm import kitfiles
 from wizard.session import Session
 from wizard.tui.app import WizardApp
