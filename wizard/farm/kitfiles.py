@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.checks import run_checks, smtpclient
 from wizard.cli.report import report_json
-from wizard.farm import badmail
+from wizard.farm import badmail, kitexchange
 from wizard.farm.kitnode import drop_fact, smtp_log_fact
 from wizard.farm.kitsharepoint import sharepoint_results
 from wizard.results import CheckResult, Status, utc_now
@@ -114,8 +114,20 @@ def exchange_results(
         if failed
         else "",
     )
+    extra = [kitexchange.transport_dns(plan.mail_host)]
+    sent = [
+        line
+        for r in found
+        if r.check == "library-delivery"
+        for line in r.transcript
+        if line.startswith("-- Message-ID ")
+    ]
+    if sent:
+        extra.append(
+            kitexchange.tracking(plan.mail_host, farm.tracking_dir, sent[-1].removeprefix("-- Message-ID "))
+        )
     origin = exchange_origin(farm)
-    results = [replace(result, origin=origin) for result in [*found, connector, accepted, queue]]
+    results = [replace(result, origin=origin) for result in [*found, connector, accepted, queue, *extra]]
     return document(plan, results, started)
 
 

@@ -98,6 +98,17 @@ EXCHANGE_CHECKS: tuple[KitCheck, ...] = (
         "exchange-queue",
         "the queue toward the mail host (Get-Queue): messages waiting and LastError",
     ),
+    KitCheck(
+        "dns",
+        "transport-dns",
+        "transport's own DNS settings (Get-TransportService, Get-TransportServer before 2013): when set, the mail "
+        "host asked of those servers",
+    ),
+    KitCheck(
+        "connector",
+        "exchange-tracking",
+        "with -SendTest or -MessageId: the message's events in this server's message tracking log",
+    ),
     KitCheck("mode", "smtp-starttls", "whether every node and the VIP offer STARTTLS"),
     KitCheck(
         "relay", "relay-refused", "RCPT to an outside domain (an Exchange server may relay: not judged)"

@@ -23,6 +23,8 @@
 #   connector / connector-settings: the Send Connector for the mail host (Exchange Management Shell): smart host, DNS routing, enabled, Port, SourceTransportServers, IsScopedConnector, TlsAuthLevel, MaxMessageSize, its RequireTLS against the nodes' STARTTLS
 #   connector / accepted-domain: the accepted domains (Get-AcceptedDomain): the mail host must not be Authoritative
 #   connector / exchange-queue: the queue toward the mail host (Get-Queue): messages waiting and LastError
+#   dns / transport-dns: transport's own DNS settings (Get-TransportService, Get-TransportServer before 2013): when set, the mail host asked of those servers
+#   connector / exchange-tracking: with -SendTest or -MessageId: the message's events in this server's message tracking log
 #   mode / smtp-starttls: whether every node and the VIP offer STARTTLS
 #   relay / relay-refused: RCPT to an outside domain (an Exchange server may relay: not judged)
 #   connection_control / connection-control: every node accepts this Exchange server
@@ -34,6 +36,7 @@
 [CmdletBinding()]
 param(
     [switch]$SendTest,
+    [string]$MessageId = '',
     [int]$TimeoutSeconds = 5
 )
 
@@ -885,6 +888,7 @@ function Test-SendConnector {
         return
     }
     $connector = $matching[0]
+    $script:MailConnector = $connector
     $smart = @($connector.SmartHosts | ForEach-Object { [string]$_ })
     $sources = @($connector.SourceTransportServers | ForEach-Object { [string]$_ })
     [void]$lines.Add("$($connector.Name): Port $($connector.Port); RequireTLS $($connector.RequireTLS); TlsAuthLevel $($connector.TlsAuthLevel); SourceTransportServers $($sources -join ', '); MaxMessageSize $($connector.MaxMessageSize); IsScopedConnector $($connector.IsScopedConnector)")
@@ -966,6 +970,103 @@ function Test-MailHostQueue {
     }
 }
 
+function Get-TransportSettings {
+    # Transport's own settings of this server: Get-TransportService from Exchange 2013, Get-TransportServer before.
+    if (Get-Command Get-TransportService -ErrorAction SilentlyContinue) { return Get-TransportService -Identity $env:COMPUTERNAME -ErrorAction Stop }
+    if (Get-Command Get-TransportServer -ErrorAction SilentlyContinue) { return Get-TransportServer -Identity $env:COMPUTERNAME -ErrorAction Stop }
+    return $null
+}
+
+function Test-TransportDns {
+    # Transport resolves the smart host with its own DNS settings when they are set:
+    # with InternalDNSAdapterEnabled False it asks InternalDNSServers instead of the
+    # network adapter's servers; a Send Connector with UseExternalDNSServersEnabled
+    # uses the external pair (ExternalDNSAdapterEnabled, ExternalDNSServers).
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try { $transport = Get-TransportSettings } catch {
+        Add-Result 'dns' 'transport-dns' $MailHost 'error' "transport's DNS settings could not be read: $($_.Exception.Message)" 'Run the script in the Exchange Management Shell.' @() $watch.ElapsedMilliseconds
+        return
+    }
+    if ($transport -eq $null) {
+        Add-Result 'dns' 'transport-dns' $MailHost 'skip' "transport's DNS settings were not read: Get-TransportService and Get-TransportServer are not available in this shell" 'Run this script in the Exchange Management Shell.' @() $watch.ElapsedMilliseconds
+        return
+    }
+    $side = 'Internal'
+    if ($script:MailConnector -ne $null -and [string]$script:MailConnector.UseExternalDNSServersEnabled -eq 'True') { $side = 'External' }
+    $adapter = [string]$transport.("${side}DNSAdapterEnabled")
+    $servers = @($transport.("${side}DNSServers") | ForEach-Object { [string]$_ } | Where-Object { $_ })
+    $lines = New-Object System.Collections.ArrayList
+    [void]$lines.Add("InternalDNSAdapterEnabled $($transport.InternalDNSAdapterEnabled); InternalDNSServers $(@($transport.InternalDNSServers) -join ', ')")
+    [void]$lines.Add("ExternalDNSAdapterEnabled $($transport.ExternalDNSAdapterEnabled); ExternalDNSServers $(@($transport.ExternalDNSServers) -join ', ')")
+    [void]$lines.Add("the Send Connector for $MailHost uses the $($side.ToLower()) DNS settings")
+    if ($adapter -ne 'False' -or $servers.Count -eq 0) {
+        Add-Result 'dns' 'transport-dns' $MailHost 'pass' "transport on this server resolves $MailHost through the network adapter's DNS servers, the resolver asked above" '' $lines $watch.ElapsedMilliseconds
+        return
+    }
+    if (-not (Get-Command Resolve-DnsName -ErrorAction SilentlyContinue)) {
+        Add-Result 'dns' 'transport-dns' $MailHost 'skip' "transport on this server asks its own DNS servers ($($servers -join ', ')), which this shell cannot ask one by one (no Resolve-DnsName)" "Ask them by hand: nslookup $MailHost $($servers[0]) must answer $TargetAddress." $lines $watch.ElapsedMilliseconds
+        return
+    }
+    $wrong = @()
+    foreach ($server in $servers) {
+        $addresses = @()
+        try {
+            foreach ($record in @(Resolve-DnsName -Name $MailHost -Type A -DnsOnly -Server $server -ErrorAction Stop)) {
+                if ([string]$record.Type -eq 'A') { $addresses += [string]$record.IPAddress }
+            }
+            [void]$lines.Add("-- Resolve-DnsName $MailHost -Type A -DnsOnly -Server ${server}: $($addresses -join ', ')")
+        } catch {
+            [void]$lines.Add("-- Resolve-DnsName $MailHost -Type A -DnsOnly -Server ${server}: $($_.Exception.Message)")
+        }
+        if ($addresses.Count -ne 1 -or $addresses[0] -ne $TargetAddress) {
+            $shown = 'no address'
+            if ($addresses.Count -gt 0) { $shown = $addresses -join ', ' }
+            $wrong += "$server answers $shown"
+        }
+    }
+    if ($wrong.Count -gt 0) {
+        Add-Result 'dns' 'transport-dns' $MailHost 'fail' "transport on this server asks its own DNS servers for $MailHost, not the adapter's, and $($wrong -join '; ') where $TargetAddress was expected" "Create the Host (A) record for $MailHost pointing at $TargetAddress in the DNS that $($servers -join ', ') serve, or clear transport's own DNS list." $lines $watch.ElapsedMilliseconds
+    } else {
+        Add-Result 'dns' 'transport-dns' $MailHost 'pass' "transport on this server asks its own DNS servers ($($servers -join ', ')), and each answers $MailHost with $TargetAddress" '' $lines $watch.ElapsedMilliseconds
+    }
+}
+
+function Test-Tracking([string]$Id, [datetime]$Since, [bool]$Direct) {
+    # The message's events in this server's message tracking log, in order: the
+    # last one names where Exchange's part of its journey ended.
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    if (-not (Get-Command Get-MessageTrackingLog -ErrorAction SilentlyContinue)) {
+        Add-Result 'connector' 'exchange-tracking' $MailHost 'skip' 'message tracking was not read: Get-MessageTrackingLog is not available in this shell' 'Run this script in the Exchange Management Shell.' @() $watch.ElapsedMilliseconds
+        return
+    }
+    try {
+        $events = @(Get-MessageTrackingLog -MessageId $Id -Start $Since -ErrorAction Stop | Sort-Object Timestamp)
+    } catch {
+        Add-Result 'connector' 'exchange-tracking' $MailHost 'error' "message tracking could not be read: $($_.Exception.Message)" 'The Microsoft Exchange Transport Log Search service must run for Get-MessageTrackingLog.' @() $watch.ElapsedMilliseconds
+        return
+    }
+    $lines = @($events | Select-Object -First 40 | ForEach-Object { "$($_.Timestamp) $($_.EventId) $($_.Source) $($_.ServerHostname) $(@($_.RecipientStatus) -join ' ')" })
+    if ($events.Count -eq 0) {
+        if ($Direct) {
+            Add-Result 'connector' 'exchange-tracking' $MailHost 'skip' "message tracking has no event for the test message ${Id}: this script handed it to $MailHost itself, not through Exchange transport" "To follow a message through Exchange, send one from a mailbox (or with spmail-wizard check --send-test) and run this script with -MessageId and its Message-ID." $lines $watch.ElapsedMilliseconds
+        } else {
+            Add-Result 'connector' 'exchange-tracking' $MailHost 'warn' "message tracking on this server has no event for $Id since $Since" 'The message may have passed another Exchange server: run this script there, or widen the time.' $lines $watch.ElapsedMilliseconds
+        }
+        return
+    }
+    $last = $events[$events.Count - 1]
+    $failed = @($events | Where-Object { @('FAIL', 'DEFER', 'DSN', 'POISONMESSAGE') -contains [string]$_.EventId })
+    $sent = @($events | Where-Object { @('SEND', 'TRANSFER', 'DELIVER') -contains [string]$_.EventId })
+    $chain = @($events | ForEach-Object { "$($_.EventId) ($($_.Source))" }) -join ' -> '
+    if ($failed.Count -gt 0) {
+        Add-Result 'connector' 'exchange-tracking' $MailHost 'fail' "message tracking follows ${Id} on this server: $chain; $($failed[0].EventId): $(@($failed[0].RecipientStatus) -join ' ')" 'The recipient status names the hop that refused or did not answer.' $lines $watch.ElapsedMilliseconds
+    } elseif ($sent.Count -gt 0) {
+        Add-Result 'connector' 'exchange-tracking' $MailHost 'pass' "message tracking follows ${Id} on this server: $chain; last $($last.EventId) $(@($last.RecipientStatus) -join ' ')" '' $lines $watch.ElapsedMilliseconds
+    } else {
+        Add-Result 'connector' 'exchange-tracking' $MailHost 'warn' "message tracking follows ${Id} on this server only as far as $($last.EventId): $chain" 'Run this script again in a minute; a message still queued shows in Get-Queue.' $lines $watch.ElapsedMilliseconds
+    }
+}
+
 # ---------------------------------------------------------------------------
 # library_test, only with -SendTest: one message with an attachment.
 # ---------------------------------------------------------------------------
@@ -997,6 +1098,7 @@ function Test-LibraryDelivery($VipTarget) {
         return
     }
     $message = New-TestMessage
+    $script:TestMessageId = $message.Id
     $found = Invoke-Conversation $TargetAddress $SmtpPort $SendTestMoves $message.Text $TestRecipient
     [void]$found.Transcript.Add("-- Message-ID $($message.Id)")
     $route = "to $(Get-Where $VipTarget)"
@@ -1032,6 +1134,8 @@ $Here = Split-Path -Parent $MyInvocation.MyCommand.Definition
 $OutFile = Join-Path $Here ('probe-exchange-1' + '-results-' + $StartedAt.ToString('yyyyMMdd-HHmmss', $Invariant) + '.json')
 Write-Host "Probing $MailHost from $Origin (read-only$(if ($SendTest) { ', with one test message' }))"
 
+$script:MailConnector = $null
+$script:TestMessageId = ''
 Test-MailHostRecord
 
 $NodeTargets = @($Nodes | ForEach-Object { @{ Label = $_.Name; Kind = 'node'; Address = $_.Address } })
@@ -1057,6 +1161,12 @@ foreach ($target in $NodeTargets) { Add-Verdict 'fqdn' 'fqdn-greeting' $target (
 foreach ($item in $Reached) { Add-Verdict 'alias' 'alias-accepted' $item.Target (Get-AliasVerdict $item.Target $item.Found) $item.Found }
 foreach ($item in $Reached) { Add-Verdict 'restart' 'smtp-greeting' $item.Target (Get-GreetingVerdict $item.Target $item.Found) $item.Found }
 Test-LibraryDelivery $VipTarget
+Test-TransportDns
+if ($MessageId) {
+    Test-Tracking $MessageId ($StartedAt.ToLocalTime().AddDays(-1)) $false
+} elseif ($script:TestMessageId) {
+    Test-Tracking $script:TestMessageId ($StartedAt.ToLocalTime().AddMinutes(-5)) $true
+}
 
 Write-Results $OutFile
 Write-Host "Results written to $OutFile"
