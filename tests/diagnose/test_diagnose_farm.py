@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.cli import run
-from wizard.farm import Farm
+from wizard.farm import Farm, spactions
 from wizard.farm.farm import TEST_RECIPIENT
 from wizard.plain import launch
 from wizard.session import Session
@@ -56,6 +59,7 @@ def test_a_healthy_farm_traces_the_message_to_the_list(
         None,
     )
     assert trace["message"]["to"] == TEST_RECIPIENT and trace["message"]["message_id"].startswith("<")
+    assert trace["warnings"] == []
     sources = {e["source"] for hop in trace["hops"] for e in hop["evidence"]}
     assert {"message tracking", "IIS SMTP log", "unified log"} <= sources
 
@@ -213,3 +217,36 @@ def test_a_message_id_picks_that_message_among_others(
         farm.run(restart)
     assert code == 1 and second["message"]["message_id"] == ids[1]
     assert second["broken_hop"] == "timer_picked_up"
+
+
+def test_a_message_stored_again_and_again_reaches_the_list_with_a_warning(
+    farm: Farm, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert farm.sharepoint is not None
+    fresh_logs(farm)
+    library = farm.sharepoint.find_list(TEST_RECIPIENT)
+    assert library is not None
+    before = len(library.items)
+    spactions.modify(False)(farm)
+
+    def give_back_after_two_copies() -> None:
+        # The file stays in Drop while the account lacks Modify; once the job has stored it
+        # twice, Modify comes back so that the next run takes the file and the send settles.
+        deadline = time.monotonic() + SETTLE_SECONDS  # a safety net only
+        while len(library.items) < before + 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        spactions.modify(True)(farm)
+
+    helper = threading.Thread(target=give_back_after_two_copies)
+    helper.start()
+    try:
+        deliver(farm)
+    finally:
+        helper.join()
+    plan = farm.write_plan(tmp_path / "plan.toml")
+    code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.root))
+    assert code == 0 and trace["traced_to"] == "list_stored" and trace["broken_hop"] is None
+    (warning,) = trace["warnings"]
+    assert re.search(r"stored \d+ times", warning) and "lacks Modify" in warning and "SPTimerV4" in warning
+    assert run(["diagnose", str(plan), "--evidence", str(farm.root)]) == 0
+    assert "Warning: The message reached the list, but it was stored" in capsys.readouterr().out

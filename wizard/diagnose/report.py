@@ -34,6 +34,7 @@ def lines(trace: Trace) -> list[str]:
             if trace.source:
                 out.append(f"   Source: {trace.source}")
     out.append(verdict(trace))
+    out.extend(f"Warning: {warning}" for warning in trace.warnings)
     out.extend(f"Note: {note}" for note in trace.notes)
     return out
 

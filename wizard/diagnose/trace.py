@@ -46,6 +46,8 @@ class Trace:
     source: str | None
     notes: tuple[str, ...] = field(default=())
     """What reading the evidence left out (damaged lines, unreadable files)."""
+    warnings: tuple[str, ...] = field(default=())
+    """What is wrong although the message got through (stored more than once), with the command to read next."""
 
     @property
     def reached_list(self) -> bool:
@@ -67,6 +69,7 @@ class Trace:
             "cause": self.cause,
             "next": self.next,
             "hops": [hop.to_json() for hop in self.hops],
+            "warnings": list(self.warnings),
         }
 
 
@@ -91,7 +94,9 @@ def build(
     traced_to = hops[last].id if seen else None
     broken = next((hop for hop in hops[last + 1 :] if hop.status != "seen"), None)
     if broken is None:
-        return Trace(target, message_id, hops, traced_to, None, None, None, None, tuple(notes))
+        return Trace(
+            target, message_id, hops, traced_to, None, None, None, None, tuple(notes), _warnings(hops, target)
+        )
     cause, next_command, source = _explain(broken, hops[last] if seen else None, target, mail_host)
     later = next(
         (e for hop in hops[hops.index(broken) + 1 :] for e in hop.evidence if e.verdict == "contrary"), None
@@ -100,6 +105,33 @@ def build(
         # Nothing shows the message here, yet a later hop is known broken: say so, without claiming it is the cause.
         cause += f". Further on, {TITLES[later.hop].lower()} has contrary evidence: {later.line}"
     return Trace(target, message_id, hops, traced_to, broken.id, cause, next_command, source, tuple(notes))
+
+
+def _warnings(hops: tuple[Hop, ...], target: Target) -> tuple[str, ...]:
+    """A message that reached the list more than once, or whose file the timer job could not delete.
+
+    The list holds it, so no hop is broken; but each run of the job stores it
+    again while the file stays in Drop. The cause and the command come from the
+    cause table's row for the sign the unified log leaves.
+    """
+    by_id = {hop.id: hop for hop in hops}
+    stored = [e for e in by_id["list_stored"].evidence if e.verdict == "seen" and e.sign == "stored"]
+    denied = [e for e in by_id["timer_picked_up"].evidence if e.sign == "drop-access-denied"]
+    if len(stored) < 2 and not denied:
+        return ()
+    row = min((row for row in CAUSES if "drop-access-denied" in row.signs), key=lambda row: row.rank)
+    values = {
+        "to": target.to or "the recipient",
+        "detail": "",
+        "mail_host": "",
+        "target": target.path_address,
+    }
+    copies = f"stored {len(stored)} times" if len(stored) > 1 else "stored"
+    cause = _fill(row.cause, values)
+    return (
+        f"The message reached the list, but it was {copies} and its file stays in Drop: {cause[:1].lower()}{cause[1:]}, "
+        f"so every run of the job stores it again. Next: {_fill(row.next, values)}",
+    )
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

@@ -101,7 +101,8 @@ class TraceScreen(FreshScreen):
                 rows.append(Static("│", classes="trace-link", markup=False))
         await chain.mount_all(rows)
         self.query_one("#trace-verdict", Static).update(
-            verdict(trace) + (f" ({len(trace.notes)} notes on what was read)" if trace.notes else "")
+            " ".join([verdict(trace), *(f"Warning: {w}" for w in trace.warnings)])
+            + (f" ({len(trace.notes)} notes on what was read)" if trace.notes else "")
         )
 
     def action_back(self) -> None:
