@@ -12,8 +12,8 @@ import pytest
 
 ROOT = Path(__file__).parent.parent.parent
 PLAN = ROOT / "tests" / "data" / "single.toml"
-PROMPT = re.compile(re.escape("): "))
-"""The end of a question, where plain mode waits for the answer."""
+PROMPT = re.compile(re.escape("?: help) "))
+"""The end of the step's question, where plain mode waits for the answer."""
 
 
 def _spawn(command: str, args: list[str], home: Path, term: str) -> pexpect.spawn:

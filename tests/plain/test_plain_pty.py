@@ -17,7 +17,8 @@ from wizard.checklist.loader import load_default
 TOTAL = len(load_default().for_mode("nlb"))
 """Steps of the NLB session this test walks, as the checklist has them."""
 
-MENU = "what now?"
+QUESTION = "what now? (1 to 7, m: the menu, ?: help)"
+"""The step's question, to its end: once it is drawn, the prompt reads keys."""
 KEPT = [
     "DNS zone",
     "How many SMTP servers",
@@ -64,9 +65,16 @@ def _spawn(args: list[str], home: Path, *, sigint_ignored: bool = False) -> pexp
 
 
 def _menu(child: pexpect.spawn, label: str) -> None:
-    child.expect(re.escape(MENU))
-    child.expect(r"(\w)\) " + re.escape(label))
-    child.send(child.match.group(1))
+    """Choose an action of the step's menu by its number, read from the menu as printed."""
+    child.expect(r"(\d)\) " + re.escape(label))
+    number = child.match.group(1)
+    _answer(child, number)
+
+
+def _answer(child: pexpect.spawn, answer: str) -> None:
+    """Wait for the step's question, then type the answer."""
+    child.expect_exact(QUESTION)
+    child.send(answer)
     child.send("\r")
 
 
@@ -81,7 +89,11 @@ def test_plain_session_in_a_terminal_checks_validates_quits_and_resumes(
         child.expect(f"Step 1 of {TOTAL}: Choose single server or load balanced")
 
         # Change the mail host to something invalid: the reason shows, nothing is taken.
-        _menu(child, "Change the farm's values")
+        _menu(child, "Other actions")
+        child.expect(r"(\d+)\) Change the farm's values")
+        number = child.match.group(1)
+        child.expect_exact("Enter: back to the step)")
+        child.send(number + "\r")
         child.expect(r"Mode .*\?|Mode")
         child.send("\r")
         child.expect("Mail host")
@@ -95,19 +107,19 @@ def test_plain_session_in_a_terminal_checks_validates_quits_and_resumes(
             child.expect(re.escape(question))
             child.send("\r")
         child.expect("These values make a complete plan.")
-        child.expect(re.escape(MENU))
-        child.expect(r"(\w)\) Run the live checks")
-        child.send(child.match.group(1))
-        child.send("\r")
+        _answer(child, "m")  # the menu again, on request
+        _menu(child, "Run the live checks")
         child.expect("Checked: ")
-        transcript = child.before or ""
-        assert "PASS  wfe1.foo.local:" in transcript
-        assert "PASS  mossmail.foo.local:" in transcript
+        child.expect("Proof for Choose single server or load balanced: ")
+        readout = child.before or ""
+        assert "Most serious first:" in readout
+        assert "PASS  wfe1.foo.local:" in readout
+        assert "PASS  mossmail.foo.local:" in readout
 
-        _menu(child, "Mark done and go on")
+        _answer(child, "done")
         child.expect("Done: Choose single server")
         child.expect(f"Step 2 of {TOTAL}: Create the Host")
-        _menu(child, "Save and quit")
+        _answer(child, "quit")
         child.expect("Saved. Resume with")
         child.expect(pexpect.EOF)
     finally:
@@ -117,9 +129,8 @@ def test_plain_session_in_a_terminal_checks_validates_quits_and_resumes(
     child = _spawn(["resume", "pty-one", "--plain"], wizard_home)
     try:
         child.expect(f"Step 2 of {TOTAL}: Create the Host")
-        # The menu's last line is drawn: the prompt reads keys now, so ctrl+c is not sent into the void.
-        child.expect(re.escape(MENU))
-        child.expect(r"\w\) Save and quit")
+        # The question is drawn to its end: the prompt reads keys now, so ctrl+c is not sent into the void.
+        child.expect_exact(QUESTION)
         child.sendcontrol("c")
         child.expect(pexpect.EOF)
     finally:

@@ -43,9 +43,26 @@ def _choose(child: pexpect.spawn, question: str, label: str) -> None:
     child.send("\r")
 
 
+def _answer(child: pexpect.spawn, answer: str) -> None:
+    """Wait for the step's question to be drawn to its end, then type the answer."""
+    child.expect_exact("what now? (1 to 7, m: the menu, ?: help)")
+    child.send(answer + "\r")
+
+
+def _other(child: pexpect.spawn, label: str) -> None:
+    """Choose an action under "other" by the number it is listed with."""
+    _answer(child, "other")
+    child.expect(r"(\d+)\) " + re.escape(label))
+    number = child.match.group(1)
+    child.expect_exact("Enter: back to the step)")
+    child.send(number + "\r")
+
+
 def _check(child: pexpect.spawn) -> str:
-    _choose(child, "what now?", "Run the live checks")
-    child.expect(r"Checked: [^\r\n]*")
+    """Run the step's checks; what is read out after them, most serious first."""
+    _answer(child, "check")
+    child.expect("Checked: ")
+    child.expect("Proof for ")
     return str(child.before or "")
 
 
@@ -57,17 +74,17 @@ def test_plain_rehearsal_breaks_and_fixes_the_farm_between_checks(wizard_home: P
         child.expect(re.escape(f"Step 1 of {len(NLB_STEPS)}: {NLB_STEPS[0].title}"))
         assert "FAIL  wfe2.foo.local:" in _check(child)
 
-        _choose(child, "what now?", "Practice farm: fix this step")
+        _other(child, "Practice farm: fix this step")
         child.expect("The SMTP service on wfe2 is running.")
         shown = _check(child)
         assert "PASS  wfe2.foo.local:" in shown and "FAIL" not in shown
 
-        _choose(child, "what now?", "Practice farm: break or change something")
+        _other(child, "Practice farm: break or change something")
         _choose(child, "Change the practice farm:", "Stop the SMTP service on wfe1")
         child.expect("The SMTP service on wfe1 is stopped.")
         assert "FAIL  wfe1.foo.local:" in _check(child)
 
-        _choose(child, "what now?", "Save and quit")
+        _answer(child, "quit")
         child.expect("practice farm stopped")
         child.expect(pexpect.EOF)
     finally:

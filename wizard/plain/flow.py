@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from wizard import store
 from wizard.checklist.model import Checklist, Step, StepKind
@@ -10,33 +11,16 @@ from wizard.errors import StoreError
 from wizard.evidence import Drift
 from wizard.plain import tasks
 from wizard.plain.asker import Asker
-from wizard.plain.page import result_lines, show_step
+from wizard.plain.help import help_lines
+from wizard.plain.menu import KEYS_LINE, MAIN, OTHER, Menu
+from wizard.plain.page import ordered, result_lines, step_pages
 from wizard.plain.values import ValueQuestions
 from wizard.plaintext import plain_text
-from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, session_report
+from wizard.proof import DONE_QUESTION, done_anyway, done_doubt, proof_label, session_report
 from wizard.render import render_step
 from wizard.results import CheckResult, checked_notice
 from wizard.session import Session
 from wizard.untrusted import neutral
-
-MENU: tuple[tuple[str, str], ...] = (
-    ("check", "Run the live checks"),
-    ("send", "Send a real test message and check"),
-    ("done", "Mark done and go on"),
-    ("skip", "Skip and go on"),
-    ("note", "Write a note"),
-    ("transcripts", "Show the last check's transcripts"),
-    ("values", "Change the farm's values"),
-    ("next", "Next step"),
-    ("back", "Previous step"),
-    ("goto", "Go to another step"),
-    ("summary", "Summary"),
-    ("export", "Export a runbook"),
-    ("import", "Import probe kit results"),
-    ("trace", "Trace a message"),
-    ("quit", "Save and quit"),
-)
-"""Every step's menu, in one fixed order: an action's number never changes between steps."""
 
 
 class PromptFlow:
@@ -66,6 +50,10 @@ class PromptFlow:
         """SMTP port of the outgoing server."""
         self.last_drift = Drift()
         """What the latest run of checks changed in the session."""
+        self.page = 0
+        """The page of the step shown last read (0: its summary)."""
+        self.menu_read = False
+        """Whether the step's menu was printed in full once (it is not again unless asked for)."""
 
     @property
     def session(self) -> Session:
@@ -108,34 +96,83 @@ class PromptFlow:
     # A step ----------------------------------------------------------------------
 
     def show(self, step: Step) -> None:
-        """Print the step's guidance as plain text."""
-        show_step(self.asker.say, self.session, step, *self.number(step))
+        """Print the step's summary: its first page."""
+        self.page = 0
+        self.asker.say("")
+        for line in step_pages(self.session, self.checklist, step, *self.number(step))[0].lines:
+            self.asker.say(line)
+
+    def read_on(self, step: Step) -> None:
+        """Print the step's next page, and after the last one start again from the first after the summary."""
+        pages = step_pages(self.session, self.checklist, step, *self.number(step))
+        if len(pages) == 1:
+            self.asker.say("This step has no more pages.")
+            return
+        self.page = self.page + 1 if self.page + 1 < len(pages) else 1
+        page = pages[self.page]
+        self.asker.say(f"Page {self.page + 1} of {len(pages)}: {page.title}.")
+        for line in page.lines:
+            self.asker.say(line)
+        if self.page + 1 == len(pages):
+            self.asker.say("That was the last page; more starts again at page 2.")
+
+    def actions(self, step: Step) -> Menu:
+        """The step's menu as it stands now (transcripts come with the first results)."""
+        missing = {
+            "values": step.kind is not StepKind.INPUT,
+            "check": not step.checks,
+            "send": not step.sends_mail,
+            "transcripts": not self.session.progress_for(step.id).results,
+        }
+        extra = tuple(self.extra_choices(step))
+        return Menu((*OTHER, *extra), frozenset(action for action, absent in missing.items() if absent))
+
+    def say_menu(self, menu: Menu) -> None:
+        """The step's seven actions, numbered."""
+        self.asker.say("The step's menu (type a number or the action's word):")
+        for line in menu.lines(MAIN):
+            self.asker.say(line)
+        self.menu_read = True
+
+    def choose_other(self, menu: Menu) -> str | None:
+        """The "other" list, then the action chosen from it (None: back to the step's question)."""
+        self.asker.say("Other actions:")
+        for line in menu.lines(menu.other):
+            self.asker.say(line)
+        answer = self.asker.text(
+            f"Which other action? (1 to {len(menu.other)} or a word; Enter: back to the step)",
+            validate=lambda text: True if not text.strip() else menu.reason(text, menu.other),
+        )
+        return menu.parse(answer, menu.other) if answer.strip() else None
 
     def menu(self, step: Step) -> bool:
         """Ask what to do on a step; False when the operator quits.
 
-        Every action keeps its place, so its number is the same on every step (a
-        screen reader's user learns ``3`` once); one a step does not offer is
-        listed as such and refused with a line if chosen.
+        The question is one line; the menu is printed in full once, then only on
+        request (``m``). Every action keeps its number on every step (a screen
+        reader's user learns ``2`` once); one a step does not offer is listed as
+        such and refused with a line if chosen.
         """
         session = self.session
-        offered = {
-            "values": step.kind is StepKind.INPUT,
-            "check": bool(step.checks),
-            "send": step.sends_mail,
-            "transcripts": bool(session.progress_for(step.id).results),
-        }
-        choices = [
-            (value, label if offered.get(value, True) else f"{label} (not on this step)")
-            for value, label in MENU
-        ]
-        choices += self.extra_choices(step)
+        number, total = self.number(step)
+        if not self.menu_read:
+            self.say_menu(self.actions(step))
         while True:
-            action = self.asker.choose(
-                f"{step.title}: what now?", choices, default="check" if step.checks else "done"
+            menu = self.actions(step)
+            answer = self.asker.text(
+                f"Step {number} of {total}, what now? (1 to {len(MAIN)}, {KEYS_LINE})",
+                validate=functools.partial(menu.reason, entries=MAIN),
             )
-            if not offered.get(action, True):
-                self.asker.say(f"{dict(MENU)[action]}: not on this step.")
+            action = menu.parse(answer, MAIN)
+            if action == "other":
+                action = self.choose_other(menu)
+            if action is None or action == "other":
+                continue
+            if action == "menu":
+                self.say_menu(menu)
+                continue
+            if action in menu.missing:
+                self.asker.say(f"{menu.label(action)}: not on this step.")
                 continue
             if action == "quit":
                 self.save()
@@ -157,8 +194,15 @@ class PromptFlow:
                 return False
             self.check([step], send_test=action == "send")
             return False
+        if action == "more":
+            self.read_on(step)
+            return False
+        if action == "help":
+            for line in help_lines(self.actions(step), store.sessions_dir(self.opened.home)):
+                asker.say(line)
+            return False
         if action == "transcripts":
-            for result in session.progress_for(step.id).results:
+            for result in ordered(session.progress_for(step.id).results):
                 asker.say(result.headline)
                 for line in result.transcript or ("(no transcript)",):
                     asker.say(f"    {neutral(line)}")
@@ -250,17 +294,16 @@ class PromptFlow:
     # Checks, summary, export -----------------------------------------------------
 
     def check(self, steps: list[Step], *, send_test: bool) -> list[CheckResult]:
-        """Run the live checks of some steps, printing each result as it arrives, and save them."""
+        """Run the live checks of some steps, save them, then read the results out, most serious first.
+
+        While the checks run only their phases are said; the results follow in one
+        block, failures first, so a screen reader reads what needs doing before what passed.
+        """
         from wizard.checks import run_checks
 
         session, say = self.session, self.asker.say
         plan = session.plan()
         say("Checking…")
-
-        def arrived(result: CheckResult) -> None:
-            for line in result_lines([result]):
-                say(f"  {line}")
-
         results = asyncio.run(
             run_checks(
                 plan,
@@ -269,13 +312,21 @@ class PromptFlow:
                 send_test=send_test,
                 exchange_port=self.exchange_port,
                 outgoing_port=self.outgoing_port,
-                on_result=arrived,
                 on_progress=lambda phase, limit: say(f"  … {phase} (at most {limit:.0f} s)"),
             )
         )
         self.last_drift = session.record_run(results, steps=[step.id for step in steps])
         self.save()
         say(checked_notice(results))
+        if results:
+            say("Most serious first:")
+            for line in result_lines(results):
+                say(f"  {line}")
+        verdicts = session_report(session, self.checklist)
+        for step in steps:
+            say(f"Proof for {step.title}: {proof_label(verdicts, step.id)}.")
+        if any(result.transcript for result in results):
+            say("t reads the transcripts of these results, in the same order.")
         return results
 
     def summary(self) -> None:
