@@ -206,3 +206,30 @@ def test_every_step_opens_with_a_few_lines(checklist: Checklist, plan: str) -> N
             flow.show(step)
             lines = [line for line in reader.heard if line]
             assert lines[0].startswith("Step ") and len(lines) <= 8, (step.id, lines)
+
+
+@pytest.mark.timeout(120)
+def test_the_unknown_alias_the_kit_found_inside_is_read_on_the_step(
+    farm: FarmFactory, checklist: Checklist, tmp_path: Path
+) -> None:
+    from wizard.cli import run
+    from wizard.cli.shared import ExitCode
+    from wizard.farm import kitfiles
+
+    running = farm("unknown-alias", nodes=2, pickup_delay=0.2)  # no list has the test library's alias
+    data = running.plan_data
+    data.pop("schema")
+    session = Session(name="unknown", plan_data=data)
+    session.go_to(checklist, "library_test")
+    store.save(session)
+    for path in kitfiles.write_kit(running, checklist, tmp_path / "kit"):
+        assert run(["import", str(path), "--session", "unknown"]) == ExitCode.OK, path.name
+    reader = _run(checklist, "unknown", [("what now", "more")] * 20 + [("what now", "quit")])
+    pages = ["\n".join(block) for block in _blocks(reader.heard)[1:]]
+    inside = next(page for page in pages if "Seen inside" in page.splitlines()[0])
+    assert "wfe1.foo.local (SMTP node and SharePoint server):" in inside
+    assert "  FAIL sp-list-alias: no list has the alias docs" in inside
+    assert re.search(
+        r"  Unknown alias: \d file\(s\) for docs@mossmail\.foo\.local wait in the Drop folder of wfe\d\.foo\.local",
+        inside,
+    )

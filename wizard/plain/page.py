@@ -89,14 +89,17 @@ def _text(markdown: str) -> list[str]:
 
 
 def _inside_lines(plan: Plan, step: Step, session: Session) -> list[str]:
-    """What the probe kit saw inside each node and SharePoint server for this step."""
+    """What the probe kit saw inside each node and SharePoint server for this step, as each host reported it."""
     lines = []
     for host in seen_inside(plan, [step], session):
-        lines.append(f"{host.name} ({host.role}):")
+        lines.append(f"{neutral(host.name)} ({host.role}):")
         for row in host.rows:
             found = row.evidence
             hint = f" What to do: {neutral(found.hint)}" if found.hint else ""
-            lines.append(f"  {found.label} {row.check}: {neutral(found.summary)}; {found.seen}.{hint}")
+            lines.append(
+                f"  {found.label} {neutral(row.check)}: {neutral(found.summary)}; {neutral(found.seen)}.{hint}"
+            )
+        lines += [f"  Unknown alias: {neutral(sentence)}" for sentence in host.unknown]
     return lines
 
 
