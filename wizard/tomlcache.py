@@ -71,7 +71,9 @@ def store(path: Path, source: bytes, data: dict[str, Any]) -> bool:
         payload = marshal.dumps((source, data))
     except ValueError:
         return False  # a value marshal cannot hold (a TOML date): parsed each time
-    temporary = copy.with_name(f"{copy.name}.{os.getpid()}.tmp")
+    import threading  # only a write needs it: two threads of one process write under two names
+
+    temporary = copy.with_name(f"{copy.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         copy.parent.mkdir(exist_ok=True)
         temporary.write_bytes(payload)
