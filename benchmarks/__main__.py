@@ -75,7 +75,7 @@ def main() -> None:
         written = write_blocks(reports)
         print(f"\nREADME.md: rewrote the figures of {', '.join(written)}")
     if failed:
-        sys.exit(f"benchmarks: not measured, the machine being too busy: {', '.join(failed)}")
+        sys.exit(f"benchmarks: not measured (see above for why): {', '.join(failed)}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ is byte-compiled first, as an install is.
 `check` as a process is compared with swaks by ``python -m benchmarks.startup``.
 A run that fails because the machine is too busy (a screen not drawn within
 30 s) is run again, and said so; after three such failures the script ends
-with one line saying which figure could not be measured.
+with one line saying which figure could not be measured. A run the wizard
+itself spoils (a key sent after its step was drawn, dropped as typed ahead; a
+process that ends) is not run again: its figure is a row saying why.
 """
 
 from __future__ import annotations
@@ -142,7 +144,9 @@ class Terminal:
             return None
         if not chunk:
             self._ended = True
-            raise RuntimeError(f"the process ended; screen:\n{self.text()}")
+            raise RuntimeError(
+                f"the wizard's process ended before the screen wanted; its last screen:\n{self.text()}"
+            )
         self.stream.feed(chunk)
         return arrived
 
@@ -371,12 +375,19 @@ def _home() -> Iterator[Path]:
 
 
 def _measured(what: str, measure: Callable[[], T]) -> T | str:
-    """The measurement, or why the machine was too busy to take it (after the retries)."""
+    """The measurement, or why it could not be taken: too busy a machine (after the retries), or
+    the wizard at fault (a dropped key, an unexpected exit), said once and not retried."""
     try:
         return retried(what, measure)
     except LoadFailure as exc:
         print(f"benchmarks.tui: {exc}", file=sys.stderr)
         return "not measured: the machine was too busy (see the run's output)"
+    except KeyDropped as exc:
+        print(f"benchmarks.tui: {what}: {exc}", file=sys.stderr)
+        return "not measured: the wizard dropped a key sent after its step was drawn (see the run's output)"
+    except RuntimeError as exc:
+        print(f"benchmarks.tui: {what}: {exc}", file=sys.stderr)
+        return f"not measured: {str(exc).splitlines()[0]} (see the run's output)"
 
 
 def run(repeat: int) -> Report:
@@ -460,7 +471,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9, help="launches per figure; the median is shown")
     args = parser.parse_args()
     if run(args.repeat).incomplete:
-        sys.exit("benchmarks.tui: some figures were not measured, the machine being too busy (see above)")
+        sys.exit("benchmarks.tui: some figures were not measured (see above for why)")
 
 
 if __name__ == "__main__":
