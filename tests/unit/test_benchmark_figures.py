@@ -44,3 +44,16 @@ def test_a_ratio_over_a_few_milliseconds_is_refused() -> None:
     assert ratio(0.3, 0.2) == pytest.approx(1.5)
     with pytest.raises(ValueError, match="cannot hold a target"):
         ratio(0.05, 0.023)
+
+
+def test_a_key_the_wizard_drops_after_the_paint_is_said_at_once_not_waited_out() -> None:
+    from benchmarks import tui
+    from wizard.tui.screens import shown as guard
+
+    wanted = tui._title(3, 12)
+    assert not wanted("Step 2 of 12 · DNS")
+    assert wanted("Step 3 of 12 · NLB")
+    with pytest.raises(tui.KeyDropped):
+        wanted("Step 2 of 12 · DNS\nNext not applied: it was pressed before 'NLB' was on screen.")
+    # The benchmark reads the wizard's own notice: the words it looks for are the wizard's.
+    assert tui.DROPPED in Path(guard.__file__).read_text(encoding="utf-8")
