@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Callable
 
 from benchmarks import diagnose, export, probes, startup, sweep, tui
@@ -70,6 +71,10 @@ def main() -> None:
                     failed.append(f"part of {name}")
         except LoadFailure as exc:
             print(f"benchmarks: {name}: {exc}; its README table is left as it was", file=sys.stderr)
+            failed.append(name)
+        except Exception:  # one benchmark's defect must not cost the others' figures
+            traceback.print_exc()
+            print(f"benchmarks: {name} stopped (above); its README table is left as it was", file=sys.stderr)
             failed.append(name)
     if args.readme and reports:
         written = write_blocks(reports)
