@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
-from wizard import store
+from wizard import PROG, store
 from wizard.checklist.model import Checklist, Step, StepKind
 from wizard.errors import StoreError
 from wizard.evidence import Drift
@@ -176,7 +176,7 @@ class PromptFlow:
                 continue
             if action == "quit":
                 self.save()
-                self.asker.say(f"Saved. Resume with: spmail-wizard resume {session.name} --plain")
+                self.asker.say(f"Saved. Resume with: {PROG} resume {session.name} --plain")
                 return False
             if self.act(step, action):
                 return True
