@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from wizard.plain.asker import Asker
 from wizard.plan import questions as fields
+from wizard.plan.asking import FieldKind, Question
 from wizard.session import Session
 
 
-def _validator(question: fields.Question) -> Callable[[str], bool | str]:
+def _validator(question: Question) -> Callable[[str], bool | str]:
     def check(text: str) -> bool | str:
         return fields.reason(question, text) or True
 
@@ -64,16 +65,16 @@ class ValueQuestions:
         except KeyError:
             self.asker.say(f"  ({key} cannot be asked here; edit the plan file)")
 
-    def ask_one(self, question: fields.Question) -> None:
+    def ask_one(self, question: Question) -> None:
         """Ask one top-level answer and save it."""
         session = self.session
         current = fields.to_text(question, session.plan_data.get(question.key))
         label = f"{question.label} ({question.help})"
-        if question.kind is fields.FieldKind.CHOICE:
+        if question.kind is FieldKind.CHOICE:
             choices = fields.choices_for(question, session.plan_data)
             default = current or (None if question.required else choices[0][0])
             text = self.asker.choose(label, choices, default=default)
-        elif question.kind is fields.FieldKind.FLAG:
+        elif question.kind is FieldKind.FLAG:
             text = "yes" if self.asker.confirm(label, default=current == "yes") else "no"
         else:
             text = self.asker.text(label, default=current, validate=_validator(question))
@@ -108,7 +109,7 @@ class ValueQuestions:
             for question in fields.NODE_QUESTIONS:
                 self.ask_node_one(index, question)
 
-    def ask_node_one(self, index: int, question: fields.Question) -> None:
+    def ask_node_one(self, index: int, question: Question) -> None:
         """Ask one answer of one node and save it."""
         session = self.session
         nodes = fields.nodes_of(session.plan_data)

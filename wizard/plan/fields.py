@@ -39,8 +39,9 @@ class Field:
     description: str = ""
     default: Any = _REQUIRED
     """The value when the key is left out; a key whose default is None may also be given as null."""
-    check: Callable[[str], str] | None = None
-    """For strings: returns the value normalised, or raises ValueError with the reason."""
+    check: Callable[[str], Any] | None = None
+    """For strings: returns the value normalised, or raises ValueError with the reason. For
+    integers: reads one from an answer typed as text (a file's value is taken only as a number)."""
     choices: tuple[Any, ...] = ()
     """The only values allowed, when there is such a list."""
     minimum: int | None = None

@@ -130,6 +130,7 @@ def _port(name: str, description: str, default: int | None) -> Field:
         minimum=1,
         maximum=65535,
         range_reason="is outside the port range 1-65535",
+        check=validate.port,
     )
 
 
@@ -264,6 +265,7 @@ PLAN_TABLE = Table(
             minimum=1,
             maximum=MAX_PROOF_AGE_HOURS,
             range_reason=f"is outside the range 1-{MAX_PROOF_AGE_HOURS} hours",
+            check=validate.hours,
             written_at_default=False,
         ),
         Field(

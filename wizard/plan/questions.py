@@ -1,5 +1,10 @@
-"""The farm's questions: one spec per plan field, shared by the full-screen form and the prompts.
+"""The farm's questions, shared by the full-screen form and the prompts, derived from the plan's keys.
 
+What a value must be (its validator, whether it may be left empty, how it is
+entered, which values a choice allows) is the plan key's, read from
+:data:`~wizard.plan.model.PLAN_TABLE` by :func:`~wizard.plan.asking.ask`; this
+module adds only what the form says about it: label, help sentence, example
+and the choices' labels.
 Answers are kept as entered (a half-typed address stays in the session) and
 turned into plan data here, so that both front ends save the same thing and
 refuse a value with the same reason.
@@ -7,222 +12,125 @@ refuse a value with the same reason.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping
 from typing import Any
 
 from wizard.checklist.platforms import compatible
 from wizard.errors import PlanError, Problem
-from wizard.plan import validate
-from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, parse_plan
-
-
-class FieldKind(StrEnum):
-    """How an answer is entered and stored."""
-
-    TEXT = "text"
-    """One value, stored as typed."""
-    LIST = "list"
-    """Several values separated by commas or spaces, stored as a list."""
-    CHOICE = "choice"
-    """One of a fixed set of values."""
-    FLAG = "flag"
-    """Yes or no."""
-    PORT = "port"
-    """A whole number (a port, an age limit in hours), stored as a number once it is one."""
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One answer the wizard asks for."""
-
-    key: str
-    """The plan key (``mail_host``), or the node key (``address``) for node questions."""
-    label: str
-    """Short label shown before the field."""
-    help: str
-    """One sentence saying what the value is for."""
-    kind: FieldKind = FieldKind.TEXT
-    """How the answer is entered."""
-    check: Callable[[str], object] | None = None
-    """Validator from :mod:`wizard.plan.validate`; raises ValueError with the reason."""
-    required: bool = True
-    """False when an empty answer is fine (the key is then left out)."""
-    choices: tuple[tuple[str, str], ...] = ()
-    """(value, label) pairs for choice questions; value ``""`` means not set."""
-    modes: tuple[str, ...] = ("single", "nlb")
-    """Modes in which the question is asked."""
-    placeholder: str = ""
-    """An example value shown in an empty field."""
-
-    def asked_in(self, mode: str) -> bool:
-        """True when the question applies to the mode."""
-        return mode in self.modes
-
-
-_SPLIT = re.compile(r"[,;\s]+")
+from wizard.plan.asking import FieldKind, Question, ask, split_list
+from wizard.plan.model import NODE_TABLE, PLAN_TABLE, parse_plan
 
 _VERSION_LABELS = {"se": "Subscription Edition"}
 _WINDOWS_LABELS = {"2008r2": "2008 R2", "2012r2": "2012 R2"}
-
-
-def split_list(text: str) -> list[str]:
-    """The items of a list answer (commas, semicolons or spaces between them)."""
-    return [item for item in _SPLIT.split(text.strip()) if item]
-
-
-def _each(check: Callable[[str], object]) -> Callable[[str], object]:
-    """A validator for a list answer that names the item at fault."""
-
-    def check_items(text: str) -> list[object]:
-        items = split_list(text)
-        values = []
-        for number, item in enumerate(items, start=1):
-            try:
-                values.append(check(item))
-            except ValueError as exc:
-                where = f"item {number} " if len(items) > 1 else ""
-                raise ValueError(f"{where}{exc}") from None
-        return values
-
-    return check_items
-
-
-def _at_least_one(check: Callable[[str], object], reason: str) -> Callable[[str], object]:
-    def check_list(text: str) -> object:
-        if not split_list(text):
-            raise ValueError(reason)
-        return check(text)
-
-    return check_list
-
-
 MODE_CHOICES = (
     ("nlb", "Load balanced (NLB)"),
     ("single", "Single server"),
 )
 
 PLAN_QUESTIONS: tuple[Question, ...] = (
-    Question(
+    ask(
+        PLAN_TABLE,
         "mode",
         "Mode",
         "Single: one SMTP server. NLB: two or more behind a cluster address.",
-        FieldKind.CHOICE,
-        choices=MODE_CHOICES,
+        labels=dict(MODE_CHOICES),
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "mail_host",
         "Mail host",
         "The e-mail server display address; the name Exchange routes to.",
-        check=validate.fqdn,
         placeholder="mossmail.foo.local",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "dns_zone",
         "DNS zone",
         "The zone that holds the A record; empty: the mail host without its first label.",
-        check=validate.fqdn,
-        required=False,
         placeholder="foo.local",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "vip",
         "Cluster VIP",
         "The NLB cluster's virtual address; the mail host must resolve to it.",
-        check=validate.ip_address,
         modes=("nlb",),
+        required=True,
         placeholder="10.0.0.50",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "exchange_servers",
         "Exchange servers",
         "Addresses of the Exchange servers that send to SharePoint; only they may relay.",
-        FieldKind.LIST,
-        check=_at_least_one(
-            _each(validate.ip_address), "list at least one Exchange server address; only they may relay"
-        ),
         placeholder="10.0.0.20, 10.0.0.21",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "dns_servers",
         "DNS servers",
         "DNS servers to ask, as addr or addr:port; empty: this machine's resolver.",
-        FieldKind.LIST,
-        check=_each(validate.dns_server),
-        required=False,
         placeholder="10.0.0.5",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "smtp_port",
         "SMTP port",
         "The port the SMTP service listens on; empty: 25.",
-        FieldKind.PORT,
-        check=validate.port,
-        required=False,
         placeholder="25",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "connection_control",
         "Connection control",
         "Also allow only the Exchange servers to connect (this machine's probes are refused then).",
-        FieldKind.FLAG,
-        required=False,
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "sharepoint_version",
         "SharePoint version",
         "Picks the click paths and scripts for Central Administration.",
-        FieldKind.CHOICE,
-        choices=tuple((v, _VERSION_LABELS.get(v, v)) for v in PRODUCT_VERSIONS),
+        labels=_VERSION_LABELS,
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "exchange_version",
         "Exchange version",
         "Picks the console and shell commands for the Send Connector.",
-        FieldKind.CHOICE,
-        choices=tuple((v, _VERSION_LABELS.get(v, v)) for v in PRODUCT_VERSIONS),
+        labels=_VERSION_LABELS,
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "windows_version",
         "Windows version",
         "Windows Server version of the SMTP servers; not known: every variant is shown.",
-        FieldKind.CHOICE,
-        required=False,
-        choices=(("", "Not known"), *((v, _WINDOWS_LABELS.get(v, v)) for v in WINDOWS_VERSIONS)),
+        labels=_WINDOWS_LABELS,
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "test_recipient",
         "Test recipient",
         "Address of the mail-enabled library used for the test message.",
-        check=validate.mail_address,
-        required=False,
         placeholder="docs@mossmail.foo.local",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "outgoing_smtp_server",
         "Outgoing server",
         "The outbound server set in Central Administration, if known.",
-        check=validate.host_or_address,
-        required=False,
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "sharepoint_servers",
         "SharePoint servers",
         "Names of the SharePoint servers that run the Incoming E-Mail service; they may send proof.",
-        FieldKind.LIST,
-        check=_each(validate.hostname),
-        required=False,
         placeholder="sp1.foo.local",
     ),
-    Question(
+    ask(
+        PLAN_TABLE,
         "proof_max_age_hours",
         "Proof age limit",
         "Hours after which a check result is stale and proves nothing; empty: 24.",
-        FieldKind.PORT,
-        check=validate.hours,
-        required=False,
         placeholder="24",
     ),
 )
@@ -232,22 +140,19 @@ NODES_AFTER = "dns_zone"
 """The nodes are asked right after this question."""
 
 NODE_QUESTIONS: tuple[Question, ...] = (
-    Question(
-        "name", "Name", "The server's own DNS name.", check=validate.hostname, placeholder="wfe1.foo.local"
-    ),
-    Question(
+    ask(NODE_TABLE, "name", "Name", "The server's own DNS name.", placeholder="wfe1.foo.local"),
+    ask(
+        NODE_TABLE,
         "address",
         "Address",
         "The server's dedicated address (not the VIP).",
-        check=validate.ip_address,
         placeholder="10.0.0.11",
     ),
-    Question(
+    ask(
+        NODE_TABLE,
         "drop_folder",
         "Drop folder",
         "The Drop folder as this machine can read it; enables arrival checks.",
-        check=validate.windows_path,
-        required=False,
         placeholder=r"\\wfe1\c$\Inetpub\mailroot\Drop",
     ),
 )

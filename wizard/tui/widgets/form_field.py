@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from wizard.plan import questions as fields
-from wizard.plan.questions import FieldKind, Question
+from wizard.plan.asking import FieldKind, Question
 
 
 class ReasonValidator(Validator):
