@@ -11,6 +11,9 @@ command -v prometheus-blackbox-exporter >/dev/null 2>&1 || missing+=(prometheus-
 [ -x /usr/lib/nagios/plugins/check_smtp ] || missing+=(monitoring-plugins-basic)
 # nagios4 -v loads the Nagios export with the sample templates it names.
 command -v nagios4 >/dev/null 2>&1 || missing+=(nagios4-core)
+# The browser test opens `serve` in headless Chromium, driven through chromedriver.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
