@@ -282,3 +282,33 @@ def test_serve_with_kit_out_writes_the_three_kits_files_before_its_plan(
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_relayed_mail_given_up_lies_in_badmail_with_its_reason(one_farm: Farm) -> None:
+    mail_host = one_farm.plan.mail_host
+    for node in one_farm.nodes:
+        node.setup.alias_domains.discard(
+            mail_host
+        )  # the nodes relay the library's mail on: it waits in Queue
+    try:
+        _apply(one_farm, "partner-mail")
+    finally:
+        for node in one_farm.nodes:
+            node.setup.alias_domains.add(mail_host)
+    queued = [
+        p for node in one_farm.nodes if node.setup.queue_dir for p in node.setup.queue_dir.glob("*.eml")
+    ]
+    assert len(queued) == 1
+    assert _apply(one_farm, "queue-expires").startswith("1 message(s) waiting in Queue were given up")
+    assert not queued[0].exists()
+    results = [r for i in range(one_farm.count) for r in kitfiles.node_results(one_farm, i)["results"]]
+    (badmailed,) = [r for r in results if r["check"] == "badmail-folder" and r["status"] == "warn"]
+    assert "the newest reason:" in badmailed["summary"]
+    assert "delivery status notification that cannot be delivered" in badmailed["summary"]
+    assert any(line.endswith('cannot be delivered."') for line in badmailed["transcript"])
+    # Not a hop count: its reason carries no hop-count code, so the hop-count check does not count it.
+    reasons = [p.read_text("utf-8") for p in one_farm.root.rglob("Badmail/*.bdr")]
+    given_up = [text for text in reasons if "cannot be delivered" in text]
+    assert len(given_up) == 1 and kitfiles.HOP_COUNT_CODE not in given_up[0]
+    for path in one_farm.root.rglob("Badmail/*"):
+        path.unlink()

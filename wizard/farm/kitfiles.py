@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.checks import run_checks, smtpclient
 from wizard.cli.report import report_json
 from wizard.farm import badmail, kitexchange
-from wizard.farm.kitnode import drop_fact, smtp_log_fact
+from wizard.farm.kitnode import badmail_reasons, drop_fact, smtp_log_fact
 from wizard.farm.kitsharepoint import sharepoint_results
 from wizard.results import CheckResult, Status, utc_now
 
@@ -171,6 +171,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
     badmail_dir = setup.drop_dir.parent / "Badmail" if setup.drop_dir else None
     badmailed = _count(badmail_dir)
     hop_files, hops = _hop_reasons(badmail_dir)
+    reasons = badmail_reasons(badmail_dir)
     results = [
         _fact(
             name,
@@ -200,14 +201,18 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
             Status.PASS if queued == 0 else Status.WARN,
             f"the Queue folder of {name} holds {queued} files",
         ),
-        _fact(
-            name,
-            "restart",
-            "badmail-folder",
-            Status.PASS if badmailed == 0 else Status.WARN,
-            f"the Badmail folder of {name} is empty"
-            if badmailed == 0
-            else f"{badmailed} files lie in the Badmail folder of {name}",
+        replace(
+            _fact(
+                name,
+                "restart",
+                "badmail-folder",
+                Status.PASS if badmailed == 0 else Status.WARN,
+                f"the Badmail folder of {name} is empty"
+                if badmailed == 0
+                else f"{badmailed} files lie in the Badmail folder of {name}"
+                + (f"; the newest reason: {reasons[0]}" if reasons else ""),
+            ),
+            transcript=tuple(reasons),
         ),
         _hop_fact(name, setup.hop_limit, hop_files, hops, _newest_hops(setup.drop_dir)),
         _fact(

@@ -141,3 +141,15 @@ def smtp_log_fact(name: str, folder: Path | None, exchange: Sequence[str]) -> Ch
             lines,
         )
     return _fact(name, "connector", "smtp-log", Status.PASS, summary, "", lines)
+
+
+def badmail_reasons(folder: Path | None) -> list[str]:
+    """The newest ten ``.bdr`` files' reasons, as the node script lists them (``name: reason``)."""
+    if folder is None or not folder.is_dir():
+        return []
+    files = sorted(folder.glob("*.bdr"), key=lambda path: path.stat().st_mtime, reverse=True)[:10]
+    reasons = []
+    for path in files:
+        with path.open("r", encoding="utf-8", errors="replace") as reason:
+            reasons.append(f"{path.name}: {' '.join(reason.read(2000).split())}")
+    return reasons

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from wizard.farm import badmail
 from wizard.farm.farm import TEST_RECIPIENT
 from wizard.farm.node import HOP_LIMIT
 from wizard.farm.sharepoint import MailList, SharePoint
@@ -134,6 +135,21 @@ def day_passes(farm: Farm) -> str:
     return f"A day of farm time passed for {moved} file(s) in Drop."
 
 
+def queue_expires(farm: Farm) -> str:
+    """Every node's relayed mail given up: IIS's expiration time (2 days by default) has passed."""
+
+    def change() -> str:
+        count = sum(
+            badmail.expire_queue(node.setup.queue_dir, node.setup.drop_dir.parent / "Badmail")
+            for node in farm.nodes
+            if node.setup.queue_dir is not None and node.setup.drop_dir is not None
+        )
+        return str(count)
+
+    given_up = _on_loop(farm, change)
+    return f"{given_up} message(s) waiting in Queue were given up: their reports could not be delivered, so each lies in Badmail."
+
+
 def available(farm: Farm, make: Callable[..., Action]) -> list[Action]:
     """The SharePoint side's changes, in the palette's order."""
     sharepoint = farm.sharepoint
@@ -211,6 +227,14 @@ def available(farm: Farm, make: Callable[..., Action]) -> list[Action]:
     )
     actions.append(
         make("day-passes", "Let a day of farm time pass for the files in Drop", ("library_test",), day_passes)
+    )
+    actions.append(
+        make(
+            "queue-expires",
+            "Let the expiration time pass for the mail waiting in Queue",
+            ("restart",),
+            queue_expires,
+        )
     )
     return actions
 

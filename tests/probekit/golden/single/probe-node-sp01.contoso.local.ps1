@@ -826,6 +826,21 @@ function Get-WaitingByReceiver([string]$Drop) {
     return @($by.Keys | Sort-Object | ForEach-Object { "for ${_}: $($by[$_].Count) file(s), the oldest $($by[$_].Oldest) min" })
 }
 
+function Get-BadmailReasons([string]$Folder) {
+    # Each message IIS gave up on has a .BDR file beside it saying why: the newest ten, their start only.
+    $reasons = @()
+    foreach ($file in @(Get-ChildItem -LiteralPath $Folder -Filter '*.BDR' -Force | Sort-Object LastWriteTime -Descending | Select-Object -First 10)) {
+        $reader = New-Object System.IO.StreamReader($file.FullName, $true)
+        try {
+            $buffer = New-Object char[] 2000
+            $read = $reader.Read($buffer, 0, $buffer.Length)
+        } finally { $reader.Close() }
+        $text = ((New-Object string($buffer, 0, $read)) -replace '\s+', ' ').Trim()
+        $reasons += "$($file.Name): $text"
+    }
+    return $reasons
+}
+
 function Test-Anonymous($Setting) {
     # Exchange hands mail to a smart host anonymously unless told otherwise, so the
     # virtual server must keep anonymous access (AuthFlags bit AuthAnonymous, 1).
@@ -870,7 +885,11 @@ function Test-Folders($Setting) {
         } elseif ($pair[2] -eq 'Queue') {
             Add-Fact $pair[0] $pair[1] 'warn' "$($found.Count) messages wait in the Queue folder of $ThisNode (the oldest $($found.OldestMinutes) min): mail for a domain this node does not take as its own" "Make $MailHost an Alias domain on $ThisNode and restart the SMTP service; queued messages move to Drop only after the restart." @($found.Line) $watch
         } else {
-            Add-Fact $pair[0] $pair[1] 'warn' "$($found.Count) files lie in the Badmail folder of $ThisNode (the oldest $($found.OldestMinutes) min)" 'Read the .BDR/.BAD files there: they say why the service gave up on those messages.' @($found.Line) $watch
+            $reasons = @()
+            try { $reasons = @(Get-BadmailReasons $folder) } catch { $reasons = @("the .BDR files could not be read: $($_.Exception.Message)") }
+            $newest = ''
+            if ($reasons.Count -gt 0) { $newest = "; the newest reason: $($reasons[0])" }
+            Add-Fact $pair[0] $pair[1] 'warn' "$($found.Count) files lie in the Badmail folder of $ThisNode (the oldest $($found.OldestMinutes) min)$newest" 'Each .BDR file says why the service gave up on the message in the .BAD file beside it.' (@($found.Line) + $reasons) $watch
         }
     }
 }
