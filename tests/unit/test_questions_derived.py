@@ -67,7 +67,10 @@ def test_every_question_keeps_its_plan_keys_rules(table: Table, asked: Question)
     one_mode_only = len(asked.modes) == 1
     assert asked.required == (field.required or one_mode_only)
     if field.choices:
-        offered = {value for value, _label in asked.choices if value}
-        assert offered == {str(choice) for choice in field.choices}
+        offered = [value for value, _label in asked.choices if value]
+        if asked.key == "mode":  # the form offers load balancing first
+            assert offered == ["nlb", "single"]
+        else:
+            assert offered == [str(choice) for choice in field.choices], "in the plan key's order"
     elif asked.kind in (FieldKind.TEXT, FieldKind.PORT):
         assert asked.check is field.check

@@ -117,8 +117,9 @@ def ask(
 ) -> Question:
     """The question for ``key`` of ``table``, its rules taken from the key.
 
-    ``labels`` names some or all of a choice's values (the order it gives comes
-    first); ``required`` is given only where the form needs an answer the file
+    ``labels`` names some or all of a choice's values; they are offered in the
+    plan key's order, or in the labels' order when the labels name every value
+    (the modes, whose form order is not the file's); ``required`` is given only where the form needs an answer the file
     may leave out (a key asked in one mode only, which that mode must have).
     """
     field = next(field for field in table.fields if field.name == key)
@@ -139,7 +140,9 @@ def ask(
         unknown = set(named) - set(field.choices)
         if unknown:
             raise KeyError(f"{key}: labels for values the plan does not allow: {sorted(unknown)}")
-        values = [*named, *(str(value) for value in field.choices if value not in named)]
+        values = [str(value) for value in field.choices]
+        if set(named) == set(values):
+            values = list(named)
         choices = tuple((value, named.get(value, value)) for value in values)
         if not field.required:
             choices = (("", NOT_KNOWN), *choices)

@@ -1,0 +1,85 @@
+"""The farm at a glance and the way a message travels through it, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.plan.model import MODE_NAMES, Plan, version_name
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One stage of the mail path."""
+
+    label: str
+    lines: tuple[str, ...]
+
+
+def mode_label(plan: Plan) -> str:
+    """The mode in words."""
+    if plan.mode == "nlb":
+        return f"{MODE_NAMES['nlb']} across {len(plan.nodes)} nodes"
+    return MODE_NAMES["single"]
+
+
+def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """The farm's values at a glance, as label and value."""
+    rows = [
+        ("Mode", mode_label(plan)),
+        ("Mail host (e-mail server display address)", plan.mail_host),
+        ("DNS Host (A) record", f"{plan.record_name} in zone {plan.zone}, pointing to {plan.target_address}"),
+    ]
+    if plan.vip:
+        rows.append(("NLB cluster address (VIP)", plan.vip))
+    rows += [
+        ("Exchange servers (the only relay clients)", ", ".join(plan.exchange_servers)),
+        ("Connections limited to the Exchange servers", "yes" if plan.connection_control else "no"),
+        ("DNS servers asked", ", ".join(plan.dns_servers) or "the system resolver"),
+        ("SMTP port", str(plan.smtp_port)),
+        ("SharePoint", version_name(plan.sharepoint_version)),
+        ("Exchange", version_name(plan.exchange_version)),
+        ("Windows Server on the nodes", plan.windows_version or "not given"),
+    ]
+    if plan.test_recipient:
+        rows.append(("Test library address", plan.test_recipient))
+    if plan.outgoing_smtp_server:
+        rows.append(("Outgoing SMTP server", plan.outgoing_smtp_server))
+    return tuple(rows)
+
+
+def mail_path(plan: Plan) -> tuple[Hop, ...]:
+    """The way a message travels, from the sender to the library, with this farm's values."""
+    recipient = plan.test_recipient or f"library@{plan.mail_host}"
+    if plan.mode == "nlb":
+        entry = Hop(
+            "NLB cluster address (VIP)",
+            (f"{plan.vip}, TCP {plan.smtp_port}, shared by {len(plan.nodes)} nodes",),
+        )
+    else:
+        node = plan.nodes[0]
+        entry = Hop("Single SMTP server", (f"{node.name} at {node.address}, TCP {plan.smtp_port}",))
+    return (
+        Hop("Outlook", (f"a user sends mail to {recipient}",)),
+        Hop(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
+        Hop("Send Connector", (f"address space {plan.mail_host}", f"smart host {plan.mail_host}")),
+        Hop(
+            "DNS Host (A) record",
+            (f"{plan.mail_host} -> {plan.target_address} (zone {plan.zone})",),
+        ),
+        entry,
+        Hop(
+            "IIS SMTP service on each node",
+            tuple(
+                f"{node.name} at {node.address}:{plan.smtp_port}, FQDN and alias {plan.mail_host}"
+                for node in plan.nodes
+            ),
+        ),
+        Hop(
+            "Drop folder",
+            tuple(f"{node.name}: {node.drop_folder or 'its local Drop folder'}" for node in plan.nodes),
+        ),
+        Hop(
+            f"SharePoint {version_name(plan.sharepoint_version)} timer job",
+            ("reads each message file, files it in the mail-enabled library, deletes the file",),
+        ),
+    )
