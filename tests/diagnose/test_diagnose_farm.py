@@ -237,12 +237,12 @@ def test_a_message_stored_again_and_again_reaches_the_list_with_a_warning(
             time.sleep(0.02)
         spactions.modify(True)(farm)
 
-    helper = threading.Thread(target=give_back_after_two_copies)
-    helper.start()
+    giver = threading.Thread(target=give_back_after_two_copies)
+    giver.start()
     try:
         deliver(farm)
     finally:
-        helper.join()
+        giver.join()
     plan = farm.write_plan(tmp_path / "plan.toml")
     code, trace = diagnose(capsys, str(plan), "--evidence", str(farm.root))
     assert code == 0 and trace["traced_to"] == "list_stored" and trace["broken_hop"] is None
