@@ -212,6 +212,8 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault("action:instance-stop", "instance", "timer_picked_up", ("timer job",), _instance_stop),
     Fault("action:day-passes", "clock", None, (), _sp(spactions.day_passes)),
+    # Gives up what already waits in Queue: the message sent after it is not touched.
+    Fault("action:queue-expires", "clock", None, (), _sp(spactions.queue_expires)),
 )
 """Every farm state but ``complete``, every break action, and the hop limit, with what each breaks."""
 
