@@ -105,9 +105,14 @@ class FormField(Vertical):
             return
         self.choices = choices
         select = self.query_one(Select)
-        select.set_options([(label, value) for value, label in choices])
-        if any(value == self.text for value, _label in choices):
-            select.value = self.text
+        # Replacing the options resets the selection before the answer is put back. Those
+        # passing values are nobody's edit: answered, each would narrow the other version
+        # field's choices again, and the two fields would reset each other without end.
+        with select.prevent(Select.Changed):
+            select.set_options([(label, value) for value, label in choices])
+            if any(value == self.text for value, _label in choices):
+                select.value = self.text
+        self._edited("" if select.value is Select.NULL else str(select.value))
 
     @property
     def own_reason(self) -> str | None:
