@@ -9,7 +9,7 @@ import pytest
 from tests.checks.helpers import steps
 from tests.farm.fixtures import FarmFactory
 from wizard import checks
-from wizard.checks.base import Sweep, Target, Verdict
+from wizard.checks.base import Finding, Sweep, Target
 from wizard.farm import MAIL_HOST
 from wizard.results import CheckResult, Status
 
@@ -47,7 +47,7 @@ async def test_a_broken_check_is_an_error_result_and_the_rest_still_run(
 ) -> None:
     running = farm("good", nodes=2)
 
-    async def broken(sweep: Sweep, target: Target) -> Verdict:
+    async def broken(sweep: Sweep, target: Target) -> Finding:
         raise RuntimeError("boom")
 
     original = checks.CHECKS["fqdn-greeting"]

@@ -202,10 +202,10 @@ def test_what_is_not_a_regular_file_is_one_line(tmp_path: Path, kind: str) -> No
 def test_every_cause_row_fills_its_placeholders_and_keeps_powershell_braces() -> None:
     from wizard.diagnose.causes import CAUSES
     from wizard.diagnose.hops import HOPS, Evidence
-    from wizard.diagnose.signs import Target
+    from wizard.diagnose.signs import Sought
     from wizard.diagnose.trace import build
 
-    target = Target("docs@mossmail.foo.local", "", None, "10.0.0.50", {})
+    target = Sought("docs@mossmail.foo.local", "", None, "10.0.0.50", {})
     for row in CAUSES:
         before = HOPS[: HOPS.index(row.hop)]
         evidence = [Evidence(hop, "seen", "seen", "test", "wfe1", None, "line") for hop in before]

@@ -9,8 +9,8 @@ import pytest
 from tests.runbook.conftest import GENERATED_AT, plan_data
 from wizard.checks import dialogue
 from wizard.plan.model import parse_plan
-from wizard.probekit.dialogue import CONVERSATIONS
 from wizard.probekit.kit import render_kit
+from wizard.probekit.kitmoves import CONVERSATIONS
 
 ROW = re.compile(
     r"^    @\{ Name = '(?P<name>[^']*)'; Command = '(?P<command>[^']*)'; Fallback = '(?P<fallback>[^']*)'; "

@@ -88,8 +88,8 @@ def test_a_target_skipped_here_but_proven_by_the_kit_is_proven_in_the_runbook(
 ) -> None:
     from wizard.proof import session_report
     from wizard.results import CheckResult, Status, utc_now
-    from wizard.runbook.evidence import Proof
-    from wizard.runbook.evidence import proof as worded
+    from wizard.runbook.worded import Proof
+    from wizard.runbook.worded import proof as worded
     from wizard.session import StepProgress
 
     def proof(progress: StepProgress) -> Proof:

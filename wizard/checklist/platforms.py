@@ -18,14 +18,14 @@ from typing import Any, Literal
 from wizard.errors import ChecklistError
 
 PLATFORMS_FILE = "platforms.toml"
-Verdict = Literal["supported", "refused", "unsettled"]
+Ruling = Literal["supported", "refused", "unsettled"]
 
 
 @dataclass(frozen=True, slots=True)
 class PairRule:
     """What the sources say about one SharePoint version on one Windows Server release."""
 
-    verdict: Verdict
+    verdict: Ruling
     """``supported`` and ``refused`` are settled by a source; ``unsettled`` is not."""
     rule: str
     """The sentence that explains the verdict (for a refusal, the rule it cites)."""
@@ -140,7 +140,9 @@ def windows_name(release: str) -> str:
 
 def sharepoint_name(version: str) -> str:
     """``SharePoint 2013``, ``SharePoint Subscription Edition``."""
-    return "SharePoint Subscription Edition" if version == "se" else f"SharePoint {version}"
+    from wizard.plan.model import version_name
+
+    return f"SharePoint {version_name(version)}"
 
 
 def pair_rule(sharepoint: str, windows: str) -> PairRule:

@@ -1,4 +1,4 @@
-"""The sweep: shared state of one run of checks, targets, verdicts and the wrapper that times them."""
+"""The sweep: shared state of one run of checks, targets, findings and the wrapper that times them."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class Finding:
     """What a check found, before the runner stamps it with step, target and time."""
 
     status: Status
@@ -59,12 +59,12 @@ class Verdict:
     hint: str = ""
     """What to do about it."""
     transcript: tuple[str, ...] = ()
-    """The conversation or answers behind the verdict."""
+    """The conversation or answers behind the finding."""
 
 
-def verdict(status: Status, summary: str, hint: str = "", transcript: Any = ()) -> Verdict:
-    """Build a verdict; ``transcript`` may be any iterable of lines."""
-    return Verdict(status, summary, hint, tuple(transcript))
+def finding(status: Status, summary: str, hint: str = "", transcript: Any = ()) -> Finding:
+    """Build a finding; ``transcript`` may be any iterable of lines."""
+    return Finding(status, summary, hint, tuple(transcript))
 
 
 @dataclass
@@ -214,7 +214,7 @@ async def run_guarded(
     step_id: str,
     check: str,
     target: Target,
-    body: Awaitable[Verdict],
+    body: Awaitable[Finding],
     budget: float,
 ) -> CheckResult:
     """Run one check body: time it, bound it, and turn any surprise into an ``error`` result."""
@@ -223,14 +223,14 @@ async def run_guarded(
         async with asyncio.timeout(budget):
             found = await body
     except TimeoutError:
-        found = verdict(
+        found = finding(
             Status.ERROR,
             f"the check did not finish within {seconds(budget)}",
             "Run it again; if it keeps happening, something between here and the server is stalling.",
         )
     except Exception as exc:  # a defect in a check must not take the whole sweep down
         log.exception("check %s on %s failed", check, target.label)
-        found = verdict(
+        found = finding(
             Status.ERROR,
             f"the check itself failed: {type(exc).__name__}: {exc}",
             "This is a defect in the check, not a finding about the farm; please report it with the plan.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.checks.smtpchecks import FAULT_HINTS, conversation, fault_verdict, first_exchange, where
 from wizard.checks.smtpchecks import connection_targets as connection_targets
 from wizard.checks.smtpprobe import Conversation, Fault
@@ -26,12 +26,12 @@ def proof_hint(sweep: Sweep) -> str:
     )
 
 
-def _from_exchange(sweep: Sweep, target: Target, found: Conversation, reason: str) -> Verdict:
+def _from_exchange(sweep: Sweep, target: Target, found: Conversation, reason: str) -> Finding:
     """This machine is an Exchange server: it must be let in, whatever the setting."""
     plan = sweep.plan
     at = where(sweep, target)
     if reason:
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{at} turned this machine away ({reason}), although it is an Exchange server "
             f"({found.source_address}) that must be let in",
@@ -46,7 +46,7 @@ def _from_exchange(sweep: Sweep, target: Target, found: Conversation, reason: st
         if plan.connection_control
         else " (connection control is off in the plan)"
     )
-    return verdict(
+    return finding(
         Status.PASS,
         f"{at} accepts a session from the Exchange server {found.source_address}, as it must{half}",
         "",
@@ -54,7 +54,7 @@ def _from_exchange(sweep: Sweep, target: Target, found: Conversation, reason: st
     )
 
 
-async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
+async def run_connection_control(sweep: Sweep, target: Target) -> Finding:
     """``connection-control``: who a node lets in, as far as a session from this machine can tell."""
     found = await conversation(sweep, target.address)
     if found.out_of_turn:
@@ -66,35 +66,35 @@ async def run_connection_control(sweep: Sweep, target: Target) -> Verdict:
         return _from_exchange(sweep, target, found, reason)
     if plan.connection_control:
         if reason:
-            return verdict(
+            return finding(
                 Status.WARN,
                 f"{at} turned this machine away ({reason}): {NOT_PROOF}",
                 proof_hint(sweep),
                 found.transcript,
             )
         if found.greeted:
-            return verdict(
+            return finding(
                 Status.WARN,
                 f"{at} accepts a session from this machine ({found.source_address}): connection control is not set, or this machine is on the allowed list",
                 f"Access > Connection: choose 'Only the list below' and list only {', '.join(plan.exchange_servers)}; remove this machine if it was added for testing.",
                 found.transcript,
             )
         problem = str(found.fault) if found.fault else "broke off the session"
-        return verdict(
+        return finding(
             Status.WARN,
             f"{at} {problem}; that is not how connection control refuses, so the cause may be a firewall",
             FAULT_HINTS[found.fault.kind].format(port=plan.smtp_port) if found.fault else "",
             found.transcript,
         )
     if reason and not (found.fault is not None and found.fault.kind == Fault.REFUSED):
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{at} turned this machine away ({reason}) although connection control is off in the plan",
             "Access > Connection: choose 'All except the list below', or add this machine; if the restriction is intended, turn Connection control on in the farm's values.",
             found.transcript,
         )
     if found.greeted:
-        return verdict(
+        return finding(
             Status.PASS,
             f"{at} accepts connections from this machine (connection control is off in the plan)",
             "",

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding, seconds
 from wizard.checks.dialogue import SEND_TEST
 from wizard.checks.dropfolder import DropWatch, find_message, readable_folders
 from wizard.checks.smtpchecks import first_exchange, probe_kit_hint, probe_values
@@ -48,21 +48,21 @@ def build_message(plan: Plan, recipient: str, route: str) -> tuple[str, bytes]:
     return message_id, message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
-def _recipient_skip(plan: Plan) -> Verdict | None:
+def _recipient_skip(plan: Plan) -> Finding | None:
     if plan.test_recipient:
         return None
-    return verdict(
+    return finding(
         Status.SKIP,
         "no test_recipient in the plan, so no test message was sent",
         f"Mail-enable a library, put its address (such as docs@{plan.mail_host}) in test_recipient, and run with --send-test.",
     )
 
 
-async def run_library(sweep: Sweep, target: Target) -> Verdict:
+async def run_library(sweep: Sweep, target: Target) -> Finding:
     """``library-delivery``: send a message to the library through the VIP and follow it through Drop."""
     plan = sweep.plan
     if not sweep.send_test:
-        return verdict(
+        return finding(
             Status.SKIP,
             "no test message sent (it creates a real library item)",
             f"Run `spmail-wizard check PLAN --step library_test --send-test`, or send a message with an attachment to {plan.test_recipient or 'the library'} from Outlook.",
@@ -84,11 +84,11 @@ def _connector_command(plan: Plan) -> str:
     )
 
 
-async def run_connector(sweep: Sweep, target: Target) -> Verdict:
+async def run_connector(sweep: Sweep, target: Target) -> Finding:
     """``connector-send-test``: a message submitted to Exchange must reach a node's Drop folder."""
     plan = sweep.plan
     if not sweep.send_test:
-        return verdict(
+        return finding(
             Status.SKIP,
             "the connector is proven end to end only with --send-test; check it on Exchange meanwhile",
             _connector_command(plan),
@@ -103,7 +103,7 @@ async def run_connector(sweep: Sweep, target: Target) -> Verdict:
 
 async def _send_and_follow(
     sweep: Sweep, address: str, port: int, route: str, *, local_route: bool
-) -> Verdict:
+) -> Finding:
     plan = sweep.plan
     assert plan.test_recipient is not None
     message_id, payload = build_message(plan, plan.test_recipient, route)
@@ -126,13 +126,13 @@ async def _send_and_follow(
     lines = list(sent.transcript) + [f"-- Message-ID {message_id}"]
     refused = _refusal(sweep, sent, route, local_route)
     if refused is not None:
-        return verdict(refused[0], refused[1], refused[2], lines)
+        return finding(refused[0], refused[1], refused[2], lines)
     accepted = f"{route} accepted the test message ({sent.data.first if sent.data else ''})"
     if not watches:
         # A 250 to the message says the node took it, not that SharePoint did: without a
         # Drop folder to watch, the delivery is unproven, so this is a warning, never a pass.
         lines += unreadable
-        return verdict(
+        return finding(
             Status.WARN,
             f"{accepted}, but its arrival was not followed (no Drop folder is readable from here), "
             "so this does not prove delivery",
@@ -208,7 +208,7 @@ async def _follow(
     sent_at: float,
     accepted: str,
     lines: list[str],
-) -> Verdict:
+) -> Finding:
     """Find the message in a Drop folder, then time until the timer job takes it."""
     limit = sweep.pickup_limit
     sweep.progress("waiting for the message in a Drop folder", limit)
@@ -225,13 +225,13 @@ async def _follow(
     if found is None:
         lines += unreadable
         if unreadable:
-            return verdict(
+            return finding(
                 Status.WARN,
                 f"{accepted}, but it did not appear in the readable Drop folders within {seconds(limit)}; it may have gone to a node whose folder is not readable",
                 "Check the other nodes' Drop and Queue folders; a file in Queue means the alias domain or FQDN is wrong there.",
                 lines,
             )
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{accepted}, but it never arrived in any Drop folder within {seconds(limit)}",
             "Look in each node's Queue and Badmail folders: Queue means the alias domain is missing there, Badmail holds the reason.",
@@ -248,7 +248,7 @@ async def _follow(
         await asyncio.sleep(POLL_INTERVAL)
     arrival = f"arrived on {watch.node.name} in {arrived_at - sent_at:.1f} s"
     if path.exists():
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{accepted}; it {arrival} but was still in the Drop folder after {seconds(limit)}",
             "The SharePoint timer job does not pick it up: check that the incoming e-mail service runs on a server that reads this Drop folder, "
@@ -257,4 +257,4 @@ async def _follow(
         )
     taken = time.monotonic() - arrived_at
     lines.append(f"-- picked up {taken:.2f} s after arrival")
-    return verdict(Status.PASS, f"{accepted}; it {arrival} and was picked up {taken:.1f} s later", "", lines)
+    return finding(Status.PASS, f"{accepted}; it {arrival} and was picked up {taken:.1f} s later", "", lines)

@@ -6,7 +6,7 @@ import asyncio
 import ipaddress
 from collections import Counter
 
-from wizard.checks.base import Sweep, Target, Verdict, seconds, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding, seconds
 from wizard.checks.dnslookup import Answer, DnsServer, ask_first, system_servers
 from wizard.plan.model import Plan
 from wizard.results import Status
@@ -26,7 +26,7 @@ def targets(plan: Plan) -> list[Target]:
     return found
 
 
-async def run(sweep: Sweep, target: Target) -> Verdict:
+async def run(sweep: Sweep, target: Target) -> Finding:
     """Judge one target of the DNS step."""
     if target.kind == "dns":
         return await _judge_server(sweep, target.address)
@@ -99,14 +99,14 @@ def _mx_note(mail_host: str, mx: Answer | None) -> tuple[str, bool]:
     return f"an MX record points at {', '.join(targets)}, which a DNS-routed connector would follow", True
 
 
-async def _judge_server(sweep: Sweep, label: str) -> Verdict:
+async def _judge_server(sweep: Sweep, label: str) -> Finding:
     plan = sweep.plan
     rdtype = record_type(plan.target_address)
     a_task, mx_task = _ask(sweep, label, plan.mail_host, rdtype), _ask(sweep, label, plan.mail_host, "MX")
     answer, mx = await a_task, await mx_task
     where = _where(label, answer)
     if answer is None:
-        return verdict(
+        return finding(
             Status.ERROR,
             "this machine has no DNS resolver configured",
             "List the DNS servers that Exchange uses under dns_servers in the plan.",
@@ -150,12 +150,12 @@ async def _judge_server(sweep: Sweep, label: str) -> Verdict:
     status = Status.ERROR if answer.outcome == "error" else Status.FAIL
     if wanted and answer.outcome in ("nxdomain", "nodata"):
         summary += f"; it should point at {_expected(sweep)}"
-    return verdict(status, summary, hint, lines)
+    return finding(status, summary, hint, lines)
 
 
 def _judge_addresses(
     sweep: Sweep, where: str, answer: Answer, mx: Answer | None, lines: list[str]
-) -> Verdict:
+) -> Finding:
     plan = sweep.plan
     host = plan.mail_host
     wanted = plan.target_address
@@ -170,7 +170,7 @@ def _judge_addresses(
             summary = f"{where} answers {host} with {len(addresses)} node addresses ({shown}): round-robin DNS instead of the VIP {wanted}"
         else:
             summary = f"{where} answers {host} with {len(addresses)} addresses ({shown}) where exactly {wanted} was expected"
-        return verdict(
+        return finding(
             Status.FAIL,
             summary,
             f"Keep one {kind} record for {plan.record_name}, pointing at {wanted}; remove the others.",
@@ -183,14 +183,14 @@ def _judge_addresses(
             if any(_same(address, n) for n in node_addresses) and plan.mode == "nlb"
             else "another address"
         )
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{where} answers {host}{via} with {address} ({what}), not {_expected(sweep)}",
             f"Change the {kind} record {plan.record_name} in zone {plan.zone} to {wanted}.",
             lines,
         )
     if answer.chain:
-        return verdict(
+        return finding(
             Status.WARN,
             f"{where} answers {host} with {address} as expected, but through the alias chain "
             f"{' -> '.join(answer.chain)}; {mx_note}",
@@ -204,22 +204,22 @@ def _judge_addresses(
         else ""
     )
     role = "the VIP" if plan.mode == "nlb" else f"the node {plan.nodes[0].name}"
-    return verdict(status, f"{where} answers {host} with {address} ({role}); {mx_note}", hint, lines)
+    return finding(status, f"{where} answers {host} with {address} ({role}); {mx_note}", hint, lines)
 
 
-async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
+async def _judge_node_name(sweep: Sweep, target: Target) -> Finding:
     assert target.node is not None
     label = sweep.plan.dns_servers[0] if sweep.plan.dns_servers else SYSTEM
     answer = await _ask(sweep, label, target.node.name, record_type(target.node.address))
     where = _where(label, answer)
     name, address = target.node.name, target.node.address
     if answer is None:
-        return verdict(Status.SKIP, f"{name} not looked up: no DNS resolver is configured here")
+        return finding(Status.SKIP, f"{name} not looked up: no DNS resolver is configured here")
     lines = answer.lines
     if answer.outcome == "ok" and any(_same(value, address) for value in answer.values):
-        return verdict(Status.PASS, f"{name} resolves to {address} at {where}, as planned", "", lines)
+        return finding(Status.PASS, f"{name} resolves to {address} at {where}, as planned", "", lines)
     found = answer.describe() if answer.outcome != "timeout" else f"no answer in {seconds(sweep.timeout)}"
-    return verdict(
+    return finding(
         Status.WARN,
         f"{name} does not resolve to its planned address {address} at {where} (got {found})",
         "Check the node's name and address in the plan; results are named after the node, so they should match its DNS record.",
@@ -227,7 +227,7 @@ async def _judge_node_name(sweep: Sweep, target: Target) -> Verdict:
     )
 
 
-async def _judge_agreement(sweep: Sweep) -> Verdict:
+async def _judge_agreement(sweep: Sweep) -> Finding:
     labels = list(sweep.plan.dns_servers)
     rdtype = record_type(sweep.plan.target_address)
     answers = [await _ask(sweep, label, sweep.plan.mail_host, rdtype) for label in labels]
@@ -239,7 +239,7 @@ async def _judge_agreement(sweep: Sweep) -> Verdict:
     answered = [answer for answer in answers if answer is not None and answer.outcome in ANSWERS]
     if not answered:
         # Servers that all time out agree on nothing: silence is not an answer to compare.
-        return verdict(
+        return finding(
             Status.WARN,
             f"none of the {len(labels)} DNS servers gave an answer about {sweep.plan.mail_host} (silence or "
             "failures only), so whether they agree is not known",
@@ -248,12 +248,12 @@ async def _judge_agreement(sweep: Sweep) -> Verdict:
         )
     counts = Counter(said.values())
     if len(counts) == 1:
-        return verdict(
+        return finding(
             Status.PASS,
             f"all {len(labels)} DNS servers give the same answer for {sweep.plan.mail_host}: {next(iter(counts))}",
         )
     parts = "; ".join(f"{label} says {text}" for label, text in said.items())
-    return verdict(
+    return finding(
         Status.FAIL,
         f"the DNS servers disagree about {sweep.plan.mail_host}: {parts}",
         f"Wait for zone replication or force it, and make sure every server Exchange uses holds the same {rdtype} record.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.plan.model import Plan
 from wizard.results import Status
 
@@ -16,7 +16,7 @@ INCOMING_PAGE = "incoming"
 """The checklist page (``[places.central_admin.pages]``) this check names."""
 
 
-async def run_central_admin(sweep: Sweep, target: Target) -> Verdict:
+async def run_central_admin(sweep: Sweep, target: Target) -> Finding:
     """A skip that says exactly what to look at, and (2010 and later) how to read it in PowerShell."""
     plan = sweep.plan
     page = sweep.pages.get(INCOMING_PAGE, "Central Administration's incoming e-mail settings")
@@ -33,4 +33,4 @@ async def run_central_admin(sweep: Sweep, target: Target) -> Verdict:
             "'Microsoft.SharePoint.Administration.SPIncomingEmailServiceInstance' } | Select-Object -First 1)"
             f".Service | Format-List Enabled,ServerDisplayAddress,UseAutomaticSettings ; expect Enabled True and ServerDisplayAddress {plan.mail_host}."
         )
-    return verdict(Status.SKIP, summary, hint)
+    return finding(Status.SKIP, summary, hint)

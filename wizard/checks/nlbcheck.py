@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections import Counter
 
-from wizard.checks.base import Sweep, Target, Verdict, verdict, vip_target
+from wizard.checks.base import Finding, Sweep, Target, finding, vip_target
 from wizard.checks.dialogue import IDENTIFY
 from wizard.checks.smtpchecks import blocked_skip, conversation, fault_verdict, probe_values
 from wizard.checks.smtpprobe import Conversation, converse, not_started
@@ -55,11 +55,11 @@ async def _through_vip(sweep: Sweep) -> Conversation:
         )
 
 
-async def run(sweep: Sweep, target: Target) -> Verdict:
+async def run(sweep: Sweep, target: Target) -> Finding:
     """Open enough connections through the VIP to see every node answer, all before the sweep's deadline."""
     plan = sweep.plan
     if plan.mode != "nlb":
-        return verdict(Status.SKIP, "single-server mode has no load balancing to check")
+        return finding(Status.SKIP, "single-server mode has no load balancing to check")
     node_tasks = [conversation(sweep, node.address) for node in plan.nodes]
     first = await conversation(sweep, sweep.vip_address)
     skip = blocked_skip(sweep, target, first)
@@ -69,7 +69,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
         return fault_verdict(sweep, target, first)
     if first.fault is not None:
         # It greeted, then stalled or broke off: every probe through the VIP would do the same.
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{plan.mail_host} through {sweep.vip_label()} greeted, then {first.fault} (at {first.stage})",
             "A node behind the VIP hangs or drops sessions after the greeting; check each node's SMTP service and event log.",
@@ -97,7 +97,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
         if rounds == wanted_rounds and unseen and wanted_rounds < MAX_PER_NODE:
             wanted_rounds += 1
     if not rounds:
-        return verdict(
+        return finding(
             Status.ERROR,
             f"no connection through {sweep.vip_label()} could be made before the sweep's deadline: "
             "the nodes took the whole timeout to answer",
@@ -114,7 +114,7 @@ def _judge(
     seen: Counter[tuple[str, ...]],
     failures: int,
     total: int,
-) -> Verdict:
+) -> Finding:
     plan = sweep.plan
     vip = sweep.vip_label()
     down = [
@@ -160,11 +160,11 @@ def _judge(
         )
     differences = _greeting_names(plan, direct)
     if problems:
-        return verdict(Status.FAIL, "; ".join(problems), " ".join(hints), lines)
+        return finding(Status.FAIL, "; ".join(problems), " ".join(hints), lines)
     shared = [group for group in prints.values() if len(group) > 1]
     if shared:
         groups = "; ".join(" and ".join(group) for group in shared)
-        return verdict(
+        return finding(
             Status.WARN,
             f"all {total} connections through {vip} were answered, but {groups} answer identically, "
             "so which of them took each connection could not be told",
@@ -173,13 +173,13 @@ def _judge(
         )
     spread = ", ".join(f"{prints[fp][0]} x{seen[fp]}" for fp in prints)
     if differences:
-        return verdict(
+        return finding(
             Status.WARN,
             f"{total} connections through {vip} reached every node ({spread}), but the nodes differ: {differences}",
             "Give every node the same settings (FQDN and alias domain); the fqdn step shows which.",
             lines,
         )
-    return verdict(Status.PASS, f"{total} connections through {vip} reached every node: {spread}", "", lines)
+    return finding(Status.PASS, f"{total} connections through {vip} reached every node: {spread}", "", lines)
 
 
 def _greeting_names(plan: Plan, direct: list[Conversation]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.checks.dialogue import IDENTIFY
 from wizard.checks.dnslookup import DnsServer, ask_first, system_servers
 from wizard.checks.smtpchecks import probe_values
@@ -32,12 +32,12 @@ OUTGOING_PAGE = "outgoing"
 """The checklist page (``[places.central_admin.pages]``) this check names."""
 
 
-async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
+async def run_outgoing(sweep: Sweep, target: Target) -> Finding:
     """``outgoing-smtp``: the outbound server named in the plan greets on port 25."""
     plan = sweep.plan
     page = sweep.pages.get(OUTGOING_PAGE, "Central Administration's outgoing e-mail settings")
     if not plan.outgoing_smtp_server:
-        return verdict(
+        return finding(
             Status.SKIP,
             f"manual: outgoing mail is set apart from this design, at {page}",
             "Give outgoing_smtp_server in the plan to have it checked; the IIS SMTP service on the nodes is not involved unless that field names it.",
@@ -51,7 +51,7 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
             answer = await ask_first(servers, server, "A", deadline=sweep.deadline)
         if answer is None or answer.outcome != "ok":
             said = answer.describe() if answer else "no resolver"
-            return verdict(
+            return finding(
                 Status.FAIL,
                 f"the outgoing server {server} does not resolve ({said})",
                 f"Check the name set at {page}.",
@@ -75,7 +75,7 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
     )
     if found.greeted:
         assert found.greeting is not None
-        return verdict(
+        return finding(
             Status.PASS,
             f"the outgoing server {label} greets with 220: {found.greeting.text[:100]}",
             "",
@@ -86,7 +86,7 @@ async def run_outgoing(sweep: Sweep, target: Target) -> Verdict:
         if found.fault
         else f"answered {found.greeting.first if found.greeting else 'nothing'}"
     )
-    return verdict(
+    return finding(
         Status.ERROR if found.out_of_turn else Status.FAIL,
         f"the outgoing server {label} {problem}",
         f"SharePoint's alerts leave through this server; check that it runs and accepts this farm, and the name at {page}.",

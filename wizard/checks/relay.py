@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wizard.checks import dialogue
-from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.checks.dialogue import OUTSIDE_DOMAIN, reply_class
 from wizard.checks.relayforms import RELAY_FORMS, RelayForm, final_domain
 from wizard.checks.smtpchecks import connection_targets as connection_targets
@@ -59,13 +59,13 @@ def form_answers(sweep: Sweep, target: Target, found: Conversation) -> list[Form
     return answers
 
 
-def _forms_verdict(sweep: Sweep, target: Target, found: Conversation, plain: str) -> Verdict:
-    """The verdict of a target that refused the plain relay question (``plain``): what the forms add."""
+def _forms_verdict(sweep: Sweep, target: Target, found: Conversation, plain: str) -> Finding:
+    """The finding of a target that refused the plain relay question (``plain``): what the forms add."""
     at = where(sweep, target)
     answers = form_answers(sweep, target, found)
     relays = [a for a in answers if a.outcome == "relays"]
     if relays:
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{at} refused plain relaying ({plain}) but accepted mail for {OUTSIDE_DOMAIN} in the "
             + "; ".join(a.shown for a in relays),
@@ -76,7 +76,7 @@ def _forms_verdict(sweep: Sweep, target: Target, found: Conversation, plain: str
         )
     open_ = [a for a in answers if a.outcome in ("deferred", "unasked")]
     if open_:
-        return verdict(
+        return finding(
             Status.WARN,
             f"{at} refused plain relaying ({plain}), but the "
             + "; ".join(f"{a.form.label} was {'deferred' if a.reply else 'never asked'}" for a in open_)
@@ -94,7 +94,7 @@ def _forms_verdict(sweep: Sweep, target: Target, found: Conversation, plain: str
         else ""
     )
     refused = [a.form.label for a in answers if a.outcome == "refused"]
-    return verdict(
+    return finding(
         Status.PASS,
         f"{at} refused to relay to {OUTSIDE_DOMAIN} ({plain}), and in the {len(refused)} other forms tried "
         f"({', '.join(refused)}){note}",
@@ -103,18 +103,18 @@ def _forms_verdict(sweep: Sweep, target: Target, found: Conversation, plain: str
     )
 
 
-async def run_relay(sweep: Sweep, target: Target) -> Verdict:
+async def run_relay(sweep: Sweep, target: Target) -> Finding:
     """``relay-refused``: RCPT to an outside domain is refused with 5xx (a 4xx proves nothing)."""
     found, instead = await usable(sweep, target)
     if instead is not None:
         return instead
     reply = found.replies.get(dialogue.RCPT_OUTSIDE.name)
     if reply is None:
-        return rcpt_blocked_verdict(sweep, target, found) or verdict(
+        return rcpt_blocked_verdict(sweep, target, found) or finding(
             Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
         )
     if found.source_address in sweep.plan.exchange_servers:
-        return verdict(
+        return finding(
             Status.SKIP,
             f"this machine ({found.source_address}) is on the relay list, so relaying from here proves nothing",
             "Run the check from a machine that is not an Exchange server.",
@@ -125,14 +125,14 @@ async def run_relay(sweep: Sweep, target: Target) -> Verdict:
         return _forms_verdict(sweep, target, found, reply.first)
     if status == Status.FAIL:
         exchange = ", ".join(sweep.plan.exchange_servers)
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{where(sweep, target)} accepted mail for {OUTSIDE_DOMAIN} from this machine: an open relay",
             f"Access > Relay: choose 'Only the list below', list only the Exchange servers ({exchange}), and clear "
             "'Allow all computers which successfully authenticate to relay' unless it is needed.",
             found.transcript,
         )
-    return verdict(
+    return finding(
         Status.WARN,
         f"{where(sweep, target)} answered mail for {OUTSIDE_DOMAIN} with a temporary {reply.first}: "
         "neither refused nor accepted, so the relay restriction is not proven",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from wizard.checklist.model import Step
-from wizard.checks.base import DEADLINE_MARGIN, Progress, Sweep, Target, Verdict, run_guarded, vip_target
+from wizard.checks.base import DEADLINE_MARGIN, Finding, Progress, Sweep, Target, run_guarded, vip_target
 from wizard.checks.later import waiting_hint
 from wizard.checks.registry import REGISTRY, CheckEntry
 from wizard.plan.model import Plan
@@ -23,7 +23,7 @@ class CheckType:
 
     name: str
     targets: Callable[[Plan], list[Target]]
-    run: Callable[[Sweep, Target], Awaitable[Verdict]]
+    run: Callable[[Sweep, Target], Awaitable[Finding]]
     follows_pickup: bool = False
     """Whether the check may also wait for the pickup limit."""
 
@@ -66,8 +66,8 @@ CHECKS: MutableMapping[str, CheckType] = _Loaded()
 """The check types of :data:`wizard.checks.registry.REGISTRY`, loaded on first use."""
 
 
-async def _unknown(name: str) -> Verdict:
-    return Verdict(
+async def _unknown(name: str) -> Finding:
+    return Finding(
         Status.ERROR,
         f"unknown check type {name!r}",
         "The checklist names a check this version does not have.",
@@ -135,7 +135,7 @@ async def run_checks(
     async def one(step: Step, name: str, target: Target, check: CheckType | None) -> CheckResult:
         if on_start is not None:
             on_start(step.id, name, target.label)
-        body: Awaitable[Verdict]
+        body: Awaitable[Finding]
         if check is None:
             body, budget = _unknown(name), timeout
         else:

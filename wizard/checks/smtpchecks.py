@@ -7,7 +7,7 @@ import re
 
 from wizard.checks import dialogue
 from wizard.checks.banner import windows_note
-from wizard.checks.base import Sweep, Target, Verdict, node_targets, nodes_and_vip, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding, node_targets, nodes_and_vip
 from wizard.checks.dialogue import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
 from wizard.checks.dialogue import PROBE, reply_class
 from wizard.checks.dialogue import PROBE_LOCAL_PART as PROBE_LOCAL_PART
@@ -106,27 +106,27 @@ UNTRUSTED = (Fault.NOT_STARTED, Fault.OUT_OF_TURN)
 """Faults that leave nothing judged: the probe did not run, or its replies cannot be matched to its commands."""
 
 
-def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
-    """The verdict for a conversation that never got a usable greeting."""
+def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Finding:
+    """The finding for a conversation that never got a usable greeting."""
     port = sweep.plan.smtp_port
     lines = found.transcript
     if found.fault is not None:
         hint = FAULT_HINTS[found.fault.kind].format(port=port)
         if found.fault.kind in UNTRUSTED:
-            return verdict(Status.ERROR, f"{where(sweep, target)} {found.fault}", hint, lines)
+            return finding(Status.ERROR, f"{where(sweep, target)} {found.fault}", hint, lines)
         if found.fault.kind == Fault.REFUSED:
             # Nothing listens: with connection control off in the plan, that is a node down, not a policy.
-            return verdict(Status.FAIL, f"{where(sweep, target)} is down: {found.fault}", hint, lines)
-        return verdict(Status.FAIL, f"{where(sweep, target)} {found.fault}", hint, lines)
+            return finding(Status.FAIL, f"{where(sweep, target)} is down: {found.fault}", hint, lines)
+        return finding(Status.FAIL, f"{where(sweep, target)} {found.fault}", hint, lines)
     assert found.greeting is not None
     if found.greeting.code == 421:
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{where(sweep, target)} is busy and turned the session away ({found.greeting.first})",
             "The service refuses new sessions (too many connections, or shutting down); retry, then check its connection limits.",
             lines,
         )
-    return verdict(
+    return finding(
         Status.FAIL,
         f"{where(sweep, target)} refused the session ({found.greeting.first})",
         "Check Access > Connection on the node: this machine may not be allowed to connect.",
@@ -134,7 +134,7 @@ def fault_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict:
     )
 
 
-def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
+def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Finding | None:
     """With connection control on, a node that turns this machine away cannot be checked from here."""
     reason = found.blocked()
     if not (sweep.plan.connection_control and reason):
@@ -142,7 +142,7 @@ def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict |
     if found.source_address in sweep.plan.exchange_servers:
         # An Exchange server must be let in: being turned away is a fault, not the setting at work.
         return None
-    return verdict(
+    return finding(
         Status.SKIP,
         f"{where(sweep, target)} turned this machine away ({reason}), as connection control would "
         "(a stopped service or a wrong address looks the same); not checked from here",
@@ -151,8 +151,8 @@ def blocked_skip(sweep: Sweep, target: Target, found: Conversation) -> Verdict |
     )
 
 
-async def usable(sweep: Sweep, target: Target) -> tuple[Conversation, Verdict | None]:
-    """The target's conversation, and the verdict to give instead when it never got going."""
+async def usable(sweep: Sweep, target: Target) -> tuple[Conversation, Finding | None]:
+    """The target's conversation, and the finding to give instead when it never got going."""
     found = await conversation(sweep, target.address)
     skip = blocked_skip(sweep, target, found)
     if skip is not None:
@@ -167,7 +167,7 @@ def greeting_targets(plan: Plan) -> list[Target]:
     return nodes_and_vip(plan)
 
 
-async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
+async def run_greeting(sweep: Sweep, target: Target) -> Finding:
     """``smtp-greeting``: the target answers 220 on the SMTP port in time."""
     found, instead = await usable(sweep, target)
     if instead is not None:
@@ -178,7 +178,7 @@ async def run_greeting(sweep: Sweep, target: Target) -> Verdict:
         if IIS_BANNER.lower() in found.greeting.text.lower()
         else " (not the IIS banner: an unknown or customised server)"
     )
-    return verdict(
+    return finding(
         Status.PASS,
         f"{where(sweep, target)} greets with 220 in {found.greeting.elapsed_ms} ms{note}: {_READY_AT.sub('', found.greeting.text)[:100]}",
         "",
@@ -190,7 +190,7 @@ def _first_word(text: str) -> str:
     return text.split()[0] if text.split() else ""
 
 
-async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
+async def run_fqdn(sweep: Sweep, target: Target) -> Finding:
     """``fqdn-greeting``: the greeting and the EHLO reply name the mail host."""
     found, instead = await usable(sweep, target)
     if instead is not None:
@@ -207,7 +207,7 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
             if not ehlo_as or ehlo_as.lower() == greeted_as.lower()
             else f"{greeted_as} / {ehlo_as}"
         )
-        return verdict(
+        return finding(
             Status.PASS,
             f"{where(sweep, target)} greets and answers EHLO as {seen}{build}",
             "",
@@ -217,7 +217,7 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
         f" and answers EHLO as {ehlo_as}" if ehlo_as and ehlo_as.lower() != greeted_as.lower() else ""
     )
     node = target.label.split(".")[0]
-    return verdict(
+    return finding(
         Status.WARN,
         f"{where(sweep, target)} {shown}, not {host}; the FQDN is recommended, not required, so mail "
         f"still flows{build}",
@@ -226,24 +226,24 @@ async def run_fqdn(sweep: Sweep, target: Target) -> Verdict:
     )
 
 
-def rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> Verdict | None:
+def rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> Finding | None:
     """A conversation that stopped before the RCPT a check reads: say where and why."""
     if found.fault is not None:
-        return verdict(
+        return finding(
             Status.ERROR if found.fault.kind in UNTRUSTED else Status.FAIL,
             f"{where(sweep, target)} broke off at {found.stage}: {found.fault}",
             FAULT_HINTS[found.fault.kind].format(port=sweep.plan.smtp_port),
             found.transcript,
         )
     if found.ehlo is not None and not found.ehlo.ok:
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{where(sweep, target)} refused EHLO and HELO ({found.ehlo.first})",
             "",
             found.transcript,
         )
     if found.mail is not None and not found.mail.ok:
-        return verdict(
+        return finding(
             Status.FAIL,
             f"{where(sweep, target)} refused the probe's sender ({found.mail.first})",
             "The node rejects MAIL FROM from this machine; check its Access settings and event log.",
@@ -251,7 +251,7 @@ def rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> V
         )
     if found.stopped_at in (dialogue.RSET.name, dialogue.RSET_OUTSIDE.name):
         rset = found.replies[found.stopped_at]
-        return verdict(
+        return finding(
             Status.ERROR,
             f"{where(sweep, target)} refused RSET ({rset.first}), which RFC 5321 does not allow, so the "
             "probe stopped before this question",
@@ -262,14 +262,14 @@ def rcpt_blocked_verdict(sweep: Sweep, target: Target, found: Conversation) -> V
     return None
 
 
-async def run_alias(sweep: Sweep, target: Target) -> Verdict:
+async def run_alias(sweep: Sweep, target: Target) -> Finding:
     """``alias-accepted``: RCPT to an address at the mail host is accepted."""
     found, instead = await usable(sweep, target)
     if instead is not None:
         return instead
     reply = found.replies.get(dialogue.RCPT_ALIAS.name)
     if reply is None:
-        return rcpt_blocked_verdict(sweep, target, found) or verdict(
+        return rcpt_blocked_verdict(sweep, target, found) or finding(
             Status.ERROR, f"{where(sweep, target)}: no RCPT answer recorded", "", found.transcript
         )
     host = sweep.plan.mail_host
@@ -280,7 +280,7 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
         if outside is not None and outside.ok and found.source_address in sweep.plan.exchange_servers:
             # An Exchange server may relay: a node without the alias takes its mail too (into
             # Queue, not Drop), so acceptance proves nothing about the alias from here.
-            return verdict(
+            return finding(
                 Status.SKIP,
                 f"{where(sweep, target)} accepted mail for {host} ({reply.first}), but it takes mail for any domain "
                 f"from this machine, an Exchange server that may relay, so this does not prove the alias",
@@ -288,13 +288,13 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
                 found.transcript,
             )
         if outside is not None and outside.ok:
-            return verdict(
+            return finding(
                 Status.WARN,
                 f"{where(sweep, target)} accepted mail for {host} ({reply.first}), but it accepts mail for any domain from here, so this does not prove the alias",
                 f"Close the open relay first (relay step), then check again; if {host} is then refused, add it as an Alias domain.",
                 found.transcript,
             )
-        return verdict(
+        return finding(
             Status.PASS,
             f"{where(sweep, target)} accepted mail for {host} ({reply.first})",
             "",
@@ -306,7 +306,7 @@ async def run_alias(sweep: Sweep, target: Target) -> Verdict:
         summary = f"{where(sweep, target)} deferred mail for {host} ({reply.first}) instead of accepting it"
     else:
         summary = f"{where(sweep, target)} refused mail for {host} ({reply.first})"
-    return verdict(
+    return finding(
         status,
         summary,
         f"Add {host} as an Alias domain on {node} (Domains > New > Domain > Alias), then restart the SMTP service.",

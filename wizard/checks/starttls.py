@@ -13,7 +13,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from wizard.checks.base import Sweep, Target, Verdict, verdict
+from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.checks.smtpchecks import greeting_targets as greeting_targets
 from wizard.checks.smtpchecks import probe_values, usable, where
 from wizard.checks.smtpprobe import Fault, Reply, SmtpClient, SmtpFault
@@ -114,7 +114,7 @@ async def _handshake(sweep: Sweep, target: Target) -> tuple[bytes, list[str]]:
         client.abort()
 
 
-async def run(sweep: Sweep, target: Target) -> Verdict:
+async def run(sweep: Sweep, target: Target) -> Finding:
     """``smtp-starttls``: STARTTLS offered or not, and the certificate's names and dates when it is."""
     found, instead = await usable(sweep, target)
     if instead is not None:
@@ -122,7 +122,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
     at = where(sweep, target)
     host = sweep.plan.mail_host
     if not offers_starttls(found.ehlo):
-        return verdict(
+        return finding(
             Status.PASS,
             f"{at} does not offer STARTTLS: mail reaches it in plain text, and a Send Connector that "
             "requires TLS cannot deliver to it",
@@ -133,7 +133,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
         der, lines = await _handshake(sweep, target)
         cert = read_certificate(der)
     except SmtpFault as fault:
-        return verdict(
+        return finding(
             Status.WARN,
             f"{at} offers STARTTLS, but the TLS session did not come up: {fault}",
             "A Send Connector that requires TLS cannot deliver here; check the certificate bound to the SMTP "
@@ -141,7 +141,7 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
             found.transcript,
         )
     except ValueError as exc:
-        return verdict(Status.WARN, f"{at} offers STARTTLS with an unreadable certificate: {exc}", "", lines)
+        return finding(Status.WARN, f"{at} offers STARTTLS with an unreadable certificate: {exc}", "", lines)
     now = datetime.now(UTC)
     shown = ", ".join(cert.names) or "no name"
     until = cert.not_after.strftime("%Y-%m-%d")
@@ -149,14 +149,14 @@ async def run(sweep: Sweep, target: Target) -> Verdict:
     lines = [*lines, f"-- certificate: names {shown}; valid {cert.not_before:%Y-%m-%d} to {until}; {issuer}"]
     problems = cannot_work(cert, host, now)
     if problems:
-        return verdict(
+        return finding(
             Status.WARN,
             f"{at} offers STARTTLS with a certificate that {' and '.join(problems)} (names: {shown}; {issuer})",
             f"A Send Connector that checks the certificate cannot deliver here; bind a certificate for {host}, "
             "valid today, to the SMTP virtual server (Access > Certificate).",
             lines,
         )
-    return verdict(
+    return finding(
         Status.PASS,
         f"{at} offers STARTTLS; its certificate names {shown}, valid until {until} ({issuer})",
         "",

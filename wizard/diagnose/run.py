@@ -34,7 +34,7 @@ def parse_since(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def target_for(plan: Plan, to: str | None, message_id: str | None, since: datetime | None) -> signs.Target:
+def target_for(plan: Plan, to: str | None, message_id: str | None, since: datetime | None) -> signs.Sought:
     """The message asked about on ``plan``'s farm; the plan's test recipient when none is named."""
     recipient = (to or (str(plan.test_recipient) if plan.test_recipient else "")).strip().lower()
     if not recipient and not message_id:
@@ -44,7 +44,7 @@ def target_for(plan: Plan, to: str | None, message_id: str | None, since: dateti
     if recipient and ("@" not in recipient or any(c.isspace() for c in recipient) or len(recipient) > 320):
         raise DiagnoseInputError(f"--to: {recipient[:60]!r} is not a mail address")
     path_address = str(plan.vip) if plan.mode == "nlb" and plan.vip else str(plan.nodes[0].address)
-    return signs.Target(
+    return signs.Sought(
         to=recipient,
         message_id=(message_id or "").strip(),
         since=since,
@@ -55,7 +55,7 @@ def target_for(plan: Plan, to: str | None, message_id: str | None, since: dateti
 
 def diagnose(
     plan: Plan,
-    target: signs.Target,
+    target: signs.Sought,
     evidence_paths: Sequence[Path] = (),
     checks: Sequence[CheckResult] = (),
 ) -> Trace:

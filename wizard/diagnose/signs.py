@@ -48,7 +48,7 @@ FOLDER_CHECKS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Sought:
     """The message asked about, and the farm it should reach."""
 
     to: str
@@ -61,7 +61,7 @@ class Target:
     """Node name -> address."""
 
 
-def _after(target: Target, moment: datetime | None) -> bool:
+def _after(target: Sought, moment: datetime | None) -> bool:
     return moment is None or target.since is None or moment >= target.since
 
 
@@ -69,7 +69,7 @@ def _same_id(left: str, right: str) -> bool:
     return bool(left) and left.strip("<> ").lower() == right.strip("<> ").lower()
 
 
-def resolve_message_id(target: Target, found: Gathered) -> str:
+def resolve_message_id(target: Sought, found: Gathered) -> str:
     """The Message-ID to follow: the one asked for, else that of the first message to the recipient."""
     if target.message_id:
         return target.message_id
@@ -83,13 +83,13 @@ def resolve_message_id(target: Target, found: Gathered) -> str:
     return ""
 
 
-def _ours(target: Target, message_id: str, recipients: Iterable[str], other_id: str) -> bool:
+def _ours(target: Sought, message_id: str, recipients: Iterable[str], other_id: str) -> bool:
     if message_id and other_id:
         return _same_id(message_id, other_id)
     return bool(target.to) and target.to in recipients
 
 
-def from_tracking(target: Target, message_id: str, found: Gathered) -> list[Evidence]:
+def from_tracking(target: Sought, message_id: str, found: Gathered) -> list[Evidence]:
     """Exchange's events for the message."""
     evidence: list[Evidence] = []
     for origin, event in found.tracking:
@@ -99,7 +99,7 @@ def from_tracking(target: Target, message_id: str, found: Gathered) -> list[Evid
     return evidence
 
 
-def _tracking_event(target: Target, origin: str, event: TrackingEvent) -> list[Evidence]:
+def _tracking_event(target: Sought, origin: str, event: TrackingEvent) -> list[Evidence]:
     def put(hop: str, verdict: Verdict, sign: str, detail: str = "") -> Evidence:
         return Evidence(hop, verdict, sign, "message tracking", origin, event.at, cut(event.raw), detail)
 
@@ -142,7 +142,7 @@ def _tracking_event(target: Target, origin: str, event: TrackingEvent) -> list[E
     return found
 
 
-def from_smtp_logs(target: Target, message_id: str, found: Gathered) -> list[Evidence]:
+def from_smtp_logs(target: Sought, message_id: str, found: Gathered) -> list[Evidence]:
     """Each node's own log of the conversation that carried the message."""
     evidence: list[Evidence] = []
     for node, line in found.smtp:
@@ -186,7 +186,7 @@ def from_smtp_logs(target: Target, message_id: str, found: Gathered) -> list[Evi
     return evidence
 
 
-def from_mail_files(target: Target, message_id: str, found: Gathered) -> list[Evidence]:
+def from_mail_files(target: Sought, message_id: str, found: Gathered) -> list[Evidence]:
     """The message's file in Drop, Queue or Badmail."""
     evidence: list[Evidence] = []
     for item in found.mail:
@@ -237,7 +237,7 @@ PICKED_WORDS = ("picked up", "processing")
 STORED_WORDS = ("delivered", "stored")
 
 
-def from_uls(target: Target, message_id: str, found: Gathered) -> list[Evidence]:
+def from_uls(target: Sought, message_id: str, found: Gathered) -> list[Evidence]:
     """SharePoint's incoming e-mail lines about the message or its alias."""
     alias = target.to.split("@", 1)[0]
     evidence: list[Evidence] = []

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from wizard.diagnose.causes import CAUSES, COLLECT, HOP_LEDGER, Cause
 from wizard.diagnose.hops import HOPS, TITLES, Evidence
-from wizard.diagnose.signs import Target
+from wizard.diagnose.signs import Sought
 
 HopStatus = Literal["seen", "contrary", "no_evidence"]
 
@@ -36,7 +36,7 @@ class Hop:
 class Trace:
     """Where one message's evidence ends, and why."""
 
-    target: Target
+    target: Sought
     message_id: str
     hops: tuple[Hop, ...]
     traced_to: str | None
@@ -82,7 +82,7 @@ def _status(evidence: list[Evidence]) -> HopStatus:
 
 
 def build(
-    target: Target, message_id: str, evidence: list[Evidence], mail_host: str, notes: list[str]
+    target: Sought, message_id: str, evidence: list[Evidence], mail_host: str, notes: list[str]
 ) -> Trace:
     """The trace of one message from all the evidence gathered for it."""
     by_hop: dict[str, list[Evidence]] = {hop: [] for hop in HOPS}
@@ -107,7 +107,7 @@ def build(
     return Trace(target, message_id, hops, traced_to, broken.id, cause, next_command, source, tuple(notes))
 
 
-def _warnings(hops: tuple[Hop, ...], target: Target) -> tuple[str, ...]:
+def _warnings(hops: tuple[Hop, ...], target: Sought) -> tuple[str, ...]:
     """A message that reached the list more than once, or whose file the timer job could not delete.
 
     The list holds it, so no hop is broken; but each run of the job stores it
@@ -149,7 +149,7 @@ def _where(last_seen: Hop) -> str:
     return f"No evidence past {last_seen.title}"
 
 
-def _explain(broken: Hop, last_seen: Hop | None, target: Target, mail_host: str) -> tuple[str, str, str]:
+def _explain(broken: Hop, last_seen: Hop | None, target: Sought, mail_host: str) -> tuple[str, str, str]:
     """The cause, next command and source for the broken hop, from the first cause row its evidence fits."""
     values = {"to": target.to or "the recipient", "mail_host": mail_host, "target": target.path_address}
     signs = {e.sign: e for e in broken.evidence if e.verdict in ("contrary", "context")}

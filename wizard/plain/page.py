@@ -18,8 +18,8 @@ from wizard.plan.model import Plan
 from wizard.proof import proof_label, session_report
 from wizard.render import render_step
 from wizard.results import SEVERITY, CheckResult
-from wizard.runbook.evidence import counts
 from wizard.runbook.inside import seen_inside
+from wizard.runbook.worded import counts
 from wizard.session import Session
 from wizard.untrusted import neutral
 

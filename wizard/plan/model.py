@@ -45,6 +45,16 @@ WINDOWS_VERSIONS: tuple[str, ...] = (
     "2025",
 )
 
+MODE_NAMES = {"nlb": "Load balanced (NLB)", "single": "Single server"}
+"""Each mode as people say it, in the order the form offers them."""
+VERSION_NAMES = {"se": "Subscription Edition"}
+"""Product versions whose plan value is not the name people use."""
+
+
+def version_name(version: str) -> str:
+    """A product version as people write it."""
+    return VERSION_NAMES.get(version, version)
+
 
 @dataclass(frozen=True, slots=True)
 class Node:

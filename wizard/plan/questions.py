@@ -18,14 +18,9 @@ from typing import Any
 from wizard.checklist.platforms import compatible
 from wizard.errors import PlanError, Problem
 from wizard.plan.asking import FieldKind, Question, ask, split_list
-from wizard.plan.model import NODE_TABLE, PLAN_TABLE, parse_plan
+from wizard.plan.model import MODE_NAMES, NODE_TABLE, PLAN_TABLE, VERSION_NAMES, parse_plan
 
-_VERSION_LABELS = {"se": "Subscription Edition"}
 _WINDOWS_LABELS = {"2008r2": "2008 R2", "2012r2": "2012 R2"}
-MODE_CHOICES = (
-    ("nlb", "Load balanced (NLB)"),
-    ("single", "Single server"),
-)
 
 PLAN_QUESTIONS: tuple[Question, ...] = (
     ask(
@@ -33,7 +28,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "mode",
         "Mode",
         "Single: one SMTP server. NLB: two or more behind a cluster address.",
-        labels=dict(MODE_CHOICES),
+        labels=MODE_NAMES,
     ),
     ask(
         PLAN_TABLE,
@@ -90,14 +85,14 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "sharepoint_version",
         "SharePoint version",
         "Picks the click paths and scripts for Central Administration.",
-        labels=_VERSION_LABELS,
+        labels=VERSION_NAMES,
     ),
     ask(
         PLAN_TABLE,
         "exchange_version",
         "Exchange version",
         "Picks the console and shell commands for the Send Connector.",
-        labels=_VERSION_LABELS,
+        labels=VERSION_NAMES,
     ),
     ask(
         PLAN_TABLE,

@@ -13,14 +13,14 @@ from wizard.checks.smtpchecks import IIS_BANNER
 from wizard.exportnames import host_stem
 from wizard.plan.model import Plan
 from wizard.probekit import catalog
-from wizard.probekit.dialogue import (
+from wizard.probekit.fingerprint import fingerprint
+from wizard.probekit.kitmoves import (
     RECIPIENT_STATUSES,
     SENDER_STATUSES,
     KitMove,
     closing,
     kit_conversations,
 )
-from wizard.probekit.fingerprint import fingerprint
 from wizard.probekit.resultsfile import MAX_LINE_WIDTH
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line

@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.checklist.model import Host, Step
-from wizard.plan.model import Plan
+from wizard.plan.model import Plan, version_name
 from wizard.render import render_risk
-from wizard.runbook.evidence import DriftNote, Evidence, Proof, counts
-from wizard.runbook.farm import version_name
 from wizard.runbook.places import PLACES
+from wizard.runbook.worded import DriftNote, Evidence, Proof, counts
 from wizard.session import Session
 
 if TYPE_CHECKING:
-    from wizard.runbook.view import StepEntry
+    from wizard.runbook.view import StepSection
 
 NOT_GIVEN = "not given"
 
@@ -49,7 +48,7 @@ class PreCheckLine:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class GoNoGoRow:
     """A line of the go/no-go table."""
 
     number: int
@@ -89,7 +88,7 @@ class Board:
     """The evidence at the time of writing, in one sentence."""
     prechecks: tuple[PreCheckLine, ...]
     criteria: tuple[str, ...]
-    verdicts: tuple[Verdict, ...]
+    verdicts: tuple[GoNoGoRow, ...]
     backout_first: str
     """The quickest way to stop incoming mail."""
     backout: tuple[BackoutLine, ...]
@@ -138,7 +137,7 @@ def _risks(plan: Plan, steps: Sequence[Step], numbers: Mapping[str, int]) -> tup
     return tuple(risk for risk in risks if risk)
 
 
-def _standing(entries: Sequence[StepEntry], session: Session | None) -> str:
+def _standing(entries: Sequence[StepSection], session: Session | None) -> str:
     if session is None:
         return "Nothing has been checked yet: this document was prepared from the plan alone."
     failing = [f"step {e.number} ({e.step.title})" for e in entries if e.proof.css == "fail"]
@@ -155,7 +154,7 @@ def _standing(entries: Sequence[StepEntry], session: Session | None) -> str:
     return "; ".join(parts) + "."
 
 
-def _precheck(entry: StepEntry) -> PreCheckLine:
+def _precheck(entry: StepSection) -> PreCheckLine:
     checked = [row for row in entry.rows if row.evidence is not None]
     passed = [row for row in checked if row.evidence is not None and row.evidence.status == "pass"]
     exceptions: list[Evidence | str] = []
@@ -171,7 +170,7 @@ def _precheck(entry: StepEntry) -> PreCheckLine:
 def build_board(
     plan: Plan,
     steps: Sequence[Step],
-    entries: Mapping[str, StepEntry],
+    entries: Mapping[str, StepSection],
     session: Session | None,
     progress: str,
 ) -> Board:
@@ -206,7 +205,7 @@ def build_board(
     teams = list(dict.fromkeys(row.team for row in scope))
     prechecks = tuple(_precheck(e) for e in ordered if e.step.host == Host.WORKSTATION)
     verdicts = tuple(
-        Verdict(
+        GoNoGoRow(
             e.number,
             e.anchor,
             e.step.title,

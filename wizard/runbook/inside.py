@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from wizard.checklist.model import Step
 from wizard.plan.model import Plan
 from wizard.probekit.waiting import unknown_aliases
-from wizard.runbook.evidence import Evidence, evidence
+from wizard.runbook.worded import Evidence, evidence
 from wizard.session import Session
 
 

@@ -63,7 +63,7 @@ PROBES = (
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Watched:
     """A node or the VIP, as the monitoring files name it."""
 
     host: str
@@ -74,11 +74,11 @@ class Target:
     """``node`` or ``vip``."""
 
 
-def targets(plan: Plan, probe: Probe | None = None) -> tuple[Target, ...]:
+def targets(plan: Plan, probe: Probe | None = None) -> tuple[Watched, ...]:
     """Every node, then the VIP (NLB mode) unless the probe is asked of nodes only."""
-    found = [Target(node.name, node.address, "node") for node in plan.nodes]
+    found = [Watched(node.name, node.address, "node") for node in plan.nodes]
     if plan.mode == "nlb" and plan.vip and not (probe and probe.nodes_only):
-        found.append(Target(plan.mail_host, plan.vip, "vip"))
+        found.append(Watched(plan.mail_host, plan.vip, "vip"))
     return tuple(found)
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from wizard.checklist.model import Host
 from wizard.exportnames import host_stem
-from wizard.plan.model import Node, Plan
-from wizard.runbook.farm import version_name
+from wizard.plan.model import Node, Plan, version_name
 
 Script = tuple[str, str, str]
 """A script's file stem, title and where to run it."""

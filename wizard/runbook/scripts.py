@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from wizard.checklist.model import Checklist, Host
 from wizard.plaintext import plain_text
-from wizard.plan.model import Node, Plan
+from wizard.plan.model import Node, Plan, version_name
 from wizard.render import RenderedGui, RenderedScript, render_step
-from wizard.runbook.farm import mode_label, version_name
+from wizard.runbook.farmfacts import mode_label
 from wizard.runbook.places import PLACES
 from wizard.session import Session
 

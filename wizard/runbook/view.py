@@ -13,10 +13,10 @@ from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
 from wizard.runbook.aftertrace import AfterTrace, after_trace
 from wizard.runbook.board import Board, build_board
-from wizard.runbook.evidence import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
-from wizard.runbook.farm import Hop, facts, mail_path, mode_label
+from wizard.runbook.farmfacts import Hop, facts, mail_path, mode_label
 from wizard.runbook.inside import InsideHost, seen_inside
 from wizard.runbook.places import PLACES
+from wizard.runbook.worded import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
 from wizard.session import Session, StepStatus
 
 
@@ -33,7 +33,7 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True, slots=True)
-class StepEntry:
+class StepSection:
     """A step, written once: its guidance, and the evidence of every target."""
 
     number: int
@@ -75,7 +75,7 @@ class HostGroup:
     """Who works there."""
     detail: str
     """The address or scope of that place."""
-    steps: tuple[StepEntry, ...]
+    steps: tuple[StepSection, ...]
     """The steps done there."""
     nodes: tuple[Node, ...] = ()
     """For the node group: the nodes whose values the table lists."""
@@ -151,13 +151,13 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     """
     steps = checklist.for_mode(plan.mode)
     numbers = {step.id: index for index, step in enumerate(steps, start=1)}
-    entries: dict[str, StepEntry] = {}
+    entries: dict[str, StepSection] = {}
     # The evidence is judged as of the runbook's date, so its ages read as they did when it was written.
     verdicts = session_report(session, checklist, now=generated_at) if session else None
     for step in steps:
         stored = session.progress_for(step.id) if session else None
         settled = stored is not None and stored.status in (StepStatus.DONE, StepStatus.SKIPPED)
-        entries[step.id] = StepEntry(
+        entries[step.id] = StepSection(
             number=numbers[step.id],
             anchor=f"step-{slug(step.id)}",
             guide=render_step(step, plan, plan.nodes[0] if step.host == Host.NODE else None),
