@@ -83,14 +83,18 @@ def banner(host: str, port: int) -> list[str]:
         "WARNING: there is no authentication: whoever opens this address runs the wizard, "
         "with this account's sessions.",
     ]
-    if ipaddress.ip_address(host).is_loopback:
+    # The tunnel ends where the server listens; the page links that address, so the browser opens it too.
+    tunnel_host = host if ipaddress.ip_address(host).is_loopback else DEFAULT_HOST
+    if tunnel_host == host:
         lines.append("Only this machine can open it. From another computer, use an SSH tunnel:")
     else:
-        lines.append(f"It is open to every machine that can reach {host}. Safer: keep the default")
-        lines.append("127.0.0.1 and use an SSH tunnel from the other computer:")
+        where = "this machine" if ipaddress.ip_address(host).is_unspecified else host
+        lines.append(f"It is open to every computer that can reach {where}. Safer: keep the default")
+        lines.append(f"{DEFAULT_HOST} and use an SSH tunnel from the other computer:")
+    target = url(tunnel_host, port).removeprefix("http://").rpartition(":")[0]
     lines += [
-        f"    ssh -L {port}:127.0.0.1:{port} USER@{socket.gethostname()}",
-        f"then open http://127.0.0.1:{port} in that computer's browser (the same port on both ends).",
+        f"    ssh -L {port}:{target}:{port} USER@{socket.gethostname()}",
+        f"then open {url(tunnel_host, port)} in that computer's browser (the same port on both ends).",
         "Ctrl+C stops the server and every wizard it started.",
     ]
     return lines

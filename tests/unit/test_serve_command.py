@@ -62,9 +62,16 @@ def test_the_loopback_banner_warns_and_gives_the_tunnel() -> None:
 
 def test_an_open_address_is_called_open_and_the_tunnel_still_offered() -> None:
     text = "\n".join(serve.banner("0.0.0.0", 8123))
-    assert "open to every machine that can reach 0.0.0.0" in text
+    assert "open to every computer that can reach this machine" in text
     assert "ssh -L 8123:127.0.0.1:8123" in text
     assert "Only this machine" not in text
+
+
+def test_the_tunnel_ends_on_the_loopback_address_served() -> None:
+    text = "\n".join(serve.banner("::1", 8123))
+    assert "ssh -L 8123:[::1]:8123" in text
+    assert "then open http://[::1]:8123" in text
+    assert "open to every computer that can reach 10.1.2.3" in "\n".join(serve.banner("10.1.2.3", 8123))
 
 
 def test_the_page_names_an_address_a_browser_can_reach() -> None:
