@@ -16,7 +16,7 @@ from wizard.diagnose.bounded import Tally, UnreadableLog
 from wizard.diagnose.tracking import TrackingEvent, parse
 from wizard.results import CheckResult, Status
 
-FAILED = {"FAIL", "DEFER", "DSN", "POISONMESSAGE"}
+FAILED = {"FAIL", "DEFER", "DSN", "POISONMESSAGE", "BADMAIL"}
 SENT = {"SEND", "TRANSFER", "DELIVER"}
 
 

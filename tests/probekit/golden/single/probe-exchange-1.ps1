@@ -1055,7 +1055,7 @@ function Test-Tracking([string]$Id, [datetime]$Since, [bool]$Direct) {
         return
     }
     $last = $events[$events.Count - 1]
-    $failed = @($events | Where-Object { @('FAIL', 'DEFER', 'DSN', 'POISONMESSAGE') -contains [string]$_.EventId })
+    $failed = @($events | Where-Object { @('FAIL', 'DEFER', 'DSN', 'POISONMESSAGE', 'BADMAIL') -contains [string]$_.EventId })
     $sent = @($events | Where-Object { @('SEND', 'TRANSFER', 'DELIVER') -contains [string]$_.EventId })
     $chain = @($events | ForEach-Object { "$($_.EventId) ($($_.Source))" }) -join ' -> '
     if ($failed.Count -gt 0) {
