@@ -157,6 +157,9 @@ class WizardApp(App[int]):
     # Screens ------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from wizard.tui.themes import install_themes
+
+        install_themes(self, self.home)
         # SIGTERM (`kill`, a service manager stopping the session) ends the
         # wizard as ctrl+c does: saved, the terminal given back, cleanups run. Without it the
         # process died at once, leaving the terminal in full-screen mode.

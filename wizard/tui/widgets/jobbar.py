@@ -47,7 +47,7 @@ class JobBar(Widget, can_focus=True):
         parts = []
         for job, label in self.jobs:
             # Job ids are the screen's own constants, safe inside the action.
-            style = "bold reverse $accent" if job == self.active else "$text-muted"
+            style = "bold reverse $text-accent" if job == self.active else "$text-muted"
             parts.append(Content.from_markup(f"[@click=choose('{job}')][{style}] {escape(label)} [/][/]"))
         return Content("  ").join(parts)
 

@@ -38,13 +38,13 @@ class StepEntry:
     def mark(self) -> tuple[str, str]:
         """The glyph and the theme variable that colours it: a tick only for a step done and proven."""
         if self.verdict is Verdict.FAILING:
-            return "✖", "$error"
+            return "✖", "$text-error"
         if self.status is StepStatus.DONE:
-            return ("✔", "$success") if self.verdict is Verdict.PROVEN else ("!", "$warning")
+            return ("✔", "$text-success") if self.verdict is Verdict.PROVEN else ("!", "$text-warning")
         if self.status is StepStatus.SKIPPED:
             return "↷", "$text-muted"
         if self.status is StepStatus.IN_PROGRESS:
-            return "●", "$accent"
+            return "●", "$text-accent"
         return "○", "$text-muted"
 
 
