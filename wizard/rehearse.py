@@ -8,12 +8,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard import PROG
 from wizard.errors import WizardError
 from wizard.farm.states import STATES
 from wizard.interactive import interactive_signals
 
 if TYPE_CHECKING:
+    from wizard.checklist.model import Checklist
     from wizard.farm.farm import Farm
+    from wizard.session import Session
 
 MAX_NODES = 32
 WAKE_INTERVAL = 0.5
@@ -116,12 +119,92 @@ def _write_kit(farm: Farm, folder: Path) -> None:
 
 
 def mark_rehearsal(name: str, farm: Farm) -> None:
-    """Record in the session that it belongs to a rehearsal, and how its farm was started."""
+    """Record in the session that it belongs to a rehearsal, how its farm was started and what was changed since."""
     from wizard import store
 
     with store.OpenSession(name) as opened:
-        opened.session.rehearsal = {"state": farm.state, "nodes": farm.count, "mode": farm.mode}
+        opened.session.rehearsal = {
+            "state": farm.state,
+            "nodes": farm.count,
+            "mode": farm.mode,
+            "changes": list(farm.changes),
+        }
         opened.save()
+
+
+def restart(session: Session) -> Farm:
+    """Start a rehearsal session's practice farm again where its plan says it is, in the state it was left in.
+
+    The farm starts afresh in the recorded state on the plan's own addresses and
+    port (so every check of the session reaches it), then the break and fix
+    actions applied before are made again in order.
+
+    Raises:
+        RehearsalError: it cannot, said plainly (the farm is never left half started).
+    """
+    from wizard.farm import changes
+    from wizard.farm.farm import Farm
+
+    recorded = session.rehearsal or {}
+    cannot = f"the practice farm of rehearsal {session.name!r} cannot be started again"
+    plan = session.plan_or_none()
+    try:
+        state, count, mode = layout(str(recorded.get("state")), recorded.get("nodes"), recorded.get("mode"))
+    except RehearsalError as exc:
+        raise RehearsalError(f"{cannot}: the session records {exc}") from None
+    if plan is None or not plan.nodes:
+        raise RehearsalError(f"{cannot}: its farm's values are incomplete")
+    prefix, port = plan.nodes[0].address.rpartition(".")[0], plan.smtp_port
+    farm = Farm(state, count, mode=mode, pickup_delay=PICKUP_DELAY, prefix=prefix, port=port)  # type: ignore[arg-type]
+    try:
+        farm.start()
+        changes.replay(farm, [str(change) for change in recorded.get("changes", [])])
+    except (OSError, ValueError) as exc:
+        farm.stop()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise RehearsalError(
+            f"{cannot} at {prefix}.x port {port} ({reason}); its checks would reach nothing. "
+            f"Start a new one with `{PROG} rehearse`."
+        ) from None
+    return farm
+
+
+def resume(name: str, *, plain: bool) -> int:
+    """Reopen a rehearsal session with its practice farm started again as it was left (see ``restart``)."""
+    from wizard import store
+    from wizard.checklist.loader import load_default
+
+    with interactive_signals():
+        checklist = load_default()
+        farm = restart(store.load(name))
+        try:
+            print(f"Practice farm of {name!r} started again as it was left.", file=sys.stderr)
+            return _guided(checklist, name, farm, plain=plain)
+        finally:
+            _keep_changes(name, farm)
+            farm.stop()
+            print("practice farm stopped", file=sys.stderr)
+
+
+def _guided(checklist: Checklist, name: str, farm: Farm, *, plain: bool) -> int:
+    if plain:
+        from wizard.plain import launch
+        from wizard.plain.rehearsal import RehearsalFlow
+
+        return launch.run(checklist, name, make_flow=RehearsalFlow.maker(farm))
+    from wizard.tui import rehearsal
+
+    return rehearsal.run(checklist, name, farm)
+
+
+def _keep_changes(name: str, farm: Farm) -> None:
+    """Record the farm's changes in its session, so the next resume leaves it as it is now."""
+    from wizard.errors import StoreError
+
+    try:
+        mark_rehearsal(name, farm)
+    except (StoreError, OSError) as exc:
+        print(f"the practice farm's changes were not recorded in {name!r}: {exc}", file=sys.stderr)
 
 
 def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, plan_out: Path | None) -> int:
@@ -135,6 +218,7 @@ def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, pl
     with interactive_signals():
         checklist = load_default()
         farm = start(state, nodes, mode)
+        name: str | None = None
         try:
             if plan_out is not None:
                 farm.write_plan(plan_out)
@@ -144,14 +228,9 @@ def rehearse(state: str, nodes: int | None, mode: str | None, *, plain: bool, pl
             for line in farm.describe():
                 print(line, file=sys.stderr)
             print(f"Session {session.name!r} saved to {store.session_path(session.name)}", file=sys.stderr)
-            if plain:
-                from wizard.plain import launch
-                from wizard.plain.rehearsal import RehearsalFlow
-
-                return launch.run(checklist, session.name, make_flow=RehearsalFlow.maker(farm))
-            from wizard.tui import rehearsal
-
-            return rehearsal.run(checklist, session.name, farm)
+            return _guided(checklist, session.name, farm, plain=plain)
         finally:
+            if name is not None:
+                _keep_changes(name, farm)
             farm.stop()
             print("practice farm stopped", file=sys.stderr)

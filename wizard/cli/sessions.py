@@ -71,8 +71,10 @@ def _run_resume(args: argparse.Namespace) -> ExitCode:
         if not good:
             raise StoreError(f"no saved session to resume; start one with `{PROG} new`")
         name = good[0].name
-    else:
-        store.load(name)  # refuse a missing or damaged session before any screen opens
+    if store.load(name).rehearsal is not None:  # a missing or damaged session is refused here too
+        from wizard import rehearse
+
+        return ExitCode(rehearse.resume(name, plain=args.plain))
     return open_front_end(name, args.plain)
 
 

@@ -95,6 +95,8 @@ class Farm:
         identical: bool = False,
         pickup_delay: float | None = 0.5,
         block_style: Literal["close", "554"] = "close",
+        prefix: str | None = None,
+        port: int | None = None,
     ) -> None:
         self.row = lookup(state)  # an unknown state is a ValueError naming the states
         mode = mode or ("single" if nodes == 1 else "nlb")
@@ -110,8 +112,9 @@ class Farm:
         self.block_style = block_style
         self._own_root = root is None
         self.root = Path(tempfile.mkdtemp(prefix="spmail-farm-")) if root is None else root
-        self.addresses = Addresses(random_prefix())
-        self.port = random_port()
+        self._pinned = prefix is not None and port is not None  # then it starts there or not at all
+        self.addresses, self.port = Addresses(prefix or random_prefix()), port or random_port()
+        self.changes: list[str] = []  # break and fix actions applied since the start, in order
         self.nodes: list[IisNode] = []
         self.balancer: Balancer | None = None
         self.dns: ZoneServer | None = None
@@ -213,7 +216,7 @@ class Farm:
                 return self
             except OSError as exc:
                 self._loop.call(self._stop_servers())
-                if exc.errno != errno.EADDRINUSE or attempt == START_ATTEMPTS - 1:
+                if exc.errno != errno.EADDRINUSE or attempt == START_ATTEMPTS - 1 or self._pinned:
                     self.stop()
                     raise
                 self.addresses, self.port = Addresses(random_prefix()), random_port()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wizard.checklist.model import Step
-from wizard.farm import actions
+from wizard.farm import actions, changes
 from wizard.farm.farm import Farm
 from wizard.plain.flow import PromptFlow
 
@@ -32,7 +32,7 @@ class RehearsalFlow(PromptFlow):
 
     def act_extra(self, step: Step, action: str) -> bool:
         if action == "fix":
-            done = actions.fix(self.farm, step.id)
+            done = changes.fix(self.farm, step.id)
             for line in done or [
                 "Nothing to fix in the farm for this step: it is as the step wants it, or done by hand elsewhere."
             ]:
@@ -47,7 +47,7 @@ class RehearsalFlow(PromptFlow):
             key = self.asker.choose("Change the practice farm:", choices, default="back")
             chosen = next((a for a in offered if a.key == key), None)
             if chosen is not None:
-                self.asker.say(chosen.apply(self.farm))
+                self.asker.say(changes.apply(self.farm, chosen))
                 self.asker.say(f"Checks that show it: {', '.join(chosen.steps)}.")
             elif key == "describe":
                 for line in self.farm.describe():

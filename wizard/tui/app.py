@@ -29,7 +29,9 @@ from wizard.tui.messages import (
     SettleRequested,
     StepsToggled,
 )
+from wizard.tui.rehearsal_resume import refuse_without_farm
 from wizard.tui.screens.start import StartScreen
+from wizard.tui.themes import install_themes
 
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
@@ -157,12 +159,9 @@ class WizardApp(App[int]):
     # Screens ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from wizard.tui.themes import install_themes
-
         install_themes(self, self.home)
-        # SIGTERM (`kill`, a service manager stopping the session) ends the
-        # wizard as ctrl+c does: saved, the terminal given back, cleanups run. Without it the
-        # process died at once, leaving the terminal in full-screen mode.
+        # SIGTERM (`kill`, a service manager stopping the session) ends the wizard as ctrl+c does: saved,
+        # the terminal given back, cleanups run; without it the terminal stayed in full-screen mode.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.interrupt)
         # Textual mounts the App inside a batch that suppresses painting; a screen pushed
@@ -335,13 +334,15 @@ class WizardApp(App[int]):
 
     @on(StartScreen.ResumeRequested)
     async def resume(self, event: StartScreen.ResumeRequested) -> None:
-        """Open a saved session at its step."""
+        """Open a saved session at its step (a rehearsal's only with its practice farm running)."""
+        if refuse_without_farm(self, event.name):
+            return
         try:
             self.open_session(event.name)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
-            return
-        await self.show_step()
+        else:
+            await self.show_step()
 
     @on(StartScreen.ExportRequested)
     def export_from_start(self, event: StartScreen.ExportRequested) -> None:

@@ -9,7 +9,7 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from wizard.checklist.model import Checklist
-from wizard.farm import actions
+from wizard.farm import actions, changes
 from wizard.farm.farm import Farm
 from wizard.tui.app import WizardApp
 from wizard.tui.running import run_app
@@ -49,7 +49,7 @@ class RehearsalApp(WizardApp):
 
     def fix(self, step_id: str) -> None:
         """Apply a step's remedy and say what changed."""
-        done = actions.fix(self.farm, step_id)
+        done = changes.fix(self.farm, step_id)
         if not done:
             self.notify(
                 "Nothing to fix in the farm for this step: it is as the step wants it, or done by hand elsewhere.",
@@ -62,7 +62,7 @@ class RehearsalApp(WizardApp):
 
     def change(self, action: actions.Action) -> None:
         """Apply one break or fix action and say what changed."""
-        said = action.apply(self.farm)
+        said = changes.apply(self.farm, action)
         self.notify(
             f"{said} Check again (ctrl+r) to see it in: {', '.join(action.steps)}.",
             title="Practice farm changed",
