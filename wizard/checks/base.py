@@ -29,7 +29,7 @@ TRANSCRIPT_BYTES = PROBE.total or 0
 LINE_WIDTH = PROBE.line_chars
 """Longest transcript line kept; the rest of a line is counted, not kept."""
 
-TargetKind = Literal["node", "vip", "dns", "host"]
+ProbeKind = Literal["node", "vip", "dns", "host"]
 Progress = Callable[[str, float], None]
 """Told a long check's phase as it begins (``waiting for the Drop folder``) and the seconds it may take."""
 
@@ -40,7 +40,7 @@ class Target:
 
     label: str
     """The result's ``target``: a node name, the mail host, or ``dns:ADDR``."""
-    kind: TargetKind
+    kind: ProbeKind
     """A node, the VIP (or the single node reached as the mail host), a DNS server, or another host."""
     address: str = ""
     """The address probed, when there is one."""

@@ -27,7 +27,7 @@ TITLES: dict[str, str] = {
     "timer_picked_up": "timer job picked up",
     "list_stored": "list stored the item",
 }
-Verdict = Literal["seen", "contrary", "context"]
+Reading = Literal["seen", "contrary", "context"]
 """``seen``: this message passed the hop; ``contrary``: it did not (or the hop is broken);
 ``context``: a fact about the hop, not about this message (a passing check)."""
 
@@ -37,7 +37,7 @@ class Evidence:
     """One fact placed on one hop."""
 
     hop: str
-    verdict: Verdict
+    verdict: Reading
     sign: str
     """What kind of fact, for the cause rules (``in-queue``, ``connect-refused``, ``check:dns``)."""
     source: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.diagnose.collect import Gathered
-from wizard.diagnose.hops import Evidence, Verdict, cut
+from wizard.diagnose.hops import Evidence, Reading, cut
 from wizard.diagnose.mailroot import MailFile
 from wizard.diagnose.tracking import TrackingEvent
 from wizard.results import CheckResult, Status
@@ -100,7 +100,7 @@ def from_tracking(target: Sought, message_id: str, found: Gathered) -> list[Evid
 
 
 def _tracking_event(target: Sought, origin: str, event: TrackingEvent) -> list[Evidence]:
-    def put(hop: str, verdict: Verdict, sign: str, detail: str = "") -> Evidence:
+    def put(hop: str, verdict: Reading, sign: str, detail: str = "") -> Evidence:
         return Evidence(hop, verdict, sign, "message tracking", origin, event.at, cut(event.raw), detail)
 
     status = event.recipient_status.lower()
@@ -164,7 +164,7 @@ def from_smtp_logs(target: Sought, message_id: str, found: Gathered) -> list[Evi
                 )
             )
         elif line.verb == "DATA" and message_id and _same_id(message_id, line.argument) and line.status:
-            verdict: Verdict = "seen" if 200 <= line.status < 300 else "contrary"
+            verdict: Reading = "seen" if 200 <= line.status < 300 else "contrary"
             evidence.append(
                 Evidence(
                     "node_accepted",
@@ -201,7 +201,7 @@ def _mail_file(item: MailFile) -> list[Evidence]:
     origin = _host_of(item)
     line = f"{item.kind.title()}: {item.path.name}" + (f" ({item.reason})" if item.reason else "")
 
-    def put(hop: str, verdict: Verdict, sign: str) -> Evidence:
+    def put(hop: str, verdict: Reading, sign: str) -> Evidence:
         return Evidence(
             hop, verdict, sign, f"{item.kind.title()} folder", origin, item.modified, cut(line), origin
         )
@@ -251,7 +251,7 @@ def from_uls(target: Sought, message_id: str, found: Gathered) -> list[Evidence]
         if message_id and named and not about_id:
             continue  # a line about another message to the same library
 
-        placed: list[tuple[str, Verdict, str]] = []
+        placed: list[tuple[str, Reading, str]] = []
         if UNKNOWN_ALIAS in text and about_alias:
             placed = [("timer_picked_up", "contrary", "unknown-alias")]
         elif "access" in text and "denied" in text:
@@ -280,7 +280,7 @@ def from_checks(results: Sequence[CheckResult]) -> list[Evidence]:
         hop = FOLDER_CHECKS.get(result.check) or CHECK_HOPS.get(result.step)
         if hop is None or result.status in (Status.SKIP,):
             continue
-        placed: Verdict = "contrary" if result.status.failed else "context"
+        placed: Reading = "contrary" if result.status.failed else "context"
         evidence.append(
             Evidence(
                 hop,

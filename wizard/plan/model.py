@@ -69,7 +69,7 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class ChangeRecord:
     """The change record the runbook is signed under; every key optional."""
 
     id: str | None = None
@@ -109,7 +109,7 @@ class Plan:
     outgoing_smtp_server: str | None = None
     sharepoint_servers: list[str] = dc_field(default_factory=list)
     proof_max_age_hours: int = DEFAULT_PROOF_MAX_AGE_HOURS
-    change: Change | None = None
+    change: ChangeRecord | None = None
 
     @property
     def zone(self) -> str:
@@ -181,7 +181,7 @@ CHANGE_TABLE = Table(
             max_items=20,
         ),
     ),
-    Change,
+    ChangeRecord,
 )
 PLAN_TABLE = Table(
     "spmail-wizard plan",
