@@ -11,7 +11,7 @@ from wizard.checklist.model import Host, Step
 from wizard.plan.model import Plan, version_name
 from wizard.render import render_risk
 from wizard.runbook.places import PLACES
-from wizard.runbook.worded import DriftNote, Evidence, Proof, counts
+from wizard.runbook.worded import DriftNote, Proof, ShownResult, counts
 from wizard.session import Session
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class PreCheckLine:
     proof: Proof
     tally: str
     """``3 of 3 targets pass`` or ``not checked yet``."""
-    exceptions: tuple[Evidence | str, ...]
+    exceptions: tuple[ShownResult | str, ...]
     """Every target that did not pass: its evidence, or its name when never checked."""
 
 
@@ -157,7 +157,7 @@ def _standing(entries: Sequence[StepSection], session: Session | None) -> str:
 def _precheck(entry: StepSection) -> PreCheckLine:
     checked = [row for row in entry.rows if row.evidence is not None]
     passed = [row for row in checked if row.evidence is not None and row.evidence.status == "pass"]
-    exceptions: list[Evidence | str] = []
+    exceptions: list[ShownResult | str] = []
     for row in entry.rows:
         if row.evidence is None:
             exceptions.append(row.target)

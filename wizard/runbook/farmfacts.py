@@ -8,7 +8,7 @@ from wizard.plan.model import MODE_NAMES, Plan, version_name
 
 
 @dataclass(frozen=True, slots=True)
-class Hop:
+class PathStage:
     """One stage of the mail path."""
 
     label: str
@@ -47,38 +47,38 @@ def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def mail_path(plan: Plan) -> tuple[Hop, ...]:
+def mail_path(plan: Plan) -> tuple[PathStage, ...]:
     """The way a message travels, from the sender to the library, with this farm's values."""
     recipient = plan.test_recipient or f"library@{plan.mail_host}"
     if plan.mode == "nlb":
-        entry = Hop(
+        entry = PathStage(
             "NLB cluster address (VIP)",
             (f"{plan.vip}, TCP {plan.smtp_port}, shared by {len(plan.nodes)} nodes",),
         )
     else:
         node = plan.nodes[0]
-        entry = Hop("Single SMTP server", (f"{node.name} at {node.address}, TCP {plan.smtp_port}",))
+        entry = PathStage("Single SMTP server", (f"{node.name} at {node.address}, TCP {plan.smtp_port}",))
     return (
-        Hop("Outlook", (f"a user sends mail to {recipient}",)),
-        Hop(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
-        Hop("Send Connector", (f"address space {plan.mail_host}", f"smart host {plan.mail_host}")),
-        Hop(
+        PathStage("Outlook", (f"a user sends mail to {recipient}",)),
+        PathStage(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
+        PathStage("Send Connector", (f"address space {plan.mail_host}", f"smart host {plan.mail_host}")),
+        PathStage(
             "DNS Host (A) record",
             (f"{plan.mail_host} -> {plan.target_address} (zone {plan.zone})",),
         ),
         entry,
-        Hop(
+        PathStage(
             "IIS SMTP service on each node",
             tuple(
                 f"{node.name} at {node.address}:{plan.smtp_port}, FQDN and alias {plan.mail_host}"
                 for node in plan.nodes
             ),
         ),
-        Hop(
+        PathStage(
             "Drop folder",
             tuple(f"{node.name}: {node.drop_folder or 'its local Drop folder'}" for node in plan.nodes),
         ),
-        Hop(
+        PathStage(
             f"SharePoint {version_name(plan.sharepoint_version)} timer job",
             ("reads each message file, files it in the mail-enabled library, deletes the file",),
         ),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from wizard.checklist.model import Step
 from wizard.plan.model import Plan
 from wizard.probekit.waiting import unknown_aliases
-from wizard.runbook.worded import Evidence, evidence
+from wizard.runbook.worded import ShownResult, evidence
 from wizard.session import Session
 
 
@@ -23,7 +23,7 @@ class InsideRow:
     step: str
     """The step's title."""
     check: str
-    evidence: Evidence
+    evidence: ShownResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
 from wizard.runbook.aftertrace import AfterTrace, after_trace
 from wizard.runbook.board import Board, build_board
-from wizard.runbook.farmfacts import Hop, facts, mail_path, mode_label
+from wizard.runbook.farmfacts import PathStage, facts, mail_path, mode_label
 from wizard.runbook.inside import InsideHost, seen_inside
 from wizard.runbook.places import PLACES
-from wizard.runbook.worded import DriftNote, Evidence, Proof, evidence, proof, since_sign_off
+from wizard.runbook.worded import DriftNote, Proof, ShownResult, evidence, proof, since_sign_off
 from wizard.session import Session, StepStatus
 
 
@@ -28,7 +28,7 @@ class EvidenceRow:
     """The node, the mail host or ``dns:ADDR``."""
     planned: str
     """Where it should answer (``10.0.0.11:25``); empty when the plan does not say."""
-    evidence: Evidence | None
+    evidence: ShownResult | None
     """The last result for it, or None when not yet checked."""
 
 
@@ -96,7 +96,7 @@ class Runbook:
     """The decision page."""
     facts: tuple[tuple[str, str], ...]
     """The farm at a glance, as label and value."""
-    mail_path: tuple[Hop, ...]
+    mail_path: tuple[PathStage, ...]
     groups: tuple[HostGroup, ...]
     contents: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]
     """Anchor, title and sub-sections (anchor, title) of each section, each once."""

@@ -22,7 +22,7 @@ THIS_MACHINE = "this workstation"
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class ShownResult:
     """One live check result as the runbook shows it."""
 
     status: str
@@ -58,9 +58,9 @@ class Proof:
     """What the evidence suggests for the decision: ``go``, ``no-go``, ``check first``, ..."""
 
 
-def evidence(result: CheckResult) -> Evidence:
+def evidence(result: CheckResult) -> ShownResult:
     """A result as a runbook row."""
-    return Evidence(
+    return ShownResult(
         status=result.status.value,
         label="SKIP (not proven)" if result.status == Status.SKIP else result.status.value.upper(),
         target=result.target,
