@@ -52,7 +52,7 @@ Then = Literal["next", "fallback", "message", "stop", "end"]
 - ``end``: the conversation is over (after QUIT); close.
 """
 
-Status = Literal["pass", "warn", "fail", ""]
+MoveStatus = Literal["pass", "warn", "fail", ""]
 """The status a reply gives the check that the move proves; empty: the reply decides nothing by itself."""
 
 PLACEHOLDERS: Mapping[str, str] = {
@@ -78,7 +78,7 @@ class Rule:
     """What such a reply says about the server, for people (and for comments in the kit)."""
     then: Then
     """What to do next."""
-    status: Status = ""
+    status: MoveStatus = ""
     """The status this reply gives the check named by :attr:`Move.proves`; empty: none."""
 
 

@@ -21,7 +21,7 @@ from wizard.plan.validate import parse_dns_server
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["ok", "nxdomain", "nodata", "servfail", "refused", "timeout", "truncated", "error"]
+LookupOutcome = Literal["ok", "nxdomain", "nodata", "servfail", "refused", "timeout", "truncated", "error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class Answer:
     server: DnsServer
     name: str
     rdtype: str
-    outcome: Outcome
+    outcome: LookupOutcome
     """How the question ended."""
     values: tuple[str, ...] = ()
     """The records of the asked type at the end of any CNAME chain (addresses, MX targets)."""

@@ -14,7 +14,7 @@ from wizard.checks.smtpchecks import probe_values, rcpt_blocked_verdict, usable,
 from wizard.checks.smtpprobe import Conversation
 from wizard.results import Status
 
-Outcome = Literal["refused", "relays", "local", "deferred", "unasked"]
+RelayOutcome = Literal["refused", "relays", "local", "deferred", "unasked"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class FormAnswer:
     form: RelayForm
     address: str
     """The recipient address as sent."""
-    outcome: Outcome
+    outcome: RelayOutcome
     """Refused; accepted for another domain (relays); accepted for the mail host (local delivery, not
     relaying); deferred; or not asked, because the conversation ended first."""
     reply: str = ""
@@ -44,7 +44,7 @@ def form_answers(sweep: Sweep, target: Target, found: Conversation) -> list[Form
         address = form.recipient.format_map(values)
         mail = found.replies.get(f"mail-{form.name}")
         rcpt = found.replies.get(f"rcpt-{form.name}")
-        outcome: Outcome
+        outcome: RelayOutcome
         if rcpt is None or mail is None:
             outcome, said = "unasked", ""
         elif not mail.ok:
