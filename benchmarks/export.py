@@ -130,8 +130,9 @@ def _batch(work: Callable[[], None], size: int) -> Callable[[], float]:
 def run(repeat: int) -> Report:
     """Measure both formats; the README block is the table and its ratios."""
     report = Report("export")
+    started_on = machine()
     rows: dict[tuple[int, str], tuple[float, float, int]] = {}
-    report.say(f"runbook export with a full sweep's evidence, median of {repeat}, {machine()}")
+    report.say(f"runbook export with a full sweep's evidence, median of {repeat}, {started_on}")
     report.say(f"{'nodes':>5}  {'format':>6}  {'size':>10}  {'time':>9}")
     with tempfile.TemporaryDirectory() as folder:
         for fmt in FORMATS:
@@ -149,7 +150,7 @@ def run(repeat: int) -> Report:
     lines = [
         f"Measured with `python -m benchmarks.export` (NLB plan, a session holding a result for every "
         f"node and step as after a full sweep, export to a file, median of {repeat} batches of at least "
-        f"100 ms, the two sizes taking turns, {machine()}):",
+        f"100 ms, the two sizes taking turns, {started_on}):",
         "",
         "| nodes | Markdown | time | HTML | time |",
         "|---:|---:|---:|---:|---:|",

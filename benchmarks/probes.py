@@ -128,10 +128,11 @@ def run(repeat: int) -> list[Report]:
     reports = []
     for name, table in (("relay-forms", relay_table), ("starttls", starttls_table)):
         report = Report(name)
+        started_on = machine()
         lines = retried(f"{name} table", functools.partial(table, repeat))
         for line in lines:
             report.say(line)
-        report.block = "\n".join([*lines[:-1], f"{lines[-1]}; {machine()}"])
+        report.block = "\n".join([*lines[:-1], f"{lines[-1]}; {started_on}"])
         reports.append(report)
     return reports
 

@@ -97,8 +97,9 @@ def silent_cluster(timeout: float, repeat: int) -> tuple[float, float, float]:
 def run(timeout: float, repeat: int) -> Report:
     """Measure every size and the silent cluster; the README block is the table and the ratios."""
     report = Report("sweep")
+    started_on = machine()
     rows: dict[tuple[int, str], tuple[float, int]] = {}
-    report.say(f"full sweep, every step of the mode, timeout {timeout:g} s, median of {repeat}, {machine()}")
+    report.say(f"full sweep, every step of the mode, timeout {timeout:g} s, median of {repeat}, {started_on}")
     report.say(f"{'nodes':>5}  {'listening':>12}  {'silent':>12}  {'results':>7}")
     table = ["| nodes | all listening | all silent | results |", "|---:|---:|---:|---:|"]
     for nodes in SIZES:
@@ -129,7 +130,7 @@ def run(timeout: float, repeat: int) -> Report:
     report.block = "\n".join(
         [
             f"Measured with `python -m benchmarks.sweep` (every step of the mode, {timeout:g} s timeout, "
-            f"loopback farm, median of {repeat}, {machine()}):",
+            f"loopback farm, median of {repeat}, {started_on}):",
             "",
             *table,
             "",

@@ -396,6 +396,7 @@ def run(repeat: int) -> Report:
     A figure that could not be measured after its retries is a row saying so; the others stand.
     """
     report = Report("tui")
+    started_on = machine()
     compile_package()
     rows: list[tuple[str, float | str, str, str]] = []
     with _home() as home:
@@ -444,7 +445,7 @@ def run(repeat: int) -> Report:
             )
         rows.append(("`--version`", version(home, repeat), "--version s", ""))
     units = {"first screen ratio": "", "step change ms": " ms", "echo ms": " ms", "--version s": " s"}
-    report.say(f"median of {repeat} launches, {machine()}")
+    report.say(f"median of {repeat} launches, {started_on}")
     report.say(f"{'measure':<62} {'figure':>9}  {'target':>10}  detail")
     table = ["| measure | figure | target | detail |", "|---|---:|---:|---|"]
     for label, figure, key, detail in rows:
@@ -458,7 +459,7 @@ def run(repeat: int) -> Report:
         report.say(f"{label:<62} {shown + units[key]:>9}  {verdict:>10}  {detail}")
         table.append(f"| {label} | {shown}{units[key]} | <= {target:g}{units[key]} | {detail} |")
     report.block = "\n".join(
-        [f"Measured with `python -m benchmarks.tui --repeat {repeat}` ({machine()}):", "", *table]
+        [f"Measured with `python -m benchmarks.tui --repeat {repeat}` ({started_on}):", "", *table]
     )
     if any(isinstance(figure, str) for _label, figure, _key, _detail in rows):
         report.incomplete = True
