@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -29,6 +29,7 @@ from wizard.tui.messages import (
     SettleRequested,
     StepsToggled,
 )
+from wizard.tui.notices import RepaintsExpiredNotices
 from wizard.tui.rehearsal_resume import refuse_without_farm
 from wizard.tui.screens.start import StartScreen
 from wizard.tui.themes import install_themes
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from wizard.tui.screens.step import StepScreen
 
 
-class WizardApp(App[int]):
+class WizardApp(RepaintsExpiredNotices[int]):
     """The guided session. Screens report; this class changes the session and saves it."""
 
     CSS_PATH = "wizard.tcss"
@@ -108,8 +109,7 @@ class WizardApp(App[int]):
         """The palette's commands."""
 
     async def on_event(self, event: events.Event) -> None:
-        # Remember when each key or button was pressed, so a step screen can tell a
-        # key meant for it from one pressed while the screen before it was shown.
+        # When each key or button was pressed: a step screen tells keys meant for it from earlier ones.
         if isinstance(event, events.Key | events.MouseDown | events.MouseUp) and not event.is_forwarded:
             self.input_time = event.time
         await super().on_event(event)
