@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from tests.farm.fixtures import FarmFactory
 from tests.tui.helpers import app_at_step, screen_text, settle
+from tests.tui.terminal import Terminal, terminal  # noqa: F401  (the fixture)
 from wizard.checklist.model import Checklist
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions
@@ -39,7 +40,9 @@ async def _until_finished(pilot: Pilot[int], app: WizardApp) -> None:
 
 
 async def test_leaving_a_second_check_all_says_so_and_the_step_keeps_its_results(
-    farm: FarmFactory, checklist: Checklist
+    farm: FarmFactory,
+    checklist: Checklist,
+    terminal: Terminal,  # noqa: F811
 ) -> None:
     # Nodes that accept and never greet: a run lasts until its timeout, long enough to leave it.
     running = farm("silent", nodes=2)
@@ -74,8 +77,9 @@ async def test_leaving_a_second_check_all_says_so_and_the_step_keeps_its_results
         assert isinstance(app.screen, StepScreen)
         # Said, not silent: the run was cancelled and its results not kept.
         assert any("Check all stopped when you left the summary" in notice for notice in _notices(app))
-        # The step shows the failures the session still holds, as the sidebar does.
+        # The step shows the failures the session still holds, as the sidebar does, on the terminal too.
         assert "Not checked yet" not in _caption(app)
+        assert "Not checked yet" not in terminal.text() and "Last check" in terminal.text(), terminal.text()
         assert "Last check" in _caption(app), _caption(app)
         sidebar = app.screen.query_one(StepSidebar)
         marks = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
