@@ -10,11 +10,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from wizard.checklist.model import Checklist, Condition, Step
+from wizard.checklist.model import Checklist, Condition, Host, Step
 from wizard.checklist.platforms import platforms, support_note
 from wizard.errors import ChecklistError
 from wizard.plan.model import Node, Plan, parse_plan
-from wizard.plan.rules import outgoing_through_node, plan_warnings
+from wizard.plan.rules import outgoing_through_node, plan_warnings, sharepoint_windows
 
 # Characters PowerShell treats as single quotes; doubling each keeps it literal.
 _PS_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -157,9 +157,19 @@ def template_context(
     pages: tuple[tuple[str, str], ...] = (),
     *,
     send_test: str = SEND_TEST_CLI,
+    host: Host | None = None,
 ) -> dict[str, Any]:
-    """The names a checklist template may use; ``pages`` are the step's place's page templates."""
-    sp, ex, win = plan.sharepoint_version, plan.exchange_version, plan.windows_version
+    """The names a checklist template may use; ``pages`` are the step's place's page templates.
+
+    ``win`` is the Windows release of the servers the step is done on (``host``): SharePoint's
+    for the SharePoint places, the nodes' elsewhere, so that each server's release drives its
+    own guidance when SMTP relay hosts and SharePoint run different releases.
+    """
+    sp, ex = plan.sharepoint_version, plan.exchange_version
+    win = windows_for(plan, host)
+    sp_win = sharepoint_windows(plan)
+    # \\server\share\folder: the server that holds the drop share, and the share's name.
+    share = (plan.drop_share or "").lstrip("\\").split("\\")[:2] if plan.drop_share else []
     dns_server = plan.dns_servers[0].rsplit(":", 1)[0] if plan.dns_servers else ""
     if dns_server.startswith("["):
         dns_server = dns_server[1:-1]
@@ -176,7 +186,16 @@ def template_context(
         "exchange_server": plan.exchange_servers[0],
         "connection_control": plan.connection_control,
         "nodes": list(plan.nodes),
-        "node": node or plan.nodes[0],
+        "node": node or (plan.nodes[0] if plan.nodes else None),
+        "delivery": plan.delivery,
+        "foreign": plan.delivery == "foreign_connector",
+        "relay_host": plan.delivery == "relay_host",
+        "drop_share": plan.drop_share or "",
+        "share_host": share[0] if share else "",
+        "share_name": share[1] if len(share) > 1 else "",
+        "all_routes": list(platforms().routes.values()),
+        "sp_support": support_note(sp_win) if sp_win else "",
+        "sp_win": sp_win or "",
         "smtp_port": plan.smtp_port,
         "dns_server": dns_server,
         "sp": sp,
@@ -208,14 +227,29 @@ def render_pages(step: Step, plan: Plan) -> dict[str, str]:
     return pages
 
 
-def applies(condition: Condition, plan: Plan) -> bool:
-    """True when a variant's condition holds for the plan."""
+SHAREPOINT_PLACES = (Host.CENTRAL_ADMIN, Host.LIBRARY)
+"""Places on SharePoint's own servers, whose Windows release may differ from the SMTP nodes'."""
+
+
+def windows_for(plan: Plan, host: Host | None) -> str | None:
+    """The Windows release of the servers a step on ``host`` is done on, when the plan says it."""
+    return sharepoint_windows(plan) if host in SHAREPOINT_PLACES else plan.windows_version
+
+
+def applies(condition: Condition, plan: Plan, host: Host | None = None) -> bool:
+    """True when a variant's condition holds for the plan (for a step done on ``host``)."""
     return condition.matches(
         mode=plan.mode,
         sharepoint=plan.sharepoint_version,
         exchange=plan.exchange_version,
-        windows=plan.windows_version,
+        windows=windows_for(plan, host),
+        delivery=plan.delivery,
     )
+
+
+def plan_steps(checklist: Checklist, plan: Plan) -> tuple[Step, ...]:
+    """The steps this plan's farm has: its mode's, on its delivery route."""
+    return checklist.for_mode(plan.mode, plan.delivery)
 
 
 @lru_cache(maxsize=4096)
@@ -243,7 +277,7 @@ def render_step(
         node: for steps done on each node, the node to render for (default: the first).
         send_test: how this front end names the action that sends a real test message.
     """
-    context = template_context(plan, node, step.pages, send_test=send_test)
+    context = template_context(plan, node, step.pages, send_test=send_test, host=step.host)
     return RenderedStep(
         step=step,
         why=_render(step.why, context),
@@ -256,12 +290,12 @@ def render_step(
         gui=tuple(
             RenderedGui(g.label, _render(g.text, context), g.prerequisite)
             for g in step.gui
-            if applies(g.when, plan)
+            if applies(g.when, plan, step.host)
         ),
         scripts=tuple(
             RenderedScript(s.label, s.shell, s.source, _render(s.text, context), s.prerequisite)
             for s in step.scripts
-            if applies(s.when, plan)
+            if applies(s.when, plan, step.host)
         ),
         locks_out=_render(step.locks_out, context),
     )

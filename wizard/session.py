@@ -11,7 +11,7 @@ from typing import Any
 from wizard.checklist.model import Checklist, Step
 from wizard.errors import PlanError
 from wizard.evidence import Change, Drift, age, merge, sort_changes
-from wizard.plan.model import Plan, parse_plan
+from wizard.plan.model import DELIVERIES, Plan, parse_plan
 from wizard.results import CheckResult, Status, utc_now, worst
 
 
@@ -166,9 +166,15 @@ class Session:
         value = self.plan_data.get("mail_host", "")
         return value if isinstance(value, str) else ""
 
+    @property
+    def delivery(self) -> str:
+        """The delivery route as entered; the IIS SMTP service on the nodes until the operator says otherwise."""
+        route = self.plan_data.get("delivery")
+        return route if isinstance(route, str) and route in DELIVERIES else "smtp_service"
+
     def steps(self, checklist: Checklist) -> tuple[Step, ...]:
-        """The steps of the session's mode, in order."""
-        return checklist.for_mode(self.mode)
+        """The steps of the session's mode and delivery route, in order."""
+        return checklist.for_mode(self.mode, self.delivery)
 
     def progress_for(self, step_id: str) -> StepProgress:
         """The progress on a step (a fresh, unsaved one if never touched)."""

@@ -259,6 +259,9 @@ def test_file_errors_name_file_key_and_line(tmp_path: Path) -> None:
             "outgoing_smtp_server",
             "sharepoint_servers",
             "proof_max_age_hours",
+            "delivery",
+            "drop_share",
+            "sharepoint_windows_version",
             "nodes",
             "change",
         ]

@@ -15,6 +15,7 @@ from wizard.checklist.model import (
     CHECK_TYPES,
     CONDITION_KEYS,
     SHELLS,
+    STEP_CONDITION_KEYS,
     Checklist,
     Condition,
     GuiPath,
@@ -27,7 +28,7 @@ from wizard.checklist.model import (
 )
 from wizard.checklist.vantages import parse_check_specs, parse_proof, verify_specs
 from wizard.errors import ChecklistError
-from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
+from wizard.plan.model import DELIVERIES, MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
 
 DEFAULT_CHECKLIST = "incoming-email.toml"
 _STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -48,7 +49,17 @@ _REQUIRED_STEP_FIELDS = (
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
 _STEP_FIELDS = {
     *_REQUIRED_STEP_FIELDS,
-    *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk", "waits_for"),
+    *(
+        "gui",
+        "scripts",
+        "checks",
+        "proof",
+        "locks_out",
+        "confirm_done_unless_passed",
+        "risk",
+        "waits_for",
+        "when",
+    ),
 }
 """Every field a step may have: the required ones and the optional ones."""
 _TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks", "checks"}
@@ -58,6 +69,7 @@ _CONDITION_VALUES = {
     "sharepoint": PRODUCT_VERSIONS,
     "exchange": PRODUCT_VERSIONS,
     "windows": WINDOWS_VERSIONS,
+    "delivery": DELIVERIES,
 }
 _T = TypeVar("_T")
 
@@ -229,15 +241,15 @@ class _StepReader:
             raise self.fail(field, "lists the same value twice")
         return tuple(x.strip() for x in value)
 
-    def condition(self, field: str, raw: Any) -> Condition:
+    def condition(self, field: str, raw: Any, keys: tuple[str, ...] = CONDITION_KEYS) -> Condition:
         if raw is None:
             return Condition()
         if not isinstance(raw, Mapping):
             raise self.fail(field, "'when' must be a table such as { exchange = [\"2013\"] }")
         values: dict[str, tuple[str, ...]] = {}
         for key, items in raw.items():
-            if key not in CONDITION_KEYS:
-                raise self.fail(field, f"'when' key {key!r} is not one of {', '.join(CONDITION_KEYS)}")
+            if key not in keys:
+                raise self.fail(field, f"'when' key {key!r} is not one of {', '.join(keys)}")
             if not isinstance(items, list) or not items or not all(isinstance(x, str) for x in items):
                 raise self.fail(field, f"'when.{key}' must be a non-empty list of strings")
             for item in items:
@@ -340,6 +352,7 @@ def _parse_step(
         sends_mail=bool(sending & set(checks)),
         proof=parse_proof(raw.get("proof"), reader.fail),
         waits_for=_parse_waits(reader, raw.get("waits_for", {})),
+        when=reader.condition("when", raw.get("when"), STEP_CONDITION_KEYS),
     )
 
 

@@ -31,8 +31,12 @@ class Host(StrEnum):
     LIBRARY = "library"
 
 
-CONDITION_KEYS = ("mode", "sharepoint", "exchange", "windows")
+CONDITION_KEYS = ("mode", "sharepoint", "exchange", "windows", "delivery")
 """Keys a ``when`` table may test, each against a list of plan values."""
+
+STEP_CONDITION_KEYS = ("delivery",)
+"""Keys a step's own ``when`` may test: which steps a farm has depends on its mode (``modes``) and
+its delivery route only, so that a session knows its steps before every version is answered."""
 
 SHELLS = ("powershell", "cmd", "vbscript")
 """Languages a step's script may be written in."""
@@ -105,14 +109,25 @@ class Condition:
     sharepoint: tuple[str, ...] = ()
     exchange: tuple[str, ...] = ()
     windows: tuple[str, ...] = ()
+    delivery: tuple[str, ...] = ()
 
-    def matches(self, *, mode: str, sharepoint: str, exchange: str, windows: str | None) -> bool:
+    def matches(
+        self,
+        *,
+        mode: str,
+        sharepoint: str,
+        exchange: str,
+        windows: str | None,
+        delivery: str = "smtp_service",
+    ) -> bool:
         """True when the plan's values satisfy this condition.
 
         An unknown Windows version matches every Windows condition, so that
         the operator sees all variants, each with its label.
         """
         if self.mode and mode not in self.mode:
+            return False
+        if self.delivery and delivery not in self.delivery:
             return False
         if self.sharepoint and sharepoint not in self.sharepoint:
             return False
@@ -246,6 +261,12 @@ class Step:
     proof: tuple[tuple[str, ...], ...] = ()
     """Ways to prove the step live: each a set of check names that must all pass on every target
     they require; any one complete way proves the step. Empty: no live proof (a manual step)."""
+    when: Condition = field(default_factory=Condition)
+    """Which delivery routes the step belongs to (only :data:`STEP_CONDITION_KEYS`); unset: every route."""
+
+    def on_route(self, mode: str, delivery: str) -> bool:
+        """Whether a farm with this mode and delivery route has this step."""
+        return mode in self.modes and (not self.when.delivery or delivery in self.when.delivery)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,9 +292,9 @@ class Checklist:
         """The heading of a place (``SharePoint Central Administration``)."""
         return dict(self.places).get(host, host.value)
 
-    def for_mode(self, mode: str) -> tuple[Step, ...]:
-        """The steps of one mode, in order."""
-        return tuple(step for step in self.steps if mode in step.modes)
+    def for_mode(self, mode: str, delivery: str = "smtp_service") -> tuple[Step, ...]:
+        """The steps of one mode and delivery route, in order."""
+        return tuple(step for step in self.steps if step.on_route(mode, delivery))
 
     def step(self, step_id: str) -> Step:
         """The step with that id.

@@ -61,6 +61,15 @@ def _recipient_skip(plan: Plan) -> Finding | None:
 async def run_library(sweep: Sweep, target: Target) -> Finding:
     """``library-delivery``: send a message to the library through the VIP and follow it through Drop."""
     plan = sweep.plan
+    if not plan.smtp_nodes:
+        # Nothing on the Foreign connector route speaks SMTP for SharePoint: only Exchange can send.
+        return finding(
+            Status.SKIP,
+            "no SMTP node on the Foreign connector route: a test message goes through Exchange",
+            f"Send a message with an attachment to {plan.test_recipient or 'the library'} from Outlook (or run "
+            "`spmail-wizard check PLAN --step foreign_connector --send-test`), then the SharePoint kit: "
+            "it finds the message's library item.",
+        )
     if not sweep.send_test:
         return finding(
             Status.SKIP,

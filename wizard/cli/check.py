@@ -97,7 +97,7 @@ def _check(args: argparse.Namespace, plan: Plan, opened: OpenSession | None) -> 
     # A headless check shows no guidance: only the console pages its manual checks name are
     # rendered, so only their steps' templates are proven sound here.
     checklist = load_default(templates=False)
-    steps = checklist.for_mode(plan.mode)
+    steps = checklist.for_mode(plan.mode, plan.delivery)
     valid = [step.id for step in steps]
     unknown = [step_id for step_id in args.step if step_id not in valid]
     if unknown:

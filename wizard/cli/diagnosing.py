@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from wizard.cli.shared import AddParser, Command, ExitCode, add_source, plan_and_session
+from wizard.cli.shared import AddParser, Command, ExitCode, UsageError, add_source, plan_and_session
 
 
 def _add_diagnose(add_parser: AddParser) -> None:
@@ -21,6 +21,11 @@ def _run_diagnose(args: argparse.Namespace) -> ExitCode:
     from wizard.diagnose.command import run as run_diagnose
 
     plan, session = plan_and_session(args)
+    if not plan.smtp_nodes:
+        raise UsageError(
+            'diagnose follows the SMTP path, and delivery = "foreign_connector" has none: trace the message '
+            "with Get-MessageTrackingLog on Exchange (the Foreign connector step) and the SharePoint kit"
+        )
     return ExitCode(run_diagnose(args, plan, session))
 
 

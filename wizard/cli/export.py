@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 from wizard import exportnames
-from wizard.cli.shared import AddParser, Command, ExitCode, add_source, load_checklist, plan_and_session, warn
+from wizard.cli.shared import (
+    AddParser,
+    Command,
+    ExitCode,
+    UsageError,
+    add_source,
+    load_checklist,
+    plan_and_session,
+    warn,
+)
 
 
 def _add_export(add_parser: AddParser) -> None:
@@ -32,6 +41,11 @@ def _run_export(args: argparse.Namespace) -> ExitCode:
 
     plan, session = plan_and_session(args)
     warn(plan)
+    if args.format == "monitor" and not plan.smtp_nodes:
+        raise UsageError(
+            'export --format monitor: delivery = "foreign_connector" has no SMTP server to probe; '
+            "watch Exchange's queue for the mail host and the drop share instead"
+        )
     row = exportnames.export_format(args.format)
     checklist = load_checklist()
     if row.stdout and args.output is None:

@@ -43,7 +43,7 @@ def target_for(plan: Plan, to: str | None, message_id: str | None, since: dateti
         )
     if recipient and ("@" not in recipient or any(c.isspace() for c in recipient) or len(recipient) > 320):
         raise DiagnoseInputError(f"--to: {recipient[:60]!r} is not a mail address")
-    path_address = str(plan.vip) if plan.mode == "nlb" and plan.vip else str(plan.nodes[0].address)
+    path_address = plan.target_address
     return signs.Sought(
         to=recipient,
         message_id=(message_id or "").strip(),

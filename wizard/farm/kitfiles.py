@@ -78,7 +78,7 @@ def exchange_results(
 ) -> dict[str, Any]:
     """What the Exchange script writes, run with ``-SendTest`` when ``send_test``."""
     plan = farm.plan
-    steps = [step for step in checklist.for_mode(plan.mode) if step.id in EXCHANGE_STEPS]
+    steps = [step for step in checklist.for_mode(plan.mode, plan.delivery) if step.id in EXCHANGE_STEPS]
     started = utc_now()
     with _from(farm.addresses.exchange):
         found = asyncio.run(
@@ -253,7 +253,7 @@ def node_results(farm: Farm, index: int) -> dict[str, Any]:
     # The node's own greeting, asked from the node's address as the script does.
     from wizard.checklist.loader import load_default
 
-    self_check = [step for step in load_default().for_mode(plan.mode) if step.id == "restart"]
+    self_check = [step for step in load_default().for_mode(plan.mode, plan.delivery) if step.id == "restart"]
     with _from(setup.address):
         greeting = asyncio.run(run_checks(plan, self_check, timeout=3))
     results += [replace(r, origin=name) for r in greeting if r.target == name]

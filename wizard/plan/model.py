@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +29,9 @@ DEFAULT_PROOF_MAX_AGE_HOURS = 24
 MAX_PROOF_AGE_HOURS = 24 * 366
 """The longest age limit a plan may set: a year (older evidence proves nothing about today's farm)."""
 Mode = Literal["single", "nlb"]
+Delivery = Literal["smtp_service", "foreign_connector", "relay_host"]
+DELIVERIES: tuple[str, ...] = ("smtp_service", "foreign_connector", "relay_host")
+"""How mail reaches SharePoint's drop folder: ``checklists/platforms.toml`` describes each route."""
 ProductVersion = Literal["2007", "2010", "2013", "2016", "2019", "se"]
 WindowsVersion = Literal["2003", "2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025"]
 MODES: tuple[str, ...] = ("single", "nlb")
@@ -109,7 +112,15 @@ class Plan:
     outgoing_smtp_server: str | None = None
     sharepoint_servers: list[str] = dc_field(default_factory=list)
     proof_max_age_hours: int = DEFAULT_PROOF_MAX_AGE_HOURS
+    delivery: Delivery = "smtp_service"
+    drop_share: str | None = None
+    sharepoint_windows_version: WindowsVersion | None = None
     change: ChangeRecord | None = None
+
+    @property
+    def smtp_nodes(self) -> bool:
+        """Whether the plan's nodes run the IIS SMTP service (every route but the Foreign connector)."""
+        return self.delivery != "foreign_connector"
 
     @property
     def zone(self) -> str:
@@ -124,7 +135,10 @@ class Plan:
     @property
     def target_address(self) -> str:
         """The address mail_host must resolve to: the VIP, or the single node."""
-        return self.vip if self.mode == "nlb" and self.vip else self.nodes[0].address
+        if self.mode == "nlb" and self.vip:
+            return self.vip
+        # A Foreign connector plan may have no node: nothing resolves to one.
+        return self.nodes[0].address if self.nodes else ""
 
     def to_data(self) -> dict[str, Any]:
         """The plan as plain data in file order, without unset optional keys."""
@@ -188,7 +202,13 @@ PLAN_TABLE = Table(
     "Every answer the wizard needs about one farm.",
     (
         Field("schema", "integer", "plan file format version", PLAN_SCHEMA, choices=(PLAN_SCHEMA,)),
-        Field("mode", "string", "'single' for one server, 'nlb' for load balanced", choices=MODES),
+        Field(
+            "mode",
+            "string",
+            "'single' for one server, 'nlb' for load balanced; not used with delivery = 'foreign_connector'",
+            None,
+            choices=MODES,
+        ),
         Field(
             "mail_host",
             "string",
@@ -279,12 +299,35 @@ PLAN_TABLE = Table(
             written_at_default=False,
         ),
         Field(
+            "delivery",
+            "string",
+            "how mail reaches SharePoint's drop folder: 'smtp_service' (the IIS SMTP service on the nodes), "
+            "'foreign_connector' (Exchange writes into drop_share), 'relay_host' (SMTP relay hosts, Drop read over UNC)",
+            "smtp_service",
+            choices=DELIVERIES,
+            written_at_default=False,
+        ),
+        Field(
+            "drop_share",
+            "string",
+            r"foreign_connector and relay_host: the UNC path SharePoint reads as its drop folder (\\sp1\SPDrop)",
+            None,
+            check=validate.unc_share,
+        ),
+        Field(
+            "sharepoint_windows_version",
+            "string",
+            "Windows Server version of the SharePoint servers, when it differs from the nodes'",
+            None,
+            choices=WINDOWS_VERSIONS,
+        ),
+        Field(
             "nodes",
             "array",
-            "one per server running the SMTP service",
+            "one per server running the SMTP service; none with delivery = 'foreign_connector'",
+            [],
             table=NODE_TABLE,
-            min_items=1,
-            too_few="list at least one node (a server running the SMTP service)",
+            written_at_default=False,
         ),
         Field(
             "change",
@@ -317,6 +360,9 @@ def parse_plan(data: Mapping[str, Any], *, source_text: str | None = None, file:
     if found:
         raise PlanError(problems_at(found, lambda loc: locate_key(source_text, loc)), file)
     cross = cross_problems(plan)
+    if plan.mode is None and not cross:
+        # Only a Foreign connector plan gets here without a mode; it has no SMTP node to arrange.
+        plan = replace(plan, mode="single")
     if cross:
         if source_text:
             cross = [Problem(p.key, p.reason, locate_key(source_text, _loc_of(p.key))) for p in cross]

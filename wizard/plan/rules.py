@@ -31,9 +31,19 @@ IIS_IPV4_ONLY = (
 def sharepoint_windows(plan: Plan) -> str | None:
     """The Windows Server release of the SharePoint servers, when the plan says it.
 
-    The SMTP nodes are the farm's servers in this design, so their release is SharePoint's.
+    ``sharepoint_windows_version`` when given. Otherwise, with the SMTP service on the
+    nodes, the nodes are the farm's servers, so their release is SharePoint's; a Foreign
+    connector plan has no node, so its ``windows_version`` can only be SharePoint's. The
+    relay hosts of ``relay_host`` are outside the farm and say nothing about it.
     """
-    return plan.windows_version
+    if plan.sharepoint_windows_version:
+        return plan.sharepoint_windows_version
+    return None if plan.delivery == "relay_host" else plan.windows_version
+
+
+def _windows_key(plan: Plan) -> str:
+    """The key that gave SharePoint's Windows release, for a problem to name."""
+    return "sharepoint_windows_version" if plan.sharepoint_windows_version else "windows_version"
 
 
 def version_problems(plan: Plan) -> list[Problem]:
@@ -48,16 +58,63 @@ def version_problems(plan: Plan) -> list[Problem]:
         return []
     return [
         Problem(
-            "windows_version",
+            _windows_key(plan),
             f"{platforms.sharepoint_name(plan.sharepoint_version)} on {platforms.windows_name(windows)} is ruled out: "
-            f"{rule.rule} ({rule.source}); the SMTP nodes are the farm's servers: give their real Windows version",
+            f"{rule.rule} ({rule.source}); give the SharePoint servers' real Windows version",
         )
     ]
 
 
+NO_SMTP_ROUTES = (
+    'use delivery = "foreign_connector" (Exchange writes into a shared drop folder, no SMTP service) '
+    'or "relay_host" (IIS SMTP relay hosts on an older release, their Drop read over UNC)'
+)
+"""The routes left when a Windows release has no SMTP Server feature."""
+
+
+def route_problems(plan: Plan) -> list[Problem]:
+    """What the delivery route needs: SMTP nodes on a release that has the feature, and the drop share."""
+    problems: list[Problem] = []
+    if plan.smtp_nodes and plan.windows_version:
+        from wizard.checklist import platforms  # the platform table loads only for a plan that names Windows
+
+        if not platforms.has_smtp_server(plan.windows_version):
+            problems.append(
+                Problem(
+                    "windows_version",
+                    f"{platforms.windows_name(plan.windows_version)} has no SMTP Server feature, so no node can "
+                    f"run the SMTP service on it: {NO_SMTP_ROUTES}",
+                )
+            )
+    if plan.delivery != "smtp_service" and not plan.drop_share:
+        problems.append(
+            Problem(
+                "drop_share",
+                f'delivery = "{plan.delivery}" needs the UNC path SharePoint reads as its drop folder, '
+                r"such as \\sp1\SPDrop",
+            )
+        )
+    if (
+        plan.delivery == "smtp_service"
+        and plan.sharepoint_windows_version
+        and plan.windows_version
+        and plan.sharepoint_windows_version != plan.windows_version
+    ):
+        problems.append(
+            Problem(
+                "sharepoint_windows_version",
+                'differs from windows_version, but with delivery = "smtp_service" the nodes are the SharePoint '
+                'servers; for SMTP hosts outside the farm use delivery = "relay_host"',
+            )
+        )
+    return problems
+
+
 def address_problems(plan: Plan) -> list[Problem]:
     """Exchange addresses that the nodes' IIS lists cannot hold, refused with the reason."""
-    problems = []
+    problems: list[Problem] = []
+    if not plan.smtp_nodes:
+        return problems
     for index, address in enumerate(plan.exchange_servers):
         if ipaddress.ip_address(address).version == 6:
             problems.append(
@@ -96,6 +153,11 @@ def plan_warnings(plan: Plan) -> list[str]:
         rule = platforms.pair_rule(plan.sharepoint_version, windows)
         if rule.verdict == "unsettled":
             warnings.append(rule.rule[0].upper() + rule.rule[1:] + ".")
+    if not plan.smtp_nodes and (plan.nodes or plan.vip):
+        warnings.append(
+            'With delivery = "foreign_connector" no SMTP node takes mail: the plan\'s nodes and vip are kept '
+            "but not used."
+        )
     node = outgoing_through_node(plan)
     if node:
         warnings.append(
@@ -108,14 +170,32 @@ def plan_warnings(plan: Plan) -> list[str]:
 
 def cross_problems(plan: Plan) -> list[Problem]:
     """Problems that tie keys together: versions, addresses, mode and nodes, VIP, zone, duplicates."""
-    problems: list[Problem] = [*version_problems(plan), *address_problems(plan)]
+    problems: list[Problem] = [*version_problems(plan), *route_problems(plan), *address_problems(plan)]
     if plan.dns_zone and not plan.mail_host.endswith("." + plan.dns_zone):
         problems.append(
             Problem(
                 "mail_host", f"{quote(plan.mail_host)} is not a name inside dns_zone {quote(plan.dns_zone)}"
             )
         )
+    if plan.smtp_nodes:
+        problems += _node_problems(plan)
+    if len(set(plan.sharepoint_servers)) != len(plan.sharepoint_servers):
+        problems.append(Problem("sharepoint_servers", "lists the same server twice"))
+    if len(set(plan.exchange_servers)) != len(plan.exchange_servers):
+        problems.append(Problem("exchange_servers", "lists the same address twice"))
+    if plan.test_recipient and not plan.test_recipient.endswith("@" + plan.mail_host):
+        problems.append(Problem("test_recipient", f"must be an address at {plan.mail_host} (the library's)"))
+    return problems
+
+
+def _node_problems(plan: Plan) -> list[Problem]:
+    """Mode and node count, the VIP, duplicate nodes: the rules of a plan whose nodes run SMTP."""
+    problems: list[Problem] = []
+    if plan.mode is None:
+        return [Problem("mode", 'is required (unless delivery = "foreign_connector")')]
     count = len(plan.nodes)
+    if count == 0:
+        return [Problem("nodes", "list at least one node (a server running the SMTP service)")]
     if plan.mode == "single":
         if count != 1:
             problems.append(Problem("nodes", f"single mode takes exactly one node, not {count}"))
@@ -152,10 +232,4 @@ def cross_problems(plan: Plan) -> list[Problem]:
             problems.append(
                 Problem(f"nodes[{index}].address", f"{node.address} is the VIP; give the node's own address")
             )
-    if len(set(plan.sharepoint_servers)) != len(plan.sharepoint_servers):
-        problems.append(Problem("sharepoint_servers", "lists the same server twice"))
-    if len(set(plan.exchange_servers)) != len(plan.exchange_servers):
-        problems.append(Problem("exchange_servers", "lists the same address twice"))
-    if plan.test_recipient and not plan.test_recipient.endswith("@" + plan.mail_host):
-        problems.append(Problem("test_recipient", f"must be an address at {plan.mail_host} (the library's)"))
     return problems

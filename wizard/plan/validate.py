@@ -174,6 +174,22 @@ def windows_path(value: str) -> str:
     return text
 
 
+_UNC_SHARE = re.compile(r"^\\\\[A-Za-z0-9._-]+\\[A-Za-z0-9._$-]+(?:\\[A-Za-z0-9 ._$()#@~+-]+)*$")
+
+
+def unc_share(value: str) -> str:
+    """A shared drop folder: ``\\\\server\\share`` with optional folders below it.
+
+    Only a UNC path will do: every SharePoint server and every Exchange server
+    reaches the same folder by it, where a local path names a different folder
+    on each machine.
+    """
+    text = windows_path(value).rstrip("\\") if value.strip().startswith("\\\\") else ""
+    if not _UNC_SHARE.match(text):
+        raise ValueError(r"is not a UNC path such as \\sp1\SPDrop; give the share every server reaches")
+    return text
+
+
 MAX_CHANGE_TEXT = 200
 """Longest change-record value (id, window, a name): one line in the runbook's header."""
 

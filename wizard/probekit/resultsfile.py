@@ -163,7 +163,7 @@ def parse_json(raw: bytes, path: Path) -> Any:
 
 def _steps(plan: Plan, checklist: Checklist) -> dict[str, Step]:
     """The steps of the plan's mode, by id."""
-    return {step.id: step for step in checklist.for_mode(plan.mode)}
+    return {step.id: step for step in checklist.for_mode(plan.mode, plan.delivery)}
 
 
 class _Reader:

@@ -120,6 +120,12 @@ def first_sentence(markdown: str) -> str:
 
 
 def _purpose(plan: Plan) -> str:
+    if not plan.smtp_nodes:
+        return (
+            f"Let people e-mail documents to SharePoint {version_name(plan.sharepoint_version)} libraries "
+            f"at addresses @{plan.mail_host}: Exchange {version_name(plan.exchange_version)} writes that mail "
+            f"through a Foreign connector into {plan.drop_share}, where SharePoint's timer job files it in the library."
+        )
     if plan.mode == "nlb":
         entry = f"the IIS SMTP service of {len(plan.nodes)} servers behind the NLB address {plan.vip}"
     else:

@@ -16,7 +16,9 @@ class PathStage:
 
 
 def mode_label(plan: Plan) -> str:
-    """The mode in words."""
+    """The mode in words (on the Foreign connector route, the route: it has no mode)."""
+    if not plan.smtp_nodes:
+        return f"Exchange Foreign connector into {plan.drop_share}"
     if plan.mode == "nlb":
         return f"{MODE_NAMES['nlb']} across {len(plan.nodes)} nodes"
     return MODE_NAMES["single"]
@@ -24,11 +26,15 @@ def mode_label(plan: Plan) -> str:
 
 def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
     """The farm's values at a glance, as label and value."""
+    if not plan.smtp_nodes:
+        return _foreign_facts(plan)
     rows = [
         ("Mode", mode_label(plan)),
         ("Mail host (e-mail server display address)", plan.mail_host),
         ("DNS Host (A) record", f"{plan.record_name} in zone {plan.zone}, pointing to {plan.target_address}"),
     ]
+    if plan.delivery == "relay_host":
+        rows.append(("Delivery", f"SMTP relay hosts outside the farm; SharePoint reads {plan.drop_share}"))
     if plan.vip:
         rows.append(("NLB cluster address (VIP)", plan.vip))
     rows += [
@@ -40,6 +46,27 @@ def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
         ("Exchange", version_name(plan.exchange_version)),
         ("Windows Server on the nodes", plan.windows_version or "not given"),
     ]
+    if plan.sharepoint_windows_version:
+        rows.append(("Windows Server on the SharePoint servers", plan.sharepoint_windows_version))
+    if plan.test_recipient:
+        rows.append(("Test library address", plan.test_recipient))
+    if plan.outgoing_smtp_server:
+        rows.append(("Outgoing SMTP server", plan.outgoing_smtp_server))
+    return tuple(rows)
+
+
+def _foreign_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
+    """The facts of a Foreign connector farm: no node, VIP, DNS record or SMTP port is involved."""
+    rows = [
+        ("Delivery", mode_label(plan)),
+        ("Mail host (e-mail server display address)", plan.mail_host),
+        ("Drop share", plan.drop_share or ""),
+        ("Exchange servers (they write into the share)", ", ".join(plan.exchange_servers)),
+        ("SharePoint", version_name(plan.sharepoint_version)),
+        ("Exchange", version_name(plan.exchange_version)),
+    ]
+    windows = plan.sharepoint_windows_version or plan.windows_version
+    rows.append(("Windows Server on the SharePoint servers", windows or "not given"))
     if plan.test_recipient:
         rows.append(("Test library address", plan.test_recipient))
     if plan.outgoing_smtp_server:
@@ -50,6 +77,20 @@ def facts(plan: Plan) -> tuple[tuple[str, str], ...]:
 def mail_path(plan: Plan) -> tuple[PathStage, ...]:
     """The way a message travels, from the sender to the library, with this farm's values."""
     recipient = plan.test_recipient or f"library@{plan.mail_host}"
+    timer = Hop(
+        f"SharePoint {version_name(plan.sharepoint_version)} timer job",
+        ("reads each message file, files it in the mail-enabled library, deletes the file",),
+    )
+    if not plan.smtp_nodes:
+        return (
+            Hop("Outlook", (f"a user sends mail to {recipient}",)),
+            Hop(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
+            Hop(
+                "Foreign connector", (f"address space {plan.mail_host}", f"drop directory {plan.drop_share}")
+            ),
+            Hop("Drop share", (f"{plan.drop_share}, read by SharePoint in Advanced mode",)),
+            timer,
+        )
     if plan.mode == "nlb":
         entry = PathStage(
             "NLB cluster address (VIP)",

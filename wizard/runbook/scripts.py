@@ -78,7 +78,7 @@ def _script_host(host: Host) -> Host | None:
 
 def host_scripts(plan: Plan, checklist: Checklist, session: Session | None) -> tuple[HostScript, ...]:
     """One script per place where steps are done, in checklist order, nodes by name."""
-    steps = checklist.for_mode(plan.mode)
+    steps = checklist.for_mode(plan.mode, plan.delivery)
     numbers = {step.id: index for index, step in enumerate(steps, start=1)}
     order: list[Host] = []
     for step in steps:

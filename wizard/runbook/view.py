@@ -149,7 +149,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
         session: progress, results and notes; None for a runbook from the plan alone.
         generated_at: the moment printed as the runbook's date.
     """
-    steps = checklist.for_mode(plan.mode)
+    steps = checklist.for_mode(plan.mode, plan.delivery)
     numbers = {step.id: index for index, step in enumerate(steps, start=1)}
     entries: dict[str, StepSection] = {}
     # The evidence is judged as of the runbook's date, so its ages read as they did when it was written.
