@@ -77,7 +77,8 @@ def test_earlier_versions_keep_the_automatic_choice_except_on_2025(
     assert "**Automatic** (or Advanced" in "\n".join(g.text for g in local.gui)
     remote = render(checklist, "central_admin", make_plan("single", sharepoint, windows="2025"))
     gui = "\n".join(g.text for g in remote.gui)
-    assert "**Automatic**" not in gui and "UNC path" in gui
+    # SharePoint on 2025 reads a drop share (here the plan's, written by a Foreign connector).
+    assert "**Automatic**" not in gui and "\\\\sp1\\SPDrop" in gui
 
 
 def test_unc_drop_folder_needs_share_and_ntfs_rights(checklist: Checklist) -> None:

@@ -57,7 +57,7 @@ PLANS: dict[str, tuple[Callable[[Path], Path], str]] = {
     ),
     "empty": (
         lambda d: (d / "empty.toml", (d / "empty.toml").write_text(""))[0],
-        "mode: is required (and 5 more problems)",
+        "mail_host: is required (and 3 more problems)",
     ),
 }
 

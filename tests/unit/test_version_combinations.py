@@ -27,6 +27,10 @@ def _data(sharepoint: str, windows: str | None, exchange: str = "2016") -> dict[
     }
     if windows is not None:
         data["windows_version"] = windows
+    if windows == "2025":
+        # No node can run SMTP on 2025: SharePoint there takes mail through a Foreign connector.
+        del data["nodes"], data["mode"]
+        data |= {"delivery": "foreign_connector", "drop_share": "\\\\sp01\\SPDrop"}
     return data
 
 
