@@ -67,7 +67,7 @@ def test_every_kit_script_parses_for_every_version(
         assert _problems(ps_parser, text, _values(plan)) == ([], []), name
 
 
-@pytest.mark.parametrize("windows", WINDOWS_VERSIONS)
+@pytest.mark.parametrize("windows", [w for w in WINDOWS_VERSIONS if w != "2025"])
 def test_every_kit_script_parses_for_every_windows_version(
     windows: str, ps_parser: tree_sitter.Parser
 ) -> None:
@@ -75,7 +75,8 @@ def test_every_kit_script_parses_for_every_windows_version(
     for name, text in render_kit(plan, generated_at=GENERATED_AT).items():
         assert _problems(ps_parser, text, _values(plan)) == ([], []), name
     node_script = render_kit(plan, generated_at=GENERATED_AT)["probe-node-wfe1.foo.local.ps1"]
-    assert ("has no SMTP Server feature" in node_script) == (windows == "2025")
+    # Nodes on 2025 are refused by the plan (no SMTP Server feature), so every kit here has its node checks.
+    assert "has no SMTP Server feature" not in node_script
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

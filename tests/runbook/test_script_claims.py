@@ -78,10 +78,6 @@ def test_every_node_script_restricts_relay_by_adding_exchange_or_lists_it_as_man
             for offset, argument, branch in method_calls(ps_parser, text, "manualSteps", "Add")
             if start <= offset < end
         ]
-        if plan.windows_version == "2025":
-            assert "RelayIpList" not in relay_code
-            assert any("(relay)" in a and "no SMTP Server feature" in a for _, a, _ in listed), listed
-            continue
         # The relay list is set through ADSI, adding the Exchange servers to what is there: the
         # only list ever written is the merged one, so no entry another server relies on is removed.
         assert "DirectoryEntry('IIS://localhost/SMTPSVC/1')" in relay_code
@@ -90,17 +86,6 @@ def test_every_node_script_restricts_relay_by_adding_exchange_or_lists_it_as_man
             "InvokeMember('IPGrant', $set, $null, $relay, @(,[object[]]$merged)"
         ]
         assert any("Access > Relay also lists" in a for _, a, _ in listed), listed
-
-
-def test_steps_with_no_powershell_are_all_listed_on_2025(
-    checklist: Checklist, ps_parser: tree_sitter.Parser
-) -> None:
-    plan = next(p for p in PLANS if p.windows_version == "2025")
-    node = next(text for name, text in render_scripts(plan, checklist).items() if "-node-" in name)
-    listed = " ".join(argument for _, argument, _ in method_calls(ps_parser, node, "manualSteps", "Add"))
-    for step_id in ("relay", "connection_control", "fqdn", "alias", "restart"):
-        assert f"({step_id})" in listed, step_id
-    assert "no SMTP Server feature" in listed
 
 
 @pytest.mark.parametrize("plan", PLANS[:: max(1, len(PLANS) // 12)], ids=lambda p: p.windows_version or "any")

@@ -20,8 +20,13 @@ class AfterTrace:
 
 
 def after_trace(plan: Plan, session: Session | None) -> AfterTrace | None:
-    """The trace of the plan's test message from the session's checks; None when the plan names no test recipient."""
-    if plan.test_recipient is None:
+    """The trace of the plan's test message from the session's checks.
+
+    None when the plan names no test recipient, or its mail takes no SMTP node.
+    """
+    if plan.test_recipient is None or not plan.smtp_nodes:
+        # The trace follows the SMTP hops (VIP, node, Drop); a Foreign connector's path is read in
+        # Exchange's message tracking instead, as its step says.
         return None
     from wizard.diagnose import report
     from wizard.diagnose.run import diagnose, target_for

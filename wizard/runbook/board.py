@@ -225,13 +225,23 @@ def build_board(
     criteria = (
         "Go: no step is failing, and every step is proven live, or done by hand with a note that says how "
         "it was verified.",
-        "No-go: any FAIL or ERROR, above all an open relay; or a node that does not accept mail for "
-        f"{plan.mail_host}.",
+        (
+            "No-go: any FAIL or ERROR, above all an open relay; or a node that does not accept mail for "
+            f"{plan.mail_host}."
+            if plan.smtp_nodes
+            else f"No-go: any FAIL or ERROR, above all a test message for {plan.mail_host} that does not reach "
+            "the library."
+        ),
         "A skipped step or a skipped check proves nothing: it needs the implementer's reason in its note.",
     )
-    connector = numbers.get("connector")
+    # The connector that routes the mail host: the Send Connector, or on that route the Foreign connector.
+    kind, connector = (
+        ("Send Connector", numbers.get("connector"))
+        if plan.smtp_nodes
+        else ("Foreign connector", numbers.get("foreign_connector"))
+    )
     backout_first = (
-        f"To stop the new mail route at once, disable the Send Connector (step {connector}) on Exchange: "
+        f"To stop the new mail route at once, disable the {kind} (step {connector}) on Exchange: "
         f"mail for {plan.mail_host} then waits in Exchange's queue and nothing else is affected."
     )
     backout = tuple(
