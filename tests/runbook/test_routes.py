@@ -12,10 +12,10 @@ import tree_sitter
 
 from tests.runbook.conftest import GENERATED_AT, PLANS
 from tests.runbook.pscheck import syntax_problems
+from wizard.checklist.model import Checklist
+from wizard.checklist.platforms import compatible, has_smtp_server
 from wizard.errors import PlanError
-from wizard.model import Checklist
-from wizard.plan import PRODUCT_VERSIONS, WINDOWS_VERSIONS, load_plan_file, parse_plan
-from wizard.platforms import compatible, has_smtp_server
+from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, load_plan_file, parse_plan
 from wizard.runbook import render_markdown, render_scripts
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from wizard.checklist.model import Checklist, Host
 from wizard.errors import PlanError
-from wizard.model import Checklist, Host
-from wizard.plan import load_plan_file, parse_plan
-from wizard.planrules import plan_warnings
+from wizard.plan.model import load_plan_file, parse_plan
+from wizard.plan.questions import question, with_answer
+from wizard.plan.routes import route_choices
+from wizard.plan.rules import plan_warnings
 from wizard.render import plan_steps, render_step
 
 DATA = Path(__file__).parent.parent / "data"
@@ -126,3 +128,25 @@ def test_relay_host_guidance_follows_each_servers_own_windows_release(checklist:
     # The relay host runs 2022: its alias step has IIS 6.0 Manager steps, not 2025's "no SMTP" text.
     assert not any("no SMTP Server feature" in g.text for g in alias.gui)
     assert any("IIS) 6.0 Manager" in g.text for g in alias.gui)
+
+
+def test_the_route_question_is_asked_only_when_the_versions_leave_more_than_one_route() -> None:
+    delivery = question("delivery")
+    assert not delivery.asks({"sharepoint_version": "2016", "windows_version": "2016"})
+    assert delivery.asks({"sharepoint_version": "se", "windows_version": "2022"})
+    offered = dict(route_choices({"sharepoint_version": "se", "windows_version": "2025"}))
+    assert list(offered) == ["foreign_connector", "relay_host"]
+    # Each choice carries its trade-off, with the support dates from the platform data.
+    assert "no SMTP service, no NLB and no Send Connector" in offered["foreign_connector"]
+    assert "extended support to 2031-10-14" in offered["relay_host"]
+
+
+def test_choosing_the_foreign_connector_drops_the_smtp_nodes_answers_and_their_questions() -> None:
+    answers = {"mode": "nlb", "vip": "10.0.0.50", "nodes": [{"name": "a.b.c"}], "sharepoint_version": "se"}
+    answers |= {"windows_version": "2025"}
+    updated = with_answer(answers, "delivery", "foreign_connector")
+    assert "nodes" not in updated and "vip" not in updated
+    assert not question("vip").asks(updated) and not question("smtp_port").asks(updated)
+    assert question("drop_share").asks(updated) and not question("sharepoint_windows_version").asks(updated)
+    relay = with_answer(answers, "delivery", "relay_host")
+    assert question("sharepoint_windows_version").asks(relay) and question("vip").asks(relay)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from wizard.plain.asker import Asker
 from wizard.plan import questions as fields
 from wizard.plan.asking import FieldKind, Question
+from wizard.plan.routes import route_of
 from wizard.session import Session
 
 
@@ -33,9 +34,10 @@ class ValueQuestions:
         asker, session = self.asker, self.session
         asker.say("The farm's values. Press Enter to keep the value shown.")
         for question in fields.PLAN_QUESTIONS:
-            if question.asked_in(session.mode):
+            # Asked against the answers so far: choosing the Foreign connector drops the SMTP nodes' questions.
+            if question.asks(session.plan_data):
                 self.ask_one(question)
-            if question.key == fields.NODES_AFTER:
+            if question.key == fields.NODES_AFTER and route_of(session.plan_data) != "foreign_connector":
                 self.ask_nodes()
         while True:
             problems = fields.plan_problems(session.plan_data)

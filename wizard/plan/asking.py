@@ -12,8 +12,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from wizard.plan.fields import Field, Table
+from wizard.plan.model import DELIVERIES
+from wizard.plan.routes import route_choices, route_of
 
 
 class FieldKind(StrEnum):
@@ -53,10 +56,24 @@ class Question:
     """Modes in which the question is asked."""
     placeholder: str = ""
     """An example value shown in an empty field."""
+    routes: tuple[str, ...] = DELIVERIES
+    """Delivery routes on which the question is asked (the SMTP nodes' questions: not on the Foreign connector)."""
 
     def asked_in(self, mode: str) -> bool:
         """True when the question applies to the mode."""
         return mode in self.modes
+
+    def asks(self, plan_data: Mapping[str, Any]) -> bool:
+        """True when the question applies to the answers given so far: their mode and delivery route.
+
+        The route itself is asked only when the versions leave more than one.
+        """
+        route = route_of(plan_data)
+        if route != "foreign_connector" and not self.asked_in(str(plan_data.get("mode") or "nlb")):
+            return False
+        if route not in self.routes:
+            return False
+        return self.key != "delivery" or len(route_choices(plan_data)) > 1
 
 
 _SPLIT = re.compile(r"[,;\s]+")
@@ -114,6 +131,7 @@ def ask(
     labels: Mapping[str, str] | None = None,
     modes: tuple[str, ...] = ("single", "nlb"),
     required: bool | None = None,
+    routes: tuple[str, ...] = DELIVERIES,
 ) -> Question:
     """The question for ``key`` of ``table``, its rules taken from the key.
 
@@ -144,7 +162,8 @@ def ask(
         if set(named) == set(values):
             values = list(named)
         choices = tuple((value, named.get(value, value)) for value in values)
-        if not field.required:
+        # The unset value is offered only where the form may leave the answer out.
+        if not (field.required if required is None else required):
             choices = (("", NOT_KNOWN), *choices)
     return Question(
         key,
@@ -156,4 +175,5 @@ def ask(
         choices=choices,
         modes=modes,
         placeholder=placeholder,
+        routes=routes,
     )

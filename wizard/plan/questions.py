@@ -19,8 +19,11 @@ from wizard.checklist.platforms import compatible
 from wizard.errors import PlanError, Problem
 from wizard.plan.asking import FieldKind, Question, ask, split_list
 from wizard.plan.model import MODE_NAMES, NODE_TABLE, PLAN_TABLE, VERSION_NAMES, parse_plan
+from wizard.plan.routes import route_choices
 
 _WINDOWS_LABELS = {"2008r2": "2008 R2", "2012r2": "2012 R2"}
+_SMTP_ROUTES = ("smtp_service", "relay_host")
+"""Routes whose farms have SMTP nodes: the node, mode, VIP, DNS and port questions are theirs."""
 
 PLAN_QUESTIONS: tuple[Question, ...] = (
     ask(
@@ -29,6 +32,9 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "Mode",
         "Single: one SMTP server. NLB: two or more behind a cluster address.",
         labels=MODE_NAMES,
+        # The file may leave it out on the Foreign connector route, where the form does not ask it.
+        required=True,
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
@@ -43,6 +49,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "DNS zone",
         "The zone that holds the A record; empty: the mail host without its first label.",
         placeholder="foo.local",
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
@@ -52,6 +59,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         modes=("nlb",),
         required=True,
         placeholder="10.0.0.50",
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
@@ -66,6 +74,7 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "DNS servers",
         "DNS servers to ask, as addr or addr:port; empty: this machine's resolver.",
         placeholder="10.0.0.5",
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
@@ -73,12 +82,14 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "SMTP port",
         "The port the SMTP service listens on; empty: 25.",
         placeholder="25",
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
         "connection_control",
         "Connection control",
         "Also allow only the Exchange servers to connect (this machine's probes are refused then).",
+        routes=_SMTP_ROUTES,
     ),
     ask(
         PLAN_TABLE,
@@ -100,6 +111,28 @@ PLAN_QUESTIONS: tuple[Question, ...] = (
         "Windows version",
         "Windows Server version of the SMTP servers; not known: every variant is shown.",
         labels=_WINDOWS_LABELS,
+    ),
+    ask(
+        PLAN_TABLE,
+        "delivery",
+        "Delivery route",
+        "How mail reaches SharePoint's drop folder; only the routes these versions allow are offered.",
+    ),
+    ask(
+        PLAN_TABLE,
+        "drop_share",
+        "Drop share",
+        "The UNC path SharePoint reads as its drop folder, written by Exchange or the relay hosts.",
+        placeholder=r"\\sp1\SPDrop",
+        routes=("foreign_connector", "relay_host"),
+    ),
+    ask(
+        PLAN_TABLE,
+        "sharepoint_windows_version",
+        "SharePoint's Windows",
+        "Windows Server version of the SharePoint servers, when the relay hosts run another.",
+        labels=_WINDOWS_LABELS,
+        routes=("relay_host",),
     ),
     ask(
         PLAN_TABLE,
@@ -190,6 +223,11 @@ def choices_for(item: Question, plan_data: Mapping[str, Any]) -> tuple[tuple[str
     if item.key == "sharepoint_version":
         windows = plan_data.get("windows_version")
         return tuple(c for c in item.choices if compatible(c[0], str(windows or "")))
+    if item.key == "delivery":
+        return route_choices(plan_data)
+    if item.key == "sharepoint_windows_version":
+        sharepoint = plan_data.get("sharepoint_version")
+        return tuple(c for c in item.choices if not c[0] or compatible(str(sharepoint or ""), c[0]))
     return item.choices
 
 
@@ -249,6 +287,13 @@ def with_answer(plan_data: Mapping[str, Any], key: str, text: str) -> dict[str, 
         for item in PLAN_QUESTIONS:
             if not item.asked_in(str(value)):
                 updated.pop(item.key, None)
+    if updated.get("delivery") == "foreign_connector":
+        # No SMTP node takes mail on that route: nodes and VIP would only be carried, unused.
+        updated.pop("nodes", None)
+        updated.pop("vip", None)
+    if "delivery" in updated and updated["delivery"] not in dict(route_choices(updated)):
+        # The versions no longer leave that route (a release with SMTP after 2025, say): it is asked again.
+        updated.pop("delivery")
     return updated
 
 

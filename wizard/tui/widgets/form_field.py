@@ -52,6 +52,13 @@ class FormField(Vertical):
         placeholder: str | None = None,
     ):
         classes = "form-field" if question.asked_in("single") else "form-field nlb-only"
+        # Which delivery routes ask this question, for the form to hide it on the others.
+        if "foreign_connector" not in question.routes:
+            classes += " smtp-only"
+        if "smtp_service" not in question.routes:
+            classes += " relay-only" if question.routes == ("relay_host",) else " share-only"
+        if question.key == "delivery":
+            classes += " route-choice"
         super().__init__(classes=classes, id="f-" + problem_key.replace("[", "-").replace("].", "-"))
         self.question = question
         """What is asked."""

@@ -12,6 +12,7 @@ from textual.widgets import Label, Static
 
 from wizard.errors import Problem
 from wizard.plan import questions as fields
+from wizard.plan.routes import route_of
 from wizard.tui.messages import AnswersChanged
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.form_field import FormField
@@ -78,7 +79,12 @@ class PlanForm(Vertical):
         self.refresh_problems()
 
     def _show_mode(self) -> None:
+        route = route_of(self.plan_data)
         self.set_class(self.plan_data.get("mode") == "single", "-single")
+        self.set_class(route == "foreign_connector", "-foreign")
+        self.set_class(route != "smtp_service", "-share")
+        self.set_class(route == "relay_host", "-relay")
+        self.set_class(not fields.question("delivery").asks(self.plan_data), "-one-route")
 
     def _changed(self, plan_data: dict[str, Any]) -> None:
         if plan_data == self.plan_data:
@@ -149,7 +155,7 @@ class PlanForm(Vertical):
             reason = field.own_reason or by_key.get(field.problem_key)
             if not (self.revealed or field.problem_key in self._touched or field.text.strip()):
                 reason = None
-            if not field.question.asked_in(str(self.plan_data.get("mode", "nlb"))):
+            if field.node_index is None and not field.question.asks(self.plan_data):
                 reason = None
             field.show_reason(reason)
             shown.add(field.problem_key)
