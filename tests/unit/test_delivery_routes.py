@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from wizard.plan.model import load_plan_file, parse_plan
 from wizard.plan.questions import question, with_answer
 from wizard.plan.routes import route_choices
 from wizard.plan.rules import plan_warnings
+from wizard.probekit.kit import render_kit
 from wizard.render import plan_steps, render_step
 
 DATA = Path(__file__).parent.parent / "data"
@@ -150,3 +152,10 @@ def test_choosing_the_foreign_connector_drops_the_smtp_nodes_answers_and_their_q
     assert question("drop_share").asks(updated) and not question("sharepoint_windows_version").asks(updated)
     relay = with_answer(answers, "delivery", "relay_host")
     assert question("sharepoint_windows_version").asks(relay) and question("vip").asks(relay)
+
+
+def test_the_foreign_connector_probe_kit_is_the_sharepoint_servers_only() -> None:
+    plan = load_plan_file(DATA / "foreign-connector.toml")
+    kit = render_kit(plan, generated_at=datetime(2026, 11, 27, tzinfo=UTC))
+    # The Exchange and node kits probe an SMTP path this route does not have.
+    assert list(kit) == ["probe-sharepoint.ps1"]

@@ -141,7 +141,12 @@ def _sharepoint_notes(plan: Plan) -> tuple[str, ...]:
 
 
 def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
-    """Every Exchange server, then every node, in plan order, then one SharePoint server."""
+    """Every Exchange server, then every node, in plan order, then one SharePoint server.
+
+    On the Foreign connector route only the SharePoint kit: the Exchange and node kits
+    probe the SMTP path, which that route does not have.
+    """
+    smtp = plan.smtp_nodes
     hosts = [
         KitHost(
             kind="exchange",
@@ -154,6 +159,7 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
             checks=_describe(catalog.EXCHANGE_CHECKS, plan),
         )
         for index, address in enumerate(plan.exchange_servers, start=1)
+        if smtp
     ]
     hosts += [
         KitHost(
@@ -169,6 +175,7 @@ def kit_hosts(plan: Plan) -> tuple[KitHost, ...]:
             manual=catalog.MANUAL,
         )
         for node in plan.nodes
+        if smtp
     ]
     servers = ", ".join(plan.sharepoint_servers) or "a server of the farm"
     hosts.append(
