@@ -16,6 +16,7 @@ from wizard.checklist.model import Checklist
 from wizard.checklist.platforms import compatible, has_smtp_server
 from wizard.errors import PlanError
 from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, load_plan_file, parse_plan
+from wizard.probekit.kit import render_kit
 from wizard.runbook import render_markdown, render_scripts
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -129,3 +130,16 @@ def test_every_supported_version_pair_exports_scripts_that_parse(
             assert problems == [], (route, plan.sharepoint_version, plan.exchange_version, name, problems[:3])
         exported += 1
     assert exported >= 20, exported
+
+
+def test_the_foreign_connector_sharepoint_kit_proves_the_drop_share_and_parses(
+    ps_parser: tree_sitter.Parser,
+) -> None:
+    plan = load_plan_file(PLANS / ROUTE_PLANS["foreign_connector"])
+    kit = render_kit(plan, generated_at=GENERATED_AT)["probe-sharepoint.ps1"]
+    assert syntax_problems(ps_parser, kit) == []
+    assert "$DropShare = '\\\\sp1\\SPDrop'" in kit
+    assert kit.count("Add-Fact 'drop_share' 'drop-share-rights'") == 3
+    assert "drop_share / drop-share-rights" in kit
+    smtp = render_kit(load_plan_file(PLANS / ROUTE_PLANS["smtp_service"]), generated_at=GENERATED_AT)
+    assert "drop-share-rights" not in smtp["probe-sharepoint.ps1"]

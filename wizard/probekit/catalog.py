@@ -147,6 +147,11 @@ SHAREPOINT_CHECKS: tuple[KitCheck, ...] = (
         "sp-timer-account",
         "the SharePoint Timer service account (SPTimerV4) has Modify on the drop folder, groups included",
     ),
+    KitCheck(
+        "drop_share",
+        "drop-share-rights",
+        "Foreign connector route: SharePoint reads the plan's drop share, and the timer account has Modify there",
+    ),
     KitCheck("central_admin", "sp-farm-build", "the farm's build ((Get-SPFarm).BuildVersion)"),
     KitCheck(
         "library_test",

@@ -95,7 +95,7 @@ def _describe(checks: tuple[catalog.KitCheck, ...], plan: Plan) -> tuple[str, ..
     return tuple(
         f"{check.step} / {check.name}: {check.reads}"
         for check in checks
-        if plan.mode == "nlb" or check.step != "nlb"
+        if (plan.mode == "nlb" or check.step != "nlb") and (not plan.smtp_nodes or check.step != "drop_share")
     )
 
 

@@ -510,6 +510,7 @@ function Test-Listed($Found) {
 
 $SharePointServers = @()
 $SharePointVersion = '2007'
+$DropShare = ''
 $TestAlias = ($TestRecipient -split '@')[0]
 $TestFile = 'spmail-wizard-test.txt'
 $TestSubject = 'spmail-wizard test message'

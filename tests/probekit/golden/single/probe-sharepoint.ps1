@@ -507,6 +507,7 @@ function Test-Listed($Found) {
 
 $SharePointServers = @()
 $SharePointVersion = '2016'
+$DropShare = ''
 $TestAlias = ($TestRecipient -split '@')[0]
 $TestFile = 'spmail-wizard-test.txt'
 $TestSubject = 'spmail-wizard test message'
