@@ -11,7 +11,8 @@ from typing import Any
 from wizard.checklist.model import Checklist, Step
 from wizard.errors import PlanError
 from wizard.evidence import Change, Drift, age, merge, sort_changes
-from wizard.plan.model import DELIVERIES, Plan, parse_plan
+from wizard.plan.model import Plan, parse_plan
+from wizard.plan.routefields import DELIVERIES
 from wizard.results import CheckResult, Status, utc_now, worst
 
 

@@ -28,7 +28,8 @@ from wizard.checklist.model import (
 )
 from wizard.checklist.vantages import parse_check_specs, parse_proof, verify_specs
 from wizard.errors import ChecklistError
-from wizard.plan.model import DELIVERIES, MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
+from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
+from wizard.plan.routefields import DELIVERIES
 
 DEFAULT_CHECKLIST = "incoming-email.toml"
 _STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -49,28 +50,14 @@ _REQUIRED_STEP_FIELDS = (
 """Fields every step must give: what front ends, runbook and content checks show for each step."""
 _STEP_FIELDS = {
     *_REQUIRED_STEP_FIELDS,
-    *(
-        "gui",
-        "scripts",
-        "checks",
-        "proof",
-        "locks_out",
-        "confirm_done_unless_passed",
-        "risk",
-        "waits_for",
-        "when",
-    ),
+    *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk", "waits_for"),
+    "when",
 }
 """Every field a step may have: the required ones and the optional ones."""
 _TOP_FIELDS = {"id", "title", "version", "steps", "places", "sending_checks", "checks"}
 _PAGE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_CONDITION_VALUES = {
-    "mode": MODES,
-    "sharepoint": PRODUCT_VERSIONS,
-    "exchange": PRODUCT_VERSIONS,
-    "windows": WINDOWS_VERSIONS,
-    "delivery": DELIVERIES,
-}
+_CONDITION_VALUES = {"mode": MODES, "sharepoint": PRODUCT_VERSIONS, "exchange": PRODUCT_VERSIONS}
+_CONDITION_VALUES |= {"windows": WINDOWS_VERSIONS, "delivery": DELIVERIES}
 _T = TypeVar("_T")
 
 

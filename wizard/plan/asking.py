@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from wizard.plan.fields import Field, Table
-from wizard.plan.model import DELIVERIES
+from wizard.plan.routefields import DELIVERIES
 from wizard.plan.routes import route_choices, route_of
 
 

@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from wizard.errors import PlanError, Problem
 from wizard.plan import validate
 from wizard.plan.fields import Field, Table, json_schema, problems_at, read_table, to_data
+from wizard.plan.routefields import Delivery, route_fields
 from wizard.plan.rules import MAX_NLB_NODES, cross_problems
 from wizard.plan.tomlfile import locate_key
 
@@ -29,24 +30,11 @@ DEFAULT_PROOF_MAX_AGE_HOURS = 24
 MAX_PROOF_AGE_HOURS = 24 * 366
 """The longest age limit a plan may set: a year (older evidence proves nothing about today's farm)."""
 Mode = Literal["single", "nlb"]
-Delivery = Literal["smtp_service", "foreign_connector", "relay_host"]
-DELIVERIES: tuple[str, ...] = ("smtp_service", "foreign_connector", "relay_host")
-"""How mail reaches SharePoint's drop folder: ``checklists/platforms.toml`` describes each route."""
 ProductVersion = Literal["2007", "2010", "2013", "2016", "2019", "se"]
 WindowsVersion = Literal["2003", "2008", "2008r2", "2012", "2012r2", "2016", "2019", "2022", "2025"]
 MODES: tuple[str, ...] = ("single", "nlb")
 PRODUCT_VERSIONS: tuple[str, ...] = ("2007", "2010", "2013", "2016", "2019", "se")
-WINDOWS_VERSIONS: tuple[str, ...] = (
-    "2003",
-    "2008",
-    "2008r2",
-    "2012",
-    "2012r2",
-    "2016",
-    "2019",
-    "2022",
-    "2025",
-)
+WINDOWS_VERSIONS: tuple[str, ...] = get_args(WindowsVersion)
 
 MODE_NAMES = {"nlb": "Load balanced (NLB)", "single": "Single server"}
 """Each mode as people say it, in the order the form offers them."""
@@ -134,10 +122,9 @@ class Plan:
 
     @property
     def target_address(self) -> str:
-        """The address mail_host must resolve to: the VIP, or the single node."""
+        """The address mail_host must resolve to: the VIP, or the single node (none on a Foreign connector)."""
         if self.mode == "nlb" and self.vip:
             return self.vip
-        # A Foreign connector plan may have no node: nothing resolves to one.
         return self.nodes[0].address if self.nodes else ""
 
     def to_data(self) -> dict[str, Any]:
@@ -202,13 +189,7 @@ PLAN_TABLE = Table(
     "Every answer the wizard needs about one farm.",
     (
         Field("schema", "integer", "plan file format version", PLAN_SCHEMA, choices=(PLAN_SCHEMA,)),
-        Field(
-            "mode",
-            "string",
-            "'single' for one server, 'nlb' for load balanced; not used with delivery = 'foreign_connector'",
-            None,
-            choices=MODES,
-        ),
+        Field("mode", "string", "'single' or 'nlb'; unused with a Foreign connector", None, choices=MODES),
         Field(
             "mail_host",
             "string",
@@ -298,29 +279,7 @@ PLAN_TABLE = Table(
             check=validate.hours,
             written_at_default=False,
         ),
-        Field(
-            "delivery",
-            "string",
-            "how mail reaches SharePoint's drop folder: 'smtp_service' (the IIS SMTP service on the nodes), "
-            "'foreign_connector' (Exchange writes into drop_share), 'relay_host' (SMTP relay hosts, Drop read over UNC)",
-            "smtp_service",
-            choices=DELIVERIES,
-            written_at_default=False,
-        ),
-        Field(
-            "drop_share",
-            "string",
-            r"foreign_connector and relay_host: the UNC path SharePoint reads as its drop folder (\\sp1\SPDrop)",
-            None,
-            check=validate.unc_share,
-        ),
-        Field(
-            "sharepoint_windows_version",
-            "string",
-            "Windows Server version of the SharePoint servers, when it differs from the nodes'",
-            None,
-            choices=WINDOWS_VERSIONS,
-        ),
+        *route_fields(WINDOWS_VERSIONS),
         Field(
             "nodes",
             "array",

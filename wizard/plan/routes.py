@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.checklist.platforms import has_smtp_server, platforms
-from wizard.plan.model import DELIVERIES
+from wizard.plan.routefields import DELIVERIES
 
 
 def route_of(plan_data: Mapping[str, Any]) -> str:
