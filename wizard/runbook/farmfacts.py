@@ -77,18 +77,18 @@ def _foreign_facts(plan: Plan) -> tuple[tuple[str, str], ...]:
 def mail_path(plan: Plan) -> tuple[PathStage, ...]:
     """The way a message travels, from the sender to the library, with this farm's values."""
     recipient = plan.test_recipient or f"library@{plan.mail_host}"
-    timer = Hop(
+    timer = PathStage(
         f"SharePoint {version_name(plan.sharepoint_version)} timer job",
         ("reads each message file, files it in the mail-enabled library, deletes the file",),
     )
     if not plan.smtp_nodes:
         return (
-            Hop("Outlook", (f"a user sends mail to {recipient}",)),
-            Hop(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
-            Hop(
+            PathStage("Outlook", (f"a user sends mail to {recipient}",)),
+            PathStage(f"Exchange {version_name(plan.exchange_version)}", (", ".join(plan.exchange_servers),)),
+            PathStage(
                 "Foreign connector", (f"address space {plan.mail_host}", f"drop directory {plan.drop_share}")
             ),
-            Hop("Drop share", (f"{plan.drop_share}, read by SharePoint in Advanced mode",)),
+            PathStage("Drop share", (f"{plan.drop_share}, read by SharePoint in Advanced mode",)),
             timer,
         )
     if plan.mode == "nlb":
