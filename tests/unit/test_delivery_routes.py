@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.unit.test_cli import run
 from wizard.checklist.model import Checklist, Host
 from wizard.errors import PlanError
 from wizard.plan.model import load_plan_file, parse_plan
@@ -159,3 +161,24 @@ def test_the_foreign_connector_probe_kit_is_the_sharepoint_servers_only() -> Non
     kit = render_kit(plan, generated_at=datetime(2026, 11, 27, tzinfo=UTC))
     # The Exchange and node kits probe an SMTP path this route does not have.
     assert list(kit) == ["probe-sharepoint.ps1"]
+
+
+def test_check_on_a_foreign_connector_plan_runs_its_steps_and_points_at_the_foreign_connector(
+    wizard_home: Path,
+) -> None:
+    result = run("check", str(DATA / "foreign-connector.toml"), "--json", "--timeout", "1", home=wizard_home)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    steps = {r["step"] for r in document["results"]}
+    assert steps == {"foreign_connector", "central_admin", "library_test", "outgoing"}
+    hints = " ".join(r["hint"] for r in document["results"])
+    assert "Get-ForeignConnector" in hints and "Get-SendConnector" not in hints
+    for command, fmt in (("export", "monitor"), ("diagnose", None)):
+        args = [command, str(DATA / "foreign-connector.toml")]
+        args += (
+            ["--format", fmt, "-o", str(wizard_home.parent / "out")]
+            if fmt
+            else ["--to", "docs@sp.contoso.local"]
+        )
+        refused = run(*args, home=wizard_home)
+        assert refused.returncode == 2 and "foreign_connector" in refused.stderr.splitlines()[-1]

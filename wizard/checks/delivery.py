@@ -86,6 +86,12 @@ async def run_library(sweep: Sweep, target: Target) -> Finding:
 
 
 def _connector_command(plan: Plan) -> str:
+    if not plan.smtp_nodes:
+        return (
+            "Get-ForeignConnector | Format-List Name,AddressSpaces,DropDirectory,SourceTransportServers,Enabled"
+            f" (run in the Exchange Management Shell); the connector for {plan.mail_host} should show "
+            f"AddressSpaces {{SMTP:{plan.mail_host};1}} and DropDirectory {plan.drop_share}."
+        )
     return (
         "Get-SendConnector | Format-List Name,AddressSpaces,SmartHosts,DNSRoutingEnabled,SourceTransportServers,Enabled"
         f" (run in the Exchange Management Shell); the connector for {plan.mail_host} should show "
