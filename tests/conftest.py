@@ -25,6 +25,14 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 pytest_plugins = ["tests.farm.fixtures"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Snapshots are updated in one process: a worker sees only its own share of the tests,
+    and would take the other workers' snapshots for unused ones."""
+    if config.getoption("--snapshot-update", default=False) and getattr(config.option, "numprocesses", 0):
+        config.option.numprocesses = 0
+
+
 @pytest.fixture(autouse=True)
 def wizard_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own SPMAIL_WIZARD_HOME, so no test touches real sessions."""

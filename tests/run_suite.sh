@@ -41,4 +41,7 @@ python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m ruff format --check .
 python3 -m ruff check .
 python3 -m mypy
-python3 -m pytest "$@"
+# Two workers, each taking whole test files: much of the suite waits on sockets and
+# child processes, so two share even a busy two-core machine well, and a file's tests
+# keep the one farm their module starts. Later arguments win (-n 0 runs in one process).
+python3 -m pytest -n 2 --dist loadfile "$@"
