@@ -128,6 +128,7 @@ def test_relay_host_guidance_follows_each_servers_own_windows_release(checklist:
     assert "Windows Server 2025: end of extended support" in central.before
     mode = render_step(checklist.step("mode"), plan)
     assert "Windows Server 2022: end of mainstream support" in mode.before
+    assert "shared as `\\\\relay1\\Drop`" in mode.why and "relay hosts outside the farm" in mode.why
     alias = render_step(checklist.step("alias"), plan, plan.nodes[0])
     # The relay host runs 2022: its alias step has IIS 6.0 Manager steps, not 2025's "no SMTP" text.
     assert not any("no SMTP Server feature" in g.text for g in alias.gui)
