@@ -16,6 +16,16 @@ from wizard.plan import questions as fields
 from wizard.plan.asking import FieldKind, Question
 
 
+def show_text(line: Static, text: str) -> None:
+    """Put text on a line, leaving it be when it already says that.
+
+    Every edit re-states each field's reason; an update lays the whole form out again,
+    so one that changes nothing would cost a layout per key typed.
+    """
+    if str(line.content) != text:
+        line.update(text)
+
+
 class ReasonValidator(Validator):
     """Textual validation through the same validator and reason the prompts use."""
 
@@ -129,7 +139,7 @@ class FormField(Vertical):
     def show_reason(self, reason: str | None) -> None:
         """Show (or clear) the reason beside the control."""
         line = self.query_one(".reason", Static)
-        line.update(f"✖ {reason}" if reason else "")
+        show_text(line, f"✖ {reason}" if reason else "")
         line.display = bool(reason)
         self.set_class(bool(reason), "-invalid")
 

@@ -15,7 +15,7 @@ from wizard.plan import questions as fields
 from wizard.plan.routes import route_of
 from wizard.tui.messages import AnswersChanged
 from wizard.tui.widgets.action import Action
-from wizard.tui.widgets.form_field import FormField
+from wizard.tui.widgets.form_field import FormField, show_text
 
 
 class NodeGroup(Vertical):
@@ -161,7 +161,7 @@ class PlanForm(Vertical):
             shown.add(field.problem_key)
         nodes_line = self.query_one("#nodes-reason", Static)
         nodes_reason = by_key.get("nodes", "")
-        nodes_line.update(f"✖ {nodes_reason}" if nodes_reason else "")
+        show_text(nodes_line, f"✖ {nodes_reason}" if nodes_reason else "")
         nodes_line.display = bool(nodes_reason)
         shown.add("nodes")
         others = [p for p in self.problems if p.key not in shown and p.key.split(".")[0] not in shown]
@@ -169,10 +169,10 @@ class PlanForm(Vertical):
         status.set_class(bool(self.problems), "-fail")
         status.set_class(not self.problems, "-pass")
         if not self.problems:
-            status.update("✔ These values make a complete plan.")
+            show_text(status, "✔ These values make a complete plan.")
         elif others and self.revealed:
-            status.update("✖ " + "; ".join(fields.problem_line(p) for p in others))
+            show_text(status, "✖ " + "; ".join(fields.problem_line(p) for p in others))
         else:
             count = len(self.problems)
             first = fields.problem_line(self.problems[0])
-            status.update(f"{count} value{'s' if count > 1 else ''} to fix; first {first}")
+            show_text(status, f"{count} value{'s' if count > 1 else ''} to fix; first {first}")
