@@ -304,3 +304,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=240)
     args = parser.parse_args()
     run(args.seed, args.trials)
+
+
+if __name__ == "__main__":
+    main()
