@@ -314,4 +314,9 @@ def sharepoint_results(farm: Farm, server: str) -> dict[str, Any]:
     from wizard.farm.kitfiles import document
 
     started = utc_now()
-    return document(farm.plan, _central_admin(farm, server) + _library(farm, server), started)
+    results = _central_admin(farm, server) + _library(farm, server)
+    if farm.plan.delivery == "foreign_connector":
+        from wizard.farm.foreign import drop_share_fact
+
+        results.append(drop_share_fact(farm, server))
+    return document(farm.plan, results, started)
