@@ -356,6 +356,9 @@ def _parse_waits(reader: _StepReader, raw: Any) -> tuple[LaterStep, ...]:
 def _resolve_waits(steps: list[Step], name: str) -> list[Step]:
     """Name and number the later steps that ``waits_for`` points to; a step may only wait for a later one."""
     order = {step.id: index for index, step in enumerate(steps)}
+    # Every route some step names: a step's number depends on the route, as each has steps of its own.
+    # A checklist that names no route numbers its steps once, under the empty route.
+    routes = sorted({route for step in steps for route in step.when.delivery}) or [""]
     resolved = []
     for index, step in enumerate(steps):
         waits = []
@@ -366,7 +369,10 @@ def _resolve_waits(steps: list[Step], name: str) -> list[Step]:
                 )
             maker = steps[order[later.step]]
             numbers = tuple(
-                (mode, [s.id for s in steps if mode in s.modes].index(maker.id) + 1) for mode in maker.modes
+                ((mode, route), [s.id for s in steps if s.on_route(mode, route)].index(maker.id) + 1)
+                for mode in maker.modes
+                for route in routes
+                if maker.on_route(mode, route)
             )
             waits.append(replace(later, title=maker.title, numbers=numbers))
         resolved.append(replace(step, waits_for=tuple(waits)) if waits else step)

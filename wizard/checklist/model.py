@@ -186,12 +186,14 @@ class LaterStep:
     """The id of the step that makes it."""
     title: str = ""
     """That step's title."""
-    numbers: tuple[tuple[str, int], ...] = ()
+    numbers: tuple[tuple[tuple[str, str], int], ...] = ()
     """That step's number in each mode it belongs to."""
 
-    def number(self, mode: str) -> int | None:
-        """The making step's number in a mode, or None when the mode has no such step."""
-        return dict(self.numbers).get(mode)
+    def number(self, mode: str, delivery: str) -> int | None:
+        """The making step's number on a farm of this mode and delivery route, or None when that
+        farm has no such step (numbers differ by route: each route has steps of its own)."""
+        numbers = dict(self.numbers)
+        return numbers.get((mode, delivery), numbers.get((mode, "")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ def waiting_hint(step: Step, result: CheckResult, plan: Plan) -> CheckResult:
     if result.status not in FAILED:
         return result
     for later in step.waits_for:
-        number = later.number(plan.mode)
+        number = later.number(plan.mode, plan.delivery)
         if number is None or result.target not in targets_of((later.target,), plan):
             continue
         hint = (
