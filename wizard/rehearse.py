@@ -51,12 +51,33 @@ def layout(state: str, nodes: int | None, mode: str | None) -> tuple[str, int, s
     return state, nodes, mode
 
 
-def start(state: str, nodes: int | None, mode: str | None) -> Farm:
+def _foreign_farm(state: str, nodes: int | None, mode: str | None) -> Farm:
+    """A farm on the Foreign connector route, not yet started; options that route has no use for are refused."""
+    from wizard.farm.foreign import STATES as FOREIGN_STATES
+    from wizard.farm.foreign import ForeignFarm
+
+    if nodes is not None or mode is not None:
+        raise RehearsalError("the foreign_connector route has no SMTP nodes; drop --nodes and --mode")
+    if state not in FOREIGN_STATES:
+        raise RehearsalError(
+            f"--delivery foreign_connector rehearses the states {', '.join(FOREIGN_STATES)}, not {state!r}"
+        )
+    return ForeignFarm(state, pickup_delay=PICKUP_DELAY)
+
+
+def start(state: str, nodes: int | None, mode: str | None, delivery: str = "smtp_service") -> Farm:
     """Start a practice farm in its own temporary folder; every part answers when this returns."""
     from wizard.farm.farm import Farm
 
-    state, count, chosen_mode = layout(state, nodes, mode)
-    farm = Farm(state, count, mode=chosen_mode, pickup_delay=PICKUP_DELAY)  # type: ignore[arg-type]
+    if delivery == "foreign_connector":
+        farm = _foreign_farm(state, nodes, mode)
+    elif delivery == "smtp_service":
+        state, count, chosen_mode = layout(state, nodes, mode)
+        farm = Farm(state, count, mode=chosen_mode, pickup_delay=PICKUP_DELAY)  # type: ignore[arg-type]
+    else:
+        raise RehearsalError(
+            f"--delivery {delivery!r}: the practice farm rehearses smtp_service and foreign_connector"
+        )
     try:
         farm.start()
     except OSError as exc:
@@ -75,7 +96,12 @@ def start(state: str, nodes: int | None, mode: str | None) -> Farm:
 
 
 def serve(
-    state: str, nodes: int | None, mode: str | None, plan_out: Path, kit_out: Path | None = None
+    state: str,
+    nodes: int | None,
+    mode: str | None,
+    plan_out: Path,
+    kit_out: Path | None = None,
+    delivery: str = "smtp_service",
 ) -> int:
     """Run only the farm, in the foreground, until Ctrl+C or SIGTERM; the plan is written once it answers.
 
@@ -87,7 +113,7 @@ def serve(
         raise RehearsalError(f"--kit-out {kit_out} is a file; name a folder")
     stopping = threading.Event()
     with interactive_signals(stopping.set):
-        farm = start(state, nodes, mode)
+        farm = start(state, nodes, mode, delivery)
         try:
             if kit_out is not None:
                 _write_kit(farm, kit_out)
@@ -108,10 +134,13 @@ def serve(
 
 def _write_kit(farm: Farm, folder: Path) -> None:
     from wizard.checklist.loader import load_default
-    from wizard.farm.kitfiles import write_kit
+    from wizard.farm import foreign, kitfiles
 
     try:
-        paths = write_kit(farm, load_default(), folder)
+        if isinstance(farm, foreign.ForeignFarm):
+            paths = foreign.write_kit(farm, load_default(), folder)
+        else:
+            paths = kitfiles.write_kit(farm, load_default(), folder)
     except OSError as exc:
         raise RehearsalError(f"--kit-out {folder}: cannot write there: {exc.strerror or exc}") from None
     print(f"probe kit results written to {folder}: {', '.join(path.name for path in paths)}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from wizard.results import Status
 from wizard.runbook import render_scripts
 from wizard.session import Session
 
+ROOT = Path(__file__).resolve().parents[2]
 DONE_BY_THE_KIT = ("drop_share", "central_admin", "library_test")
 """The route's steps the SharePoint kit proves; the Foreign connector itself is confirmed by hand."""
 
@@ -93,3 +97,72 @@ def test_the_rehearsed_routes_runbook_has_scripts_for_exchange_and_sharepoint_on
     assert sorted(name.split("-", 1)[1] for name in scripts) == ["exchange.ps1", "sharepoint.ps1"]
     exchange = scripts[next(name for name in scripts if name.endswith("exchange.ps1"))]
     assert f"$dropShare = '{DROP_SHARE}'" in exchange and "New-SendConnector" not in exchange
+
+
+def test_rehearse_serves_the_route_and_writes_the_sharepoint_kits_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan_file, kit = tmp_path / "fc.toml", tmp_path / "kit"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "rehearse", "--serve", "--delivery", "foreign_connector"]
+        + ["--plan-out", str(plan_file), "--kit-out", str(kit)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Ctrl+C stops the farm."):
+                break
+        assert any("Foreign connector 'SharePoint drop' writes into" in line for line in lines), lines
+        plan = load_plan_file(plan_file)
+        assert plan.delivery == "foreign_connector" and not plan.nodes
+        data = plan.to_data()
+        data.pop("schema", None)
+        store.save(Session(name="fc", plan_data=data))
+        assert run(["import", *map(str, sorted(kit.iterdir())), "--session", "fc"]) == ExitCode.OK
+        session = store.load("fc")
+        session.mark_done("foreign_connector", "confirmed in the Exchange Management Shell")
+        store.save(session)
+        code, line = _require_proof(capsys)
+        assert code == ExitCode.OK, line
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--delivery", "foreign_connector"], "goes with --serve"),
+        (
+            ["--serve", "--plan-out", "x.toml", "--delivery", "foreign_connector", "--nodes", "2"],
+            "no SMTP nodes",
+        ),
+        (
+            ["--serve", "--plan-out", "x.toml", "--delivery", "foreign_connector", "--state", "partial"],
+            "not 'partial'",
+        ),
+        (
+            ["--serve", "--plan-out", "x.toml", "--delivery", "relay_host"],
+            "rehearses smtp_service and foreign",
+        ),
+    ],
+)
+def test_options_the_route_cannot_use_are_one_line_and_exit_2(
+    args: list[str], words: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "wizard", "rehearse", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr

@@ -29,6 +29,13 @@ def _add_rehearse(add_parser: AddParser) -> None:
     )
     parser.add_argument("--mode", choices=("single", "nlb"), help="default: single for one node, else nlb")
     parser.add_argument(
+        "--delivery",
+        default="smtp_service",
+        metavar="ROUTE",
+        help="with --serve: smtp_service (default) or foreign_connector (no SMTP nodes; Exchange writes "
+        "into a shared drop folder)",
+    )
+    parser.add_argument(
         "--plain", action="store_true", help="line-by-line prompts instead of the full screen"
     )
     parser.add_argument("--serve", action="store_true", help="only the farm, until Ctrl+C or SIGTERM")
@@ -51,7 +58,13 @@ def _run_rehearse(args: argparse.Namespace) -> ExitCode:
             raise UsageError("--serve needs --plan-out FILE, where the farm's plan is written")
         if args.plain:
             raise UsageError("--plain opens a session; --serve runs only the farm")
-        return ExitCode(rehearse.serve(args.state, args.nodes, args.mode, args.plan_out, args.kit_out))
+        return ExitCode(
+            rehearse.serve(args.state, args.nodes, args.mode, args.plan_out, args.kit_out, args.delivery)
+        )
+    if args.delivery != "smtp_service":
+        raise UsageError(
+            f"--delivery {args.delivery} goes with --serve: the guided session rehearses the smtp_service route"
+        )
     if args.kit_out is not None:
         raise UsageError("--kit-out goes with --serve: it writes what the kit would find on the served farm")
     rehearse.layout(args.state, args.nodes, args.mode)  # a bad option is refused before anything starts

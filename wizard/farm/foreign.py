@@ -143,10 +143,33 @@ class ForeignFarm(Farm):
             await self.partner_mail()
 
     def describe(self) -> list[str]:
-        lines = super().describe()
-        lines.insert(
-            1, f"  Foreign connector {CONNECTOR_NAME!r} writes into {DROP_SHARE} (here {self.share_dir})"
-        )
+        """What runs where, one line each, in this route's words."""
+        lines = [
+            f"practice farm on the Foreign connector route: state {self.state} ({self.row.description}), "
+            f"no SMTP node, every server on port {self.port}"
+        ]
+        if self.dns is not None:
+            lines.append(
+                f"  DNS for {ZONE} at {self.addresses.dns} (UDP and TCP): {EXCHANGE_NAME}, {SHARE_SERVER}"
+            )
+        if self.exchange is not None:
+            connector = (
+                f"Foreign connector {CONNECTOR_NAME!r} writes into {DROP_SHARE}, here {self.share_dir}"
+                if self.exchange.connector
+                else f"no Foreign connector for {MAIL_HOST}"
+            )
+            lines.append(f"  Exchange {EXCHANGE_NAME} at {self.addresses.exchange} ({connector})")
+        if self.timer is not None:
+            timer = f"takes each .eml after {self.timer.delay:g} s" if self.timer.running else "stopped"
+            lines.append(f"  timer job on {SHARE_SERVER}: {timer}")
+        if self.sharepoint is not None:
+            sp = self.sharepoint.setup
+            lines.append(
+                f"  SharePoint {SHARE_SERVER}: incoming e-mail {'on' if sp.enabled else 'off'}, drop folder "
+                f"{sp.drop_folder}; timer account {sp.timer_account} {'has' if sp.timer_modify else 'lacks'} "
+                f"Modify there; lists {', '.join(item.alias for item in sp.lists) or 'none'}; "
+                f"ULS log in {self.sharepoint.log_folder}"
+            )
         return lines
 
 
