@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
@@ -46,6 +48,20 @@ async def settle(pilot: Pilot[int]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool], rounds: int = 200) -> bool:
+    """Let the app handle its pending messages, round after round, until ``condition`` holds.
+
+    Some screen updates take several rounds of messages (a layout, then a scroll, then a
+    paint); waiting on the condition, not on a count of pauses or a clock, keeps a test
+    independent of the machine's speed. False when it never held.
+    """
+    for _ in range(rounds):
+        if condition():
+            return True
+        await pilot.pause()
+    return condition()
 
 
 def current_step(app: WizardApp) -> str:

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.farm.fixtures import FarmFactory
-from tests.tui.helpers import screen_text, settle
+from tests.tui.helpers import screen_text, settle, until
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.cli import run
@@ -61,9 +61,13 @@ async def test_a_step_shows_what_each_host_saw_inside(imported: str, checklist: 
         # The hop headroom of the newest waiting message.
         assert re.search(r"PASS hop-count: .*: headroom \d+", text)
         # The operator reaches it by scrolling the panel of results, at 80 columns.
-        app.screen.query_one("#checks").scroll_to_widget(box, top=True, animate=False)
-        await pilot.pause()
-        assert "Seen inside wfe1.foo.local" in screen_text(app)
+        panel = app.screen.query_one("#checks")
+
+        def scrolled_into_view() -> bool:
+            panel.scroll_to_widget(box, top=True, animate=False)
+            return "Seen inside wfe1.foo.local" in screen_text(app)
+
+        assert await until(pilot, scrolled_into_view), screen_text(app)
 
         # Central Administration's step: the timer account's verdict, as the SharePoint server saw it.
         await pilot.press("ctrl+g")
