@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from tests.diagnose.farmtrace import deliver, fresh_logs
-from tests.tui.helpers import settle, type_into
+from tests.tui.helpers import run_command, settle, type_into
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.farm import Farm, kitfiles
@@ -44,11 +44,7 @@ async def test_palette_opens_the_trace_and_the_chain_follows_the_logs(
     app = open_app(checklist, farm, "trace-palette")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Trace a message")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Trace a message")
         await settle(pilot)
         assert isinstance(app.screen, TraceScreen)
         # With only the session (no checks run, no logs), nothing is known of the message.

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.probekit.test_import import GOOD, ORIGIN
 from tests.runbook.conftest import GENERATED_AT, plan_data
-from tests.tui.helpers import settle, type_into
+from tests.tui.helpers import run_command, settle, type_into
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.runbook import render_html, render_markdown
@@ -39,11 +39,7 @@ async def test_the_palette_imports_a_results_file_and_the_summary_shows_its_orig
     app.open_session("farm")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Import probe kit")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, "Import probe kit")
         await settle(pilot)
         # A damaged file is refused as it is typed, with its reason; Import stays off.
         await type_into(pilot, "#results-path", str(bad))

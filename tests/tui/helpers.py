@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
@@ -50,18 +51,40 @@ async def settle(pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
-async def until(pilot: Pilot[int], condition: Callable[[], bool], rounds: int = 200) -> bool:
+async def until(
+    pilot: Pilot[int], condition: Callable[[], bool], rounds: int = 200, poll: float | None = None
+) -> bool:
     """Let the app handle its pending messages, round after round, until ``condition`` holds.
 
     Some screen updates take several rounds of messages (a layout, then a scroll, then a
     paint); waiting on the condition, not on a count of pauses or a clock, keeps a test
-    independent of the machine's speed. False when it never held.
+    independent of the machine's speed. ``poll`` spaces the rounds for work behind a timer or
+    a worker (the palette's search); ``rounds`` is then only a safety net. False when it never held.
     """
     for _ in range(rounds):
         if condition():
             return True
-        await pilot.pause()
+        await pilot.pause(poll)
     return condition()
+
+
+async def run_command(pilot: Pilot[int], words: str) -> None:
+    """Open the command palette, type ``words`` and run the command it highlights, once the
+    palette's search has highlighted a command that says them (its search runs in a worker)."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+
+    def found() -> bool:
+        commands = pilot.app.screen.query(CommandList)
+        if not commands:
+            return False
+        listed = commands.first(CommandList)
+        index = listed.highlighted
+        return index is not None and words.lower() in str(listed.get_option_at_index(index).prompt).lower()
+
+    assert await until(pilot, found, rounds=3000, poll=0.01), f"the palette never offered {words!r}"
+    await pilot.press("enter")
 
 
 def current_step(app: WizardApp) -> str:

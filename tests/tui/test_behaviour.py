@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from tests.farm.fixtures import FarmFactory
-from tests.tui.helpers import current_step, settle, type_into
+from tests.tui.helpers import current_step, run_command, settle, type_into
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.farm import Farm
@@ -286,12 +286,8 @@ async def test_command_palette_jumps_to_a_step(farm: FarmFactory, checklist: Che
     app = _open_at(checklist, running, "dns")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
         fqdn_number = [step.id for step in checklist.for_mode("nlb")].index("fqdn") + 1
-        await pilot.press(*f"Go to step {fqdn_number}")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_command(pilot, f"Go to step {fqdn_number}")
         await settle(pilot)
         assert current_step(app) == "fqdn"
         await pilot.press("escape", "ctrl+c")
