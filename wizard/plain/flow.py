@@ -304,17 +304,24 @@ class PromptFlow:
         session, say = self.session, self.asker.say
         plan = session.plan()
         say("Checking…")
-        results = asyncio.run(
-            run_checks(
-                plan,
-                steps,
-                timeout=self.timeout,
-                send_test=send_test,
-                exchange_port=self.exchange_port,
-                outgoing_port=self.outgoing_port,
-                on_progress=lambda phase, limit: say(f"  … {phase} (at most {limit:.0f} s)"),
+        try:
+            results = asyncio.run(
+                run_checks(
+                    plan,
+                    steps,
+                    timeout=self.timeout,
+                    send_test=send_test,
+                    exchange_port=self.exchange_port,
+                    outgoing_port=self.outgoing_port,
+                    on_progress=lambda phase, limit: say(f"  … {phase} (at most {limit:.0f} s)"),
+                )
             )
-        )
+        except asyncio.CancelledError:
+            # asyncio.run turns Ctrl+C into KeyboardInterrupt only when the run's own
+            # cancellation count comes back to zero; a cancellation inside (a timeout expiring in the same
+            # moment) can leave it above, and the CancelledError then escaped as a traceback. Nothing
+            # but the interrupt cancels the run itself, so it is said as one.
+            raise KeyboardInterrupt from None
         self.last_drift = session.record_run(results, steps=[step.id for step in steps])
         self.save()
         say(checked_notice(results))
