@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +26,7 @@ from wizard.checklist.model import (
     TargetKind,
 )
 from wizard.checklist.vantages import parse_check_specs, parse_proof, verify_specs
+from wizard.checklist.waits import resolve_waits
 from wizard.errors import ChecklistError
 from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS
 from wizard.plan.routefields import DELIVERIES
@@ -127,7 +127,7 @@ def parse_checklist(data: Mapping[str, Any], name: str) -> Checklist:
             raise ChecklistError(f"{name}: step {step.id!r}: field 'id': duplicate step id")
         seen.add(step.id)
         steps.append(step)
-    steps = _resolve_waits(steps, name)
+    steps = resolve_waits(steps, name)
     specs = parse_check_specs(data.get("checks"), name)
     verify_specs(steps, specs, name)
     return Checklist(
@@ -351,32 +351,6 @@ def _parse_waits(reader: _StepReader, raw: Any) -> tuple[LaterStep, ...]:
         if key not in kinds:
             raise reader.fail("waits_for", f"{key!r} is not one of {', '.join(sorted(kinds))}")
     return tuple(LaterStep(TargetKind(key), step) for key, step in raw.items())
-
-
-def _resolve_waits(steps: list[Step], name: str) -> list[Step]:
-    """Name and number the later steps that ``waits_for`` points to; a step may only wait for a later one."""
-    order = {step.id: index for index, step in enumerate(steps)}
-    # Every route some step names: a step's number depends on the route, as each has steps of its own.
-    # A checklist that names no route numbers its steps once, under the empty route.
-    routes = sorted({route for step in steps for route in step.when.delivery}) or [""]
-    resolved = []
-    for index, step in enumerate(steps):
-        waits = []
-        for later in step.waits_for:
-            if order.get(later.step, -1) <= index:
-                raise ChecklistError(
-                    f"{name}: step {step.id!r}: field 'waits_for': {later.step!r} is not a later step"
-                )
-            maker = steps[order[later.step]]
-            numbers = tuple(
-                ((mode, route), [s.id for s in steps if s.on_route(mode, route)].index(maker.id) + 1)
-                for mode in maker.modes
-                for route in routes
-                if maker.on_route(mode, route)
-            )
-            waits.append(replace(later, title=maker.title, numbers=numbers))
-        resolved.append(replace(step, waits_for=tuple(waits)) if waits else step)
-    return resolved
 
 
 def _only(reader: _StepReader, field: str, item: Mapping[str, Any], allowed: set[str]) -> None:
