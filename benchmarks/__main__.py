@@ -52,7 +52,7 @@ def main() -> None:
     runs: dict[str, Callable[[], Report | list[Report]]] = {
         "sweep": lambda: sweep.run(2.0, rounds),
         "export": lambda: export.run(3 if args.quick else 15),
-        "startup": lambda: startup.run(3 if args.quick else 9),
+        "startup": lambda: startup.run(3 if args.quick else 15),
         "tui": lambda: tui.run(3 if args.quick else 9),
         "probes": lambda: probes.run(2 if args.quick else 5),
         "diagnose": lambda: diagnose.run(19, 24 if args.quick else 240),

@@ -1,7 +1,7 @@
 """How fast `check` starts: the whole process at 1 node against the two swaks runs that hold the
 same SMTP conversations, measured in one run against the practice farm.
 
-Run from the repository root: ``python -m benchmarks.startup [--repeat 9]``.
+Run from the repository root: ``python -m benchmarks.startup [--repeat 15]``.
 
 swaks (the Debian package ``swaks``) asks the node twice, as an operator would by hand: once
 for the mail host (alias) and once for ``example.com`` (relay), each ending after RCPT TO, never
@@ -128,7 +128,7 @@ def run(repeat: int) -> Report:
 def main() -> None:
     """Print the comparison."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=9, help="runs of each side; the median is shown")
+    parser.add_argument("--repeat", type=int, default=15, help="runs of each side; the median is shown")
     args = parser.parse_args()
     run(args.repeat)
 

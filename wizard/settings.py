@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from wizard.atomicfile import RefusedFile, read_bounded, write_atomic
-from wizard.store import home_dir
+from wizard.datahome import home_dir
 
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024

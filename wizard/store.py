@@ -12,27 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import filelock
-import platformdirs
 
-from wizard import PROG
 from wizard.atomicfile import RefusedFile, ensure_private_dir, read_bounded, stale_temporaries, write_atomic
 from wizard.checklist.model import Checklist
+from wizard.datahome import home_dir
 from wizard.errors import SessionLockedError, StoreError
 from wizard.plan import validate
 from wizard.session import Session
 from wizard.sessionfile import decode, to_json
 
-HOME_ENV = "SPMAIL_WIZARD_HOME"
 MAX_SESSION_BYTES = 8 * 1024 * 1024
 """A session with every transcript is a few hundred KiB; anything huge is not ours."""
-
-
-def home_dir() -> Path:
-    """The wizard's data folder: ``$SPMAIL_WIZARD_HOME`` or the platform's user data folder."""
-    override = os.environ.get(HOME_ENV)
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir(PROG, appauthor=False))
 
 
 def sessions_dir(home: Path | None = None) -> Path:

@@ -9,6 +9,7 @@ import pytest
 from textual.app import App
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
+from textual.widgets import Static
 
 import wizard.tui
 from tests.tui.helpers import settle
@@ -145,3 +146,25 @@ def test_a_damaged_settings_file_is_ignored_and_left_as_it_is(
     path.write_bytes(b"{\x00 not json")
     assert saved_theme() is None
     assert path.read_bytes() == b"{\x00 not json"
+
+
+@pytest.mark.parametrize("saved", [None, DARK.name, LIGHT.name])
+async def test_the_first_screen_is_drawn_in_the_theme_it_starts_with(
+    checklist: Checklist, wizard_home: Path, saved: str | None
+) -> None:
+    # The theme is chosen before the stylesheet's first parse (a reparse after mounting cost the
+    # first screen a third of its time): its own text colours must still be the ones in force.
+    if saved:
+        settings_path().parent.mkdir(parents=True, exist_ok=True)
+        settings_path().write_text(json.dumps({"theme": saved}), encoding="utf-8")
+    theme = LIGHT if saved == LIGHT.name else DARK
+    app = WizardApp(checklist)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == theme.name
+        # A failure's reason: the red that Textual's own dark theme draws at under 4.5:1.
+        reason = Static("refused", classes="reason")
+        await app.screen.mount(reason)
+        await settle(pilot)
+        assert reason.styles.color.hex == theme.variables["text-error"].upper()
+        await pilot.press("ctrl+q")

@@ -32,7 +32,7 @@ from wizard.tui.messages import (
 from wizard.tui.notices import RepaintsExpiredNotices
 from wizard.tui.rehearsal_resume import refuse_without_farm
 from wizard.tui.screens.start import StartScreen
-from wizard.tui.themes import install_themes
+from wizard.tui.themes import install_themes, remember_theme
 
 # The store, plans, sessions, the checklist and the step screens pull in the checklist and
 # the templates: they load when first needed, so the start screen paints before them.
@@ -81,6 +81,7 @@ class WizardApp(RepaintsExpiredNotices[int]):
         self._checklist_lock = threading.Lock()
         self.home = home
         """The data folder (None: the default one)."""
+        install_themes(self, home)
         if options is None:
             from wizard.tui.options import CheckOptions
 
@@ -159,7 +160,7 @@ class WizardApp(RepaintsExpiredNotices[int]):
     # Screens ------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        install_themes(self, self.home)
+        remember_theme(self, self.home)
         # SIGTERM (`kill`, a service manager stopping the session) ends the wizard as ctrl+c does: saved,
         # the terminal given back, cleanups run; without it the terminal stayed in full-screen mode.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -367,9 +368,7 @@ class WizardApp(RepaintsExpiredNotices[int]):
         self.push_screen(HelpScreen(self.screen, store.sessions_dir(self.home), extra=extra))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "export":
-            return self.session is not None
-        return True
+        return action != "export" or self.session is not None
 
     # Commands ---------------------------------------------------------------------
 

@@ -60,13 +60,35 @@ DEFAULT = DARK.name
 
 
 def install_themes(app: App[Any], home: Path | None) -> None:
-    """Offer the wizard's themes, start with the one chosen last, and remember each new choice."""
-    from wizard.settings import save_theme, saved_theme
+    """Offer the wizard's themes and start with the one chosen last; call before the app runs.
+
+    Setting ``app.theme`` runs Textual's watcher, which reparses the whole stylesheet: from
+    ``on_mount`` (as Textual's examples do) that made the first screen a third slower, and even
+    from here it queues the reparse for the first message. A theme as dark as the default one maps
+    ANSI colours the same way, so it only needs its variables and classes, set here before the
+    stylesheet's first parse; the other kind goes through the watcher and pays the reparse.
+    """
+    from textual.app import App as TextualApp
+
+    from wizard.settings import saved_theme
 
     for theme in THEMES:
         app.register_theme(theme)
-    chosen = saved_theme(home)
-    app.theme = chosen if chosen in app.available_themes else DEFAULT
+    name = saved_theme(home)
+    chosen = app.available_themes.get(name or DEFAULT) or app.available_themes[DEFAULT]
+    if chosen.dark != app.current_theme.dark:
+        app.theme = chosen.name
+        return
+    old = app.current_theme.name
+    app.set_reactive(TextualApp.theme, chosen.name)
+    app.set_class(False, f"-theme-{old}", update=False)
+    app.set_class(True, f"-theme-{chosen.name}", update=False)
+    app.stylesheet.set_variables(app.get_css_variables())
+
+
+def remember_theme(app: App[Any], home: Path | None) -> None:
+    """Save each theme the operator picks from now on; call once the app is mounted."""
+    from wizard.settings import save_theme
 
     def remember(theme: Theme) -> None:
         save_theme(theme.name, home)
