@@ -150,26 +150,27 @@ def judge(
     now = now or utc_now()
     limit = max_age if max_age is not None else max_age_of(plan)
 
+    # Each question below is about one check on one target: asked of every result, it made a step's
+    # judgement grow with the square of the farm (a 32-node export spent most of its time here).
+    by_pair: dict[tuple[str, str], list[CheckResult]] = {}
+    for result in results:
+        by_pair.setdefault((result.check, result.target), []).append(result)
+
     def passes(check: str, target: str) -> list[CheckResult]:
         spec = checklist.check_spec(check)
         if spec is None:
             return []
         return [
             r
-            for r in results
-            if r.check == check
-            and r.target == target
-            and r.status == Status.PASS
+            for r in by_pair.get((check, target), ())
+            if r.status == Status.PASS
             and r.observed_at <= now + FUTURE_SKEW
             and (r.transcript or not spec.transcript)
             and may_prove(spec, r.origin, target, plan)
         ]
 
     def later_failure(check: str, target: str, moment: datetime) -> bool:
-        return any(
-            r.check == check and r.target == target and r.status.failed and r.observed_at > moment
-            for r in results
-        )
+        return any(r.status.failed and r.observed_at > moment for r in by_pair.get((check, target), ()))
 
     ways: list[list[tuple[str, tuple[str, ...]]]] = []
     for way in step.proof:
@@ -303,12 +304,20 @@ def report(
 
 
 def session_report(
-    session: Session, checklist: Checklist, *, now: datetime | None = None, max_age: timedelta | None = None
+    session: Session,
+    checklist: Checklist,
+    *,
+    now: datetime | None = None,
+    max_age: timedelta | None = None,
+    plan: Plan | None = None,
 ) -> ProofReport:
-    """Every step of a session judged on the evidence it holds; empty while the plan is incomplete."""
+    """Every step of a session judged on the evidence it holds; empty while the plan is incomplete.
+
+    ``plan`` is the session's plan when the caller has parsed it already (an export has).
+    """
     from wizard.session import StepStatus
 
-    plan = session.plan_or_none()
+    plan = plan or session.plan_or_none()
     if plan is None:
         return ProofReport(())
     return report(

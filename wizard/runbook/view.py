@@ -153,7 +153,7 @@ def build_view(plan: Plan, checklist: Checklist, session: Session | None, genera
     numbers = {step.id: index for index, step in enumerate(steps, start=1)}
     entries: dict[str, StepSection] = {}
     # The evidence is judged as of the runbook's date, so its ages read as they did when it was written.
-    verdicts = session_report(session, checklist, now=generated_at) if session else None
+    verdicts = session_report(session, checklist, now=generated_at, plan=plan) if session else None
     for step in steps:
         stored = session.progress_for(step.id) if session else None
         settled = stored is not None and stored.status in (StepStatus.DONE, StepStatus.SKIPPED)
