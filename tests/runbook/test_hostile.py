@@ -17,8 +17,8 @@ from wizard.checklist.model import Checklist
 from wizard.errors import PlanError
 from wizard.plan.model import Plan, parse_plan
 from wizard.results import Status
-from wizard.runbook import render_html, render_markdown, render_scripts
 from wizard.runbook.filters import clean
+from wizard.runbook.writer import render_html, render_markdown, render_scripts
 from wizard.session import Session, StepProgress, StepStatus
 
 FRAGMENTS = [
@@ -128,6 +128,13 @@ def _cell_text(text: str) -> str:
 
 def check_powershell(plan: Plan, checklist: Checklist, parser: tree_sitter.Parser, values: list[str]) -> None:
     session = _session(plan, values[0])
+    # A value the scripts already hold outside quotes without it (a node named `A`, as in
+    # `-RRType A`) is the script's own text there: looking for it would find the template, not a leak.
+    ordinary = parse_plan(plan_data("nlb.toml") | {"schema": 1})
+    own = "\n".join(
+        render_scripts(ordinary, checklist, _session(ordinary, "x"), generated_at=GENERATED_AT).values()
+    )
+    values = [value for value in values if not exposed_values(parser, own, [value])]
     for name, script in render_scripts(plan, checklist, session, generated_at=GENERATED_AT).items():
         assert syntax_problems(parser, script) == [], name
         assert exposed_values(parser, script, values) == [], name
