@@ -23,8 +23,8 @@ from wizard.checklist.loader import load_default
 from wizard.checklist.model import Checklist, Host
 from wizard.plan.model import Plan, parse_plan
 from wizard.results import CheckResult, Status
-from wizard.runbook import write_export
 from wizard.runbook.filters import forget_values
+from wizard.runbook.writer import write_export
 from wizard.session import Session, StepProgress, StepStatus
 
 SIZES = (2, 32)

@@ -110,7 +110,7 @@ def test_a_step_added_to_the_checklist_runs_everywhere(copy: Path) -> None:
     from wizard.checklist.loader import load_default
     from wizard.farm.farm import Farm
     from wizard.plain.flow import PromptFlow
-    from wizard.runbook import render_html, render_markdown, render_scripts
+    from wizard.runbook.writer import render_html, render_markdown, render_scripts
     from wizard.session import Session
 
     checklist = load_default()

@@ -56,26 +56,28 @@ class ExportFormat:
 
 
 FORMATS: tuple[ExportFormat, ...] = (
-    ExportFormat("md", "Markdown runbook", False, "-runbook.md", True, "wizard.runbook:render_markdown"),
-    ExportFormat("html", "HTML runbook", False, "-runbook.html", True, "wizard.runbook:render_html"),
+    ExportFormat(
+        "md", "Markdown runbook", False, "-runbook.md", True, "wizard.runbook.writer:render_markdown"
+    ),
+    ExportFormat("html", "HTML runbook", False, "-runbook.html", True, "wizard.runbook.writer:render_html"),
     ExportFormat(
         "ps1",
         "PowerShell scripts, one per host (a folder)",
         True,
         "-scripts",
         False,
-        "wizard.runbook:render_scripts",
+        "wizard.runbook.writer:render_scripts",
         windows_text=True,
         noun="scripts",
     ),
-    ExportFormat("plan", "Plan file (TOML)", False, "-plan.toml", True, "wizard.runbook:render_plan"),
+    ExportFormat("plan", "Plan file (TOML)", False, "-plan.toml", True, "wizard.runbook.writer:render_plan"),
     ExportFormat(
         "probe",
         "Probe kit: read-only checks to run on Exchange and each node (a folder)",
         True,
         "-probe-kit",
         False,
-        "wizard.runbook:render_probe_kit",
+        "wizard.runbook.writer:render_probe_kit",
         windows_text=True,
         noun="scripts",
         private=True,
@@ -86,7 +88,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         True,
         "-monitor",
         False,
-        "wizard.runbook:render_monitoring",
+        "wizard.runbook.writer:render_monitoring",
         noun="monitoring files",
     ),
 )

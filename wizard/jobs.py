@@ -81,6 +81,6 @@ def export(fmt: str, plan: Plan, checklist: Checklist, session: Session | None, 
     Raises:
         WizardError, OSError, ValueError: the export cannot be written.
     """
-    from wizard.runbook import write_export
+    from wizard.runbook.writer import write_export
 
     return write_export(fmt, plan, checklist, session, output)

@@ -15,22 +15,7 @@ from wizard.checklist.platforms import platforms, support_note
 from wizard.errors import ChecklistError
 from wizard.plan.model import Node, Plan, parse_plan
 from wizard.plan.rules import outgoing_through_node, plan_warnings, sharepoint_windows
-
-# Characters PowerShell treats as single quotes; doubling each keeps it literal.
-_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
-
-
-def ps_quote(value: object) -> str:
-    """A PowerShell single-quoted string literal holding ``value`` exactly."""
-    text = str(value)
-    for quote in _PS_QUOTES:
-        text = text.replace(quote, quote * 2)
-    return f"'{text}'"
-
-
-def ps_list(values: Iterable[object]) -> str:
-    """A PowerShell array literal of single-quoted strings: ``@('a', 'b')``."""
-    return "@(" + ", ".join(ps_quote(v) for v in values) + ")"
+from wizard.runbook.filters import ps_list, ps_quote
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -301,11 +286,12 @@ def render_step(
     )
 
 
-def render_risk(step: Step, plan: Plan, number: int) -> str:
-    """The step's risk for the change board, naming the step by its number; empty: none for this plan."""
-    if not step.risk:
+def render_board_text(step: Step, source: str, plan: Plan, number: int) -> str:
+    """One of the step's texts for the change board (its ``risk``, its ``backout_first``), naming the
+    step by its number; empty: none for this plan."""
+    if not source:
         return ""
-    return _render(step.risk, template_context(plan, None, step.pages) | {"step": f" (step {number})"})
+    return _render(source, template_context(plan, None, step.pages) | {"step": f" (step {number})"})
 
 
 SAMPLE_PLANS: tuple[dict[str, Any], ...] = (
@@ -354,6 +340,7 @@ def verify_templates(checklist: Checklist, steps: Iterable[Step] | None = None) 
             (name, getattr(step, name))
             for name in ("why", "verify", "on_failure", "undo", "before", "expected", "locks_out")
         ]
+        fields += [(name, getattr(step, name)) for name in ("risk", "backout_first") if getattr(step, name)]
         fields += [(f"pages.{page}", source) for page, source in step.pages]
         fields += [(f"pitfalls[{i}]", p) for i, p in enumerate(step.pitfalls)]
         fields += [(f"gui[{i}]", g.text) for i, g in enumerate(step.gui)]
@@ -361,7 +348,7 @@ def verify_templates(checklist: Checklist, steps: Iterable[Step] | None = None) 
         for field, source in fields:
             for plan in plans:
                 try:
-                    _render(source, template_context(plan, None, step.pages))
+                    _render(source, template_context(plan, None, step.pages) | {"step": " (step 1)"})
                 except jinja2.TemplateError as exc:
                     raise ChecklistError(
                         f"{checklist.source}: step {step.id!r}: field {field!r}: template error: {exc}"

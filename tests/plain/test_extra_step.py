@@ -18,7 +18,7 @@ from wizard.checklist.model import Checklist, Host
 from wizard.checks import run_checks
 from wizard.plain import launch
 from wizard.results import Status
-from wizard.runbook import render_html, render_markdown, render_scripts
+from wizard.runbook.writer import render_html, render_markdown, render_scripts
 
 EXTRA_STEP = """
 

@@ -111,7 +111,7 @@ def test_hostile_plan_values_stay_inside_their_quoting(
 
 
 def test_curly_quotes_in_a_value_are_doubled(ps_parser: tree_sitter.Parser) -> None:
-    from wizard.render import ps_quote
+    from wizard.runbook.filters import ps_quote
 
     # Plan validation refuses quotes, but the filter the kit uses must not rely on that.
     assert ps_quote("a\u2019b'c") == "'a\u2019\u2019b''c'"

@@ -12,7 +12,7 @@ from tests.runbook.conftest import GENERATED_AT, plan_data
 from tests.tui.helpers import run_command, settle, type_into
 from wizard import store
 from wizard.checklist.model import Checklist
-from wizard.runbook import render_html, render_markdown
+from wizard.runbook.writer import render_html, render_markdown
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions

@@ -18,7 +18,7 @@ from wizard.farm.foreign import DROP_SHARE, ForeignFarm, fix, write_kit
 from wizard.plan.model import load_plan_file
 from wizard.proof import session_report
 from wizard.results import Status
-from wizard.runbook import render_scripts
+from wizard.runbook.writer import render_scripts
 from wizard.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""The change board's risks and each place's team are the checklist's data, not code."""
+"""The change board's risks, its quick back-out and each place's team are the checklist's data, not code."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from wizard.checklist.loader import load_default
 from wizard.plan.model import Plan
-from wizard.runbook import render_markdown
+from wizard.runbook.writer import render_markdown
 
 
 def test_a_risk_and_a_team_written_in_the_checklist_reach_the_runbook(nlb_plan: Plan) -> None:
@@ -31,6 +31,26 @@ def test_a_risk_that_renders_empty_is_no_risk(nlb_plan: Plan) -> None:
     assert nlb_plan.connection_control is False
     assert "Connection control (step" not in page  # its risk says {% if connection_control %}
     assert "- Load balancing: a node without the alias" in page
+
+
+def test_the_quick_back_out_is_the_step_the_checklist_names(nlb_plan: Plan) -> None:
+    checklist = load_default()
+    steps = checklist.for_mode("nlb")
+    number = {step.id: index for index, step in enumerate(steps, start=1)}
+    page = render_markdown(nlb_plan, checklist)
+    assert f"disable the Send Connector (step {number['connector']}) on Exchange" in page
+    # Given to another step instead, the back-out names that one, with the plan's values.
+    moved = tuple(
+        replace(step, backout_first="")
+        if step.id == "connector"
+        else replace(step, backout_first="Take {{ vip }} out of the balancer{{ step }} first.")
+        if step.id == "nlb"
+        else step
+        for step in checklist.steps
+    )
+    page = render_markdown(nlb_plan, replace(checklist, steps=moved))
+    assert f"Take {nlb_plan.vip} out of the balancer (step {number['nlb']}) first." in page
+    assert "disable the Send Connector" not in page
 
 
 def test_every_place_is_described_once_for_scope_procedure_and_scripts(nlb_plan: Plan) -> None:

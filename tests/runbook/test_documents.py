@@ -15,8 +15,8 @@ from wizard import sessionfile
 from wizard.checklist.model import Checklist
 from wizard.plan.model import Plan, parse_plan
 from wizard.results import Status
-from wizard.runbook import render_html, render_markdown
 from wizard.runbook.filters import md_code, md_fence, md_quote, md_text, ps_comment
+from wizard.runbook.writer import render_html, render_markdown
 from wizard.session import Session, StepStatus
 
 GFM = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])

@@ -14,7 +14,7 @@ from wizard.checklist.model import Checklist
 from wizard.cli import run
 from wizard.cli.shared import ExitCode
 from wizard.plan.model import load_plan_file
-from wizard.runbook import write_export
+from wizard.runbook.writer import write_export
 from wizard.session import Session
 
 NLB_PLAN = str(PLANS / "nlb.toml")

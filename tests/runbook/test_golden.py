@@ -12,7 +12,7 @@ import pytest
 from tests.runbook.conftest import GENERATED_AT, nlb_session, single_session
 from wizard.checklist.model import Checklist
 from wizard.plan.model import Plan
-from wizard.runbook import render_html, render_markdown
+from wizard.runbook.writer import render_html, render_markdown
 from wizard.session import Session
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -7,9 +7,9 @@ import pytest
 from tests.runbook.conftest import GENERATED_AT, nlb_session
 from wizard.checklist.loader import load_default
 from wizard.plan.model import Plan
-from wizard.render import ps_quote
 from wizard.results import CheckResult, Status
-from wizard.runbook import render_html, render_markdown, render_scripts
+from wizard.runbook.filters import ps_quote
+from wizard.runbook.writer import render_html, render_markdown, render_scripts
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 

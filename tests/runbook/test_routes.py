@@ -17,7 +17,7 @@ from wizard.checklist.platforms import compatible, has_smtp_server
 from wizard.errors import PlanError
 from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, load_plan_file, parse_plan
 from wizard.probekit.kit import render_kit
-from wizard.runbook import render_markdown, render_scripts
+from wizard.runbook.writer import render_markdown, render_scripts
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -14,7 +14,7 @@ from tests.runbook.pscheck import method_calls, syntax_problems
 from wizard.checklist.model import Checklist
 from wizard.errors import PlanError
 from wizard.plan.model import PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
-from wizard.runbook import render_scripts
+from wizard.runbook.writer import render_scripts
 
 
 def _plans() -> list[Plan]:

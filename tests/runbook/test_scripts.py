@@ -14,7 +14,7 @@ from tests.runbook.pscheck import exposed_values, syntax_problems
 from wizard.checklist.model import Checklist
 from wizard.checklist.platforms import compatible
 from wizard.plan.model import PRODUCT_VERSIONS, Plan, parse_plan
-from wizard.runbook import render_scripts, write_export
+from wizard.runbook.writer import render_scripts, write_export
 
 VERSION_PAIRS = list(itertools.product(PRODUCT_VERSIONS, PRODUCT_VERSIONS))
 

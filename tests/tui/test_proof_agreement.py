@@ -25,7 +25,7 @@ from wizard.cli.shared import ExitCode
 from wizard.plain import launch
 from wizard.proof import Verdict, session_report
 from wizard.results import CheckResult, Status, utc_now
-from wizard.runbook import render_markdown
+from wizard.runbook.writer import render_markdown
 from wizard.session import Session
 from wizard.tui.app import WizardApp
 from wizard.tui.options import CheckOptions

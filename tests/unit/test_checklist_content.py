@@ -16,7 +16,8 @@ from tree_sitter import Node as SyntaxNode
 from wizard.checklist.model import Checklist, Host, Step, StepKind
 from wizard.checklist.platforms import compatible
 from wizard.plan.model import MODES, PRODUCT_VERSIONS, WINDOWS_VERSIONS, Plan, parse_plan
-from wizard.render import RenderedStep, ps_quote, render_step
+from wizard.render import RenderedStep, render_step
+from wizard.runbook.filters import ps_quote
 
 CONTRACT_STEPS = (
     "mode",

@@ -15,9 +15,9 @@ from tests.plain.test_prompt_flow import ScriptedAsker
 from wizard import store
 from wizard.checklist.model import Checklist
 from wizard.evidence import MAX_TRANSCRIPT_LINES, bounded
-from wizard.render import ps_list
 from wizard.results import SEVERITY, CheckResult, Status, worst
 from wizard.runbook.environments import environment
+from wizard.runbook.filters import ps_list
 from wizard.session import Session
 
 

@@ -24,7 +24,7 @@ from wizard.cli import run
 from wizard.errors import StoreError
 from wizard.exportnames import MAX_STEM
 from wizard.plan.model import Plan, load_plan_file, parse_plan
-from wizard.runbook import render_probe_kit, write_export
+from wizard.runbook.writer import render_probe_kit, write_export
 from wizard.session import Session
 
 DATA = Path(__file__).parent.parent / "data"

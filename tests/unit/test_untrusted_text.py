@@ -20,8 +20,8 @@ from wizard.cli.report import format_report
 from wizard.evidence import MAX_TEXT_CHARS
 from wizard.plan.model import Plan
 from wizard.results import CheckResult, Status
-from wizard.runbook import render_html, render_markdown, render_scripts
 from wizard.runbook.filters import clean
+from wizard.runbook.writer import render_html, render_markdown, render_scripts
 from wizard.untrusted import REPLACEMENT, neutral
 
 HOSTILE = {

@@ -51,6 +51,7 @@ _REQUIRED_STEP_FIELDS = (
 _STEP_FIELDS = {
     *_REQUIRED_STEP_FIELDS,
     *("gui", "scripts", "checks", "proof", "locks_out", "confirm_done_unless_passed", "risk", "waits_for"),
+    "backout_first",
     "when",
 }
 """Every field a step may have: the required ones and the optional ones."""
@@ -333,6 +334,7 @@ def _parse_step(
         where=where,
         team=team,
         risk=reader.text("risk", required=False),
+        backout_first=reader.text("backout_first", required=False),
         pages=pages,
         locks_out=reader.text("locks_out", required=False),
         confirm_done_unless_passed=confirm,

@@ -240,6 +240,10 @@ class Step:
     ``step`` in it is the step's reference (`` (step 4)``); a text that renders empty for a
     plan (``{% if nlb %}...{% endif %}``) is no risk for that plan.
     """
+    backout_first: str = ""
+    """Markdown template: how this step's undo stops the new mail route at once, for the change
+    board's back-out; the first step of a plan whose text renders non-empty gives it. ``step`` in
+    it is the step's reference, as in ``risk``."""
     pages: tuple[tuple[str, str], ...] = ()
     """The place's console pages as (name, template), from ``[places]``; texts use ``pages.<name>``,
     and checks that name a page (the manual Central Administration check) read it from here."""

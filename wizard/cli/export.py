@@ -36,8 +36,8 @@ def _add_export(add_parser: AddParser) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> ExitCode:
-    from wizard import runbook
     from wizard.results import utc_now
+    from wizard.runbook.writer import write_export
 
     plan, session = plan_and_session(args)
     warn(plan)
@@ -53,7 +53,7 @@ def _run_export(args: argparse.Namespace) -> ExitCode:
         assert isinstance(text, str)
         sys.stdout.write(text)
         return ExitCode.OK
-    written = runbook.write_export(args.format, plan, checklist, session, args.output)
+    written = write_export(args.format, plan, checklist, session, args.output)
     if row.folder:
         folder = written[0].parent if written else args.output
         print(f"Wrote {len(written)} {row.noun} to {folder}", file=sys.stderr)

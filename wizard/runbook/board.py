@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from wizard.checklist.model import Host, Step
 from wizard.plan.model import Plan, version_name
-from wizard.render import render_risk
+from wizard.render import render_board_text
 from wizard.runbook.places import PLACES
 from wizard.runbook.worded import DriftNote, Proof, ShownResult, counts
 from wizard.session import Session
@@ -139,7 +139,9 @@ def _purpose(plan: Plan) -> str:
 
 def _risks(plan: Plan, steps: Sequence[Step], numbers: Mapping[str, int]) -> tuple[str, ...]:
     """Each step's risk for this plan, in step order, as the checklist words it."""
-    risks = (render_risk(step, plan, numbers[step.id]) for step in steps if step.id in numbers)
+    risks = (
+        render_board_text(step, step.risk, plan, numbers[step.id]) for step in steps if step.id in numbers
+    )
     return tuple(risk for risk in risks if risk)
 
 
@@ -234,15 +236,16 @@ def build_board(
         ),
         "A skipped step or a skipped check proves nothing: it needs the implementer's reason in its note.",
     )
-    # The connector that routes the mail host: the Send Connector, or on that route the Foreign connector.
-    kind, connector = (
-        ("Send Connector", numbers.get("connector"))
-        if plan.smtp_nodes
-        else ("Foreign connector", numbers.get("foreign_connector"))
-    )
-    backout_first = (
-        f"To stop the new mail route at once, disable the {kind} (step {connector}) on Exchange: "
-        f"mail for {plan.mail_host} then waits in Exchange's queue and nothing else is affected."
+    # The step whose undo stops the new route at once (the connector that routes the mail host) is
+    # the checklist's to say, on each route.
+    backout_first = next(
+        (
+            text
+            for step in steps
+            if step.id in numbers
+            and (text := render_board_text(step, step.backout_first, plan, numbers[step.id]))
+        ),
+        "",
     )
     backout = tuple(
         BackoutLine(e.number, e.anchor, e.step.title, e.team, first_sentence(e.guide.undo))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from wizard.render import ps_list, ps_quote
 from wizard.untrusted import forget, neutral
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Inline Markdown punctuation that GitHub or VS Code would read as markup
 # anywhere in a line; `$` because GitHub renders text between two of them as math.
@@ -22,9 +23,32 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<|~&$])")
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+=](?=\s|$|[-=])|\d{1,9}[.)](?=\s|$))")
 _BACKTICK_RUN = re.compile(r"`+")
 
-# Raw HTML in the checklist's Markdown is shown as text, never passed through:
-# the runbook's HTML must hold only what the template itself writes.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # Raw HTML in the checklist's Markdown is shown as text, never passed through:
+    # the runbook's HTML must hold only what the template itself writes. Made on first use:
+    # the step renderer imports this module for PowerShell quoting and renders no HTML.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+# Characters PowerShell treats as single quotes; doubling each keeps it literal.
+_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
+def ps_quote(value: object) -> str:
+    """A PowerShell single-quoted string literal holding ``value`` exactly."""
+    text = str(value)
+    for quote in _PS_QUOTES:
+        text = text.replace(quote, quote * 2)
+    return f"'{text}'"
+
+
+def ps_list(values: Iterable[object]) -> str:
+    """A PowerShell array literal of single-quoted strings: ``@('a', 'b')``."""
+    return "@(" + ", ".join(ps_quote(v) for v in values) + ")"
 
 
 def clean(value: object) -> str:
@@ -124,12 +148,12 @@ def md_fence(body: object, language: str = "") -> str:
 
 def html_markdown(value: object) -> Markup:
     """The checklist's Markdown as HTML, with any raw HTML in it shown as text."""
-    return Markup(_MARKDOWN.render(clean(str(value))).strip())
+    return Markup(_markdown().render(clean(str(value))).strip())
 
 
 def html_markdown_inline(value: object) -> Markup:
     """One line of the checklist's Markdown as inline HTML (no paragraph around it)."""
-    return Markup(_MARKDOWN.renderInline(clean(str(value))).strip())
+    return Markup(_markdown().renderInline(clean(str(value))).strip())
 
 
 def ps_comment(value: object, prefix: str = "# ") -> str:
