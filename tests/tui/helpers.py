@@ -45,9 +45,16 @@ async def choose(pilot: Pilot[int], selector: str, label_start: str) -> None:
 
 
 async def settle(pilot: Pilot[int]) -> None:
-    """Wait for every running worker and the screen updates that follow."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait for every running worker and the screen updates that follow.
+
+    A screen may start a worker a message or two after it is shown (Check all starts on the
+    summary once it is mounted): the wait is taken again until a round of messages starts none.
+    """
+    for _ in range(100):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
     await pilot.pause()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,9 +18,6 @@ from wizard.tui.widgets.check_panel import CheckPanel, CheckRow
 if TYPE_CHECKING:
     from wizard.checklist.model import Checklist, Step
     from wizard.session import Session
-
-CANCEL_POLL = 0.1
-"""Seconds between looks, from the probes' thread, at whether the screen cancelled the run."""
 
 
 class CheckingScreen(FreshScreen):
@@ -58,43 +53,30 @@ class CheckingScreen(FreshScreen):
     def run_step_checks(self, steps: Sequence[Step], send_test: bool = False) -> None:
         """Run the steps' checks at once; rows fill in through messages.
 
-        The probes run in this worker's own thread and event loop, never on the screen's:
-        drawing a few hundred result rows would otherwise hold back the reading of
-        replies, and the times recorded ("greets with 220 in 9 ms") would count the
-        screen's work, not the server's.
+        The probes run in a process of their own (:mod:`wizard.checks.apart`), not on this
+        screen's thread or in a thread beside it: drawing a few hundred result rows would
+        otherwise hold back the reading of replies, and the times recorded ("greets with 220
+        in 9 ms") would count the screen's work, not the server's.
         """
-        from wizard.checks import run_checks
+        from wizard.checks.apart import run_checks_apart
 
         worker = get_current_worker()
         self._checked_steps = tuple(step.id for step in steps)
-
-        async def sweep() -> list[CheckResult] | None:
-            task = asyncio.ensure_future(
-                run_checks(
-                    self.session.plan(),
-                    steps,
-                    timeout=self.options.timeout,
-                    send_test=send_test,
-                    exchange_port=self.options.exchange_port,
-                    outgoing_port=self.options.outgoing_port,
-                    pickup_limit=self.options.pickup_limit,
-                    on_start=self._started,
-                    on_result=self._finished,
-                    on_progress=self._progress,
-                )
-            )
-            # A thread cannot be interrupted: the screen cancels the worker (leaving the step,
-            # closing the screen) and the sweep notices within a tenth of a second.
-            while not task.done():
-                if worker.is_cancelled:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                    return None
-                await asyncio.wait({task}, timeout=CANCEL_POLL)
-            return task.result()
-
-        results = asyncio.run(sweep())
+        # Leaving the step or closing the screen cancels the worker; the process is ended
+        # within a tenth of a second.
+        results = run_checks_apart(
+            self.session.plan(),
+            steps,
+            timeout=self.options.timeout,
+            send_test=send_test,
+            exchange_port=self.options.exchange_port,
+            outgoing_port=self.options.outgoing_port,
+            pickup_limit=self.options.pickup_limit,
+            on_start=self._started,
+            on_result=self._finished,
+            on_progress=self._progress,
+            cancelled=lambda: worker.is_cancelled,
+        )
         if results is not None and not worker.is_cancelled:
             self.post_message(ChecksFinished(tuple(step.id for step in steps), results))
 
