@@ -328,6 +328,20 @@ SAMPLE_PLANS: tuple[dict[str, Any], ...] = (
 """Plans every template is rendered against when a checklist is loaded."""
 
 
+_STEP_TEXTS = (
+    "why",
+    "verify",
+    "on_failure",
+    "undo",
+    "before",
+    "expected",
+    "locks_out",
+    "risk",
+    "backout_first",
+)
+"""A step's one-piece templates; ``risk`` and ``backout_first`` are given ``step`` as the board gives it."""
+
+
 def verify_templates(checklist: Checklist, steps: Iterable[Step] | None = None) -> None:
     """Render every template of every step (or of ``steps`` only) against sample plans.
 
@@ -336,11 +350,7 @@ def verify_templates(checklist: Checklist, steps: Iterable[Step] | None = None) 
     """
     plans = [parse_plan(data | {"schema": 1}) for data in SAMPLE_PLANS]
     for step in checklist.steps if steps is None else steps:
-        fields: list[tuple[str, str]] = [
-            (name, getattr(step, name))
-            for name in ("why", "verify", "on_failure", "undo", "before", "expected", "locks_out")
-        ]
-        fields += [(name, getattr(step, name)) for name in ("risk", "backout_first") if getattr(step, name)]
+        fields: list[tuple[str, str]] = [(name, getattr(step, name)) for name in _STEP_TEXTS]
         fields += [(f"pages.{page}", source) for page, source in step.pages]
         fields += [(f"pitfalls[{i}]", p) for i, p in enumerate(step.pitfalls)]
         fields += [(f"gui[{i}]", g.text) for i, g in enumerate(step.gui)]

@@ -13,6 +13,7 @@ checks, so a run starts in a few milliseconds rather than after the interpreter'
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -28,19 +29,14 @@ if TYPE_CHECKING:
 POLL = 0.1
 """How often, in seconds, the waiting side asks whether the run was cancelled."""
 
-_context: BaseContext | None = None
 
-
+@functools.cache
 def _processes() -> BaseContext:
-    global _context
-    if _context is None:
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["wizard.checks"])
-            _context = context
-        else:
-            _context = multiprocessing.get_context("spawn")
-    return _context
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["wizard.checks"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _run(plan: Plan, steps: tuple[Step, ...], options: dict[str, Any], events: Any) -> None:
@@ -69,10 +65,10 @@ def _run(plan: Plan, steps: tuple[Step, ...], options: dict[str, Any], events: A
 
 @contextlib.contextmanager
 def _real_stderr() -> Iterator[None]:
-    # The first queue and the first start also start multiprocessing's resource tracker and the
-    # fork server, which are handed this process's stderr. A full-screen app has replaced
-    # sys.stderr with a capture whose fileno() is -1, and they failed to start ("bad value(s)
-    # in fds_to_keep"): for that moment they get the real one.
+    # The first start also starts multiprocessing's resource tracker and the fork server, which
+    # are handed this process's stderr. A full-screen app has replaced sys.stderr with a capture
+    # whose fileno() is -1, and they failed to start ("bad value(s) in fds_to_keep"): for that
+    # moment they get the real one.
     stderr = sys.stderr
     try:
         usable = stderr is not None and stderr.fileno() >= 0
