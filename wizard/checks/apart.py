@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from wizard.plan.model import Plan
     from wizard.results import CheckResult
 
+PRELOAD = ("wizard.checks.runner", "wizard.render", "cryptography.x509")
+"""What the fork server imports before it forks a run, with every check module (the runner
+loads them on first use): the console pages' templates and the certificate reader. Without
+them each run imported about a hundred modules itself, some of them on its event loop while its
+first connections were open."""
+
 POLL = 0.1
 """How often, in seconds, the waiting side asks whether the run was cancelled."""
 
@@ -34,7 +40,10 @@ POLL = 0.1
 def _processes() -> BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["wizard.checks"])
+        from wizard.checks.registry import REGISTRY
+
+        modules = sorted({f"wizard.checks.{entry.module}" for entry in REGISTRY.values()})
+        context.set_forkserver_preload([*PRELOAD, *modules])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import dataclasses
+import ipaddress
 import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from wizard.bounds import REPLY_LINE_CHARS
+from wizard.checks import arrival
 
 MAX_LINE = 4096
 """Longest reply line accepted; RFC 5321 allows 512, so anything past 4 KiB is not SMTP."""
@@ -113,27 +118,78 @@ class SmtpClient:
     async def connect(self) -> Reply:
         """Open the connection and read the greeting.
 
+        The greeting's time runs from the connect call to the reply's arrival: the kernel's
+        stamp of it where there is one (:mod:`wizard.checks.arrival`), so a busy machine does
+        not add its own delay to the server's figure.
+
         Raises:
             SmtpFault: the connection or the greeting failed.
         """
         where = f"{self.address}:{self.port}"
-        local = (self.local_address, 0) if self.local_address else None
-        started = time.monotonic()
         try:
             async with asyncio.timeout_at(self.deadline):
-                self._reader, self._writer = await asyncio.open_connection(
-                    self.address, self.port, limit=MAX_LINE, local_addr=local
-                )
+                sock, stamped, started_ns, started = await self._open_socket()
         except TimeoutError:
             raise SmtpFault(Fault.TIMEOUT, f"no TCP connection to {where} within the timeout") from None
         except ConnectionRefusedError:
             raise SmtpFault(Fault.REFUSED, f"connection to {where} refused: nothing listens there") from None
         except OSError as exc:
             raise SmtpFault(Fault.UNREACHABLE, f"cannot reach {where}: {exc.strerror or exc}") from None
+        arrived_ns = None
+        try:
+            if stamped:
+                # Before the stream takes the socket: it would take its reads too.
+                with contextlib.suppress(TimeoutError):  # the read below says what did not come
+                    async with asyncio.timeout_at(self.deadline):
+                        arrived_ns = await arrival.reply_arrived_ns(sock)
+            self._reader, self._writer = await asyncio.open_connection(sock=sock, limit=MAX_LINE)
+        except BaseException:
+            sock.close()
+            raise
+        assert self._writer is not None
         sockname = self._writer.get_extra_info("sockname")
         self.source_address = str(sockname[0]) if sockname else ""
         self.transcript.append(f"-- connected to {where} from {self.source_address}")
-        return await self.read_reply(greeting=True, since=started)
+        reply = await self.read_reply(greeting=True, since=started)
+        if arrived_ns is not None and arrived_ns >= started_ns:
+            # The stamp is the wall clock's; a clock stepped back during the wait leaves the read's time.
+            reply = dataclasses.replace(reply, elapsed_ms=(arrived_ns - started_ns) // 1_000_000)
+        return reply
+
+    async def _open_socket(self) -> tuple[socket.socket, bool, int, float]:
+        """A connected socket, whether its arrivals are stamped, and when the connect began.
+
+        The moment is taken on both clocks (the wall clock's for the kernel's stamps) just
+        before the connect call, after any name lookup.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            version = ipaddress.ip_address(self.address).version
+            addresses: list[tuple[int, Any]] = [
+                (socket.AF_INET6 if version == 6 else socket.AF_INET, (self.address, self.port))
+            ]
+        except ValueError:
+            found = await loop.getaddrinfo(self.address, self.port, type=socket.SOCK_STREAM)
+            addresses = [(info[0], info[4]) for info in found]
+        failure: OSError = OSError(f"no address for {self.address}")
+        for family, address in addresses:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                sock.setblocking(False)
+                if self.local_address:
+                    sock.bind((self.local_address, 0))
+                stamped = arrival.stamp_arrivals(sock)
+                started_ns, started = arrival.wall_ns(), time.monotonic()
+                await loop.sock_connect(sock, address)
+            except OSError as exc:  # the next address may answer (a name with IPv6 and IPv4 ones)
+                sock.close()
+                failure = exc
+                continue
+            except BaseException:
+                sock.close()
+                raise
+            return sock, stamped, started_ns, started
+        raise failure
 
     async def read_reply(self, *, greeting: bool = False, since: float | None = None) -> Reply:
         """Read one reply, all of its lines (at most :data:`MAX_REPLY_LINES`), before the deadline.
