@@ -7,7 +7,7 @@ from typing import Any
 
 import html5lib
 import tree_sitter
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -247,6 +247,8 @@ def test_every_drop_folder_the_validator_accepts_stays_quoted(
     tail: str, unc: bool, scripted: Checklist, ps_parser: tree_sitter.Parser
 ) -> None:
     value = ("\\\\wfe2\\c$\\" if unc else "C:\\") + tail
+    # A '..' segment is refused for what it means, not for a character: that rule has its own test.
+    assume(".." not in value.strip().split("\\"))
     data = plan_data("nlb.toml") | {"schema": 1}
     data["nodes"][1]["drop_folder"] = value
     plan = parse_plan(data)  # built from the allowed characters: always accepted
