@@ -23,8 +23,8 @@ is byte-compiled first, as an install is.
   never answer;
 - greeting times: the median greeting time the wizard records for a farm of
   32 nodes with Check all, against the same sweep run headless by
-  ``check --json`` just before and just after, on the same farm. The farm's
-  servers live in this process, apart from the wizard and from ``check``;
+  ``check --json`` just before and just after, on the same farm. The farm is
+  served by ``rehearse --serve`` in a process of its own;
 - ``--version``: launch to exit.
 
 `check` as a process is compared with swaks by ``python -m benchmarks.startup``.
@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,7 @@ import pexpect
 import pyte
 
 from benchmarks.common import LoadFailure, Report, compile_package, machine, ratio, retried
+from wizard.farm.apart import farm_apart
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -403,10 +405,9 @@ def greetings_in_wizard(home: Path) -> tuple[list[int], list[int]]:
     The headless sweep runs before and after the wizard's, so a load that came and went weighs on
     both sides.
     """
-    from wizard.farm import Farm
-
-    with Farm("complete", GREETING_NODES) as farm:
-        plan = farm.plan_data
+    with farm_apart("complete", GREETING_NODES) as plan_file:
+        with plan_file.open("rb") as file:
+            plan = tomllib.load(file)
         plan.pop("schema", None)
         _save_session(home, "greet", plan, "mode")
         headless = _headless_greetings(home, "greet")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from wizard import PROG
 from wizard.errors import WizardError
+from wizard.farm.apart import READY
 from wizard.farm.states import STATES
 from wizard.interactive import interactive_signals
 
@@ -123,7 +124,7 @@ def serve(
             print(f"plan written to {plan_out}")
             print(f"try: spmail-wizard check {plan_out} --send-test")
             print(f"try: spmail-wizard diagnose {plan_out} --evidence {farm.root}")
-            print("Ctrl+C stops the farm.", flush=True)
+            print(READY, flush=True)
             while not stopping.wait(WAKE_INTERVAL):
                 pass
         finally:

@@ -15,10 +15,7 @@ kept busy by another program: the wizard recorded 60-90 ms, headless 25-40.
 from __future__ import annotations
 
 import re
-import signal
 import statistics
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +24,7 @@ import pytest
 from tests.tui.helpers import app_at_step, settle
 from wizard.checklist.model import Checklist
 from wizard.checks import run_checks
+from wizard.farm.apart import farm_apart
 from wizard.plan.model import Plan, load_plan_file
 from wizard.results import CheckResult
 
@@ -38,25 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Plan]:
+def served() -> Iterator[Plan]:
     """A complete farm of 32 nodes, served by `rehearse --serve` in a process of its own."""
-    plan_file = tmp_path / "farm.toml"
-    argv = [sys.executable, "-m", "wizard", "rehearse", "--serve", "--state", "complete"]
-    argv += ["--nodes", str(NODES), "--plan-out", str(plan_file)]
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("Ctrl+C stops the farm."):
-            break
-    else:
-        raise AssertionError(f"the farm ended before serving: {lines}")
-    try:
+    with farm_apart("complete", NODES) as plan_file:
         yield load_plan_file(plan_file)
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
 
 
 def greeting_ms(results: list[CheckResult]) -> list[int]:
