@@ -10,10 +10,10 @@ and a session keeps the fewest lines (a test holds the table to that).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bound:
     """What one stage keeps of a transcript (and of a summary or hint)."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.bounds import QUOTE_CHARS
+from wizard.record import record
 
 QUOTE_LIMIT = QUOTE_CHARS
 """Longest quoted value in a message: a 1 MB bad value is named, not echoed back."""
@@ -31,7 +30,7 @@ class WizardError(Exception):
     """Base of every error that is reported to the user as one line."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One defect in a plan."""
 

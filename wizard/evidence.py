@@ -10,11 +10,12 @@ one is drift, which the front ends and the runbook show.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wizard.bounds import SESSION, cut
+from wizard.record import record
 from wizard.results import CheckResult, Status
 from wizard.untrusted import neutral
 
@@ -83,7 +84,7 @@ def server_names(result: CheckResult) -> tuple[str, str]:
     return greeting, ehlo
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One piece of evidence that differs from the previous run's."""
 
@@ -142,7 +143,7 @@ class Change:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Drift:
     """What one recorded run changed in a session."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from wizard.record import record
 
 MAX_STEM = 120
 """Longest file name stem an export makes from a host's name.
@@ -23,7 +24,7 @@ temporary name's dot, random part and ``.tmp``, so a stem this long leaves
 room for every name made from it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExportFormat:
     """One export format."""
 

@@ -9,15 +9,15 @@ this machine's own results are not touched (a new ``check`` replaces them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from wizard.evidence import age
+from wizard.record import record
 from wizard.results import CheckResult, utc_now
 from wizard.session import Session
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OriginEvidence:
     """What one origin contributed to a session."""
 

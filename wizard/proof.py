@@ -14,7 +14,6 @@ with no way of proof on this plan (a manual step) has no verdict at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from wizard.checklist.model import Checklist, Step
 from wizard.checklist.vantages import may_prove, targets_of
 from wizard.evidence import age
 from wizard.plan.model import Plan
+from wizard.record import record
 from wizard.results import CheckResult, Status, utc_now
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Verdict(StrEnum):
     NOT_PROVEN = "not_proven"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepProof:
     """One step's verdict, with what it rests on and what it lacks."""
 
@@ -228,7 +228,7 @@ def judge(
     return StepProof(step.id, verdict, missing=tuple(missing), max_age=limit, done_by_hand=done_by_hand)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProofReport:
     """The verdict of every step judged, and how many checks could not run this time."""
 

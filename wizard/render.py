@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +14,7 @@ from wizard.checklist.platforms import platforms, support_note
 from wizard.errors import ChecklistError
 from wizard.plan.model import Node, Plan, parse_plan
 from wizard.plan.rules import outgoing_through_node, plan_warnings, sharepoint_windows
+from wizard.record import record
 from wizard.runbook.filters import ps_list, ps_quote
 
 
@@ -52,7 +52,7 @@ def _environment() -> SandboxedEnvironment:
 _ENV = _environment()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedGui:
     """A click path filled in for the plan."""
 
@@ -81,7 +81,7 @@ MANUAL_POSTLUDE = (
 """Ends a snippet shown on its own that can leave work for the operator, so that it says so."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedScript:
     """A script filled in for the plan."""
 
@@ -113,7 +113,7 @@ class RenderedScript:
         return prelude + self.body + postlude
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RenderedStep:
     """A step's guidance, filled in with one plan's values and versions."""
 

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from wizard.checklist.model import Checklist
 from wizard.datahome import home_dir
 from wizard.errors import SessionLockedError, StoreError
 from wizard.plan import validate
+from wizard.record import record
 from wizard.session import Session
 from wizard.sessionfile import decode, to_json
 
@@ -220,7 +220,7 @@ def delete(name: str, home: Path | None = None) -> Path:
     return path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SessionInfo:
     """A line of the session list."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from wizard.checks.registry import REGISTRY
+from wizard.record import record
 
 
 class StepKind(StrEnum):
@@ -80,7 +81,7 @@ class TargetKind(StrEnum):
     """The outgoing SMTP server, when the plan names one."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckSpec:
     """What one check name may prove, from where and about what: the checklist's ``[checks]`` entry."""
 
@@ -101,7 +102,7 @@ class CheckSpec:
     a pass reported by any one of the required targets proves it, since each would read the same."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Condition:
     """When a variant applies: every listed key must match the plan (unset keys match all)."""
 
@@ -136,7 +137,7 @@ class Condition:
         return not (self.windows and windows is not None and windows not in self.windows)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GuiPath:
     """A click path in a management console, for the versions its condition names."""
 
@@ -150,7 +151,7 @@ class GuiPath:
     """The path only prepares the step (installs what it needs), like :attr:`Script.prerequisite`."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Script:
     """A scriptable equivalent, confirmed by a named source."""
 
@@ -172,7 +173,7 @@ class Script:
     """
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LaterStep:
     """A target of a step's checks that exists only once a later step is done (the VIP comes with the NLB step).
 
@@ -196,7 +197,7 @@ class LaterStep:
         return numbers.get((mode, delivery), numbers.get((mode, "")))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """One step of the checklist."""
 
@@ -275,7 +276,7 @@ class Step:
         return mode in self.modes and (not self.when.delivery or delivery in self.when.delivery)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Checklist:
     """An ordered list of steps, loaded from one file."""
 

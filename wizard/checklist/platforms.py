@@ -9,19 +9,19 @@ and the checklist texts all ask here.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 from wizard.errors import ChecklistError
+from wizard.record import record
 
 PLATFORMS_FILE = "platforms.toml"
 Ruling = Literal["supported", "refused", "unsettled"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PairRule:
     """What the sources say about one SharePoint version on one Windows Server release."""
 
@@ -33,7 +33,7 @@ class PairRule:
     """Where the rule comes from."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WindowsRelease:
     """One Windows Server release: its name, end of support, and whether it has the SMTP Server feature."""
 
@@ -44,7 +44,7 @@ class WindowsRelease:
     smtp: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Route:
     """A way mail reaches SharePoint's drop folder."""
 
@@ -54,7 +54,7 @@ class Route:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Platforms:
     """The whole platform table."""
 

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from wizard.bounds import PROBE
 from wizard.plan.model import Node, Plan
+from wizard.record import record
 from wizard.results import CheckResult, Status
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ Progress = Callable[[str, float], None]
 """Told a long check's phase as it begins (``waiting for the Drop folder``) and the seconds it may take."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """What one check result is about."""
 
@@ -48,7 +49,7 @@ class Target:
     """The plan's node, for node targets."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """What a check found, before the runner stamps it with step, target and time."""
 

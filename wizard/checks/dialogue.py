@@ -30,13 +30,13 @@ a reply not complete by then is class ``none``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal
 
 from wizard.checks.relayforms import OUTSIDE_DOMAIN as OUTSIDE_DOMAIN
 from wizard.checks.relayforms import PROBE_LOCAL_PART as PROBE_LOCAL_PART
 from wizard.checks.relayforms import RELAY_FORMS as RELAY_FORMS
 from wizard.checks.relayforms import RelayForm
+from wizard.record import record
 
 ReplyClass = Literal["2xx", "3xx", "4xx", "5xx", "none"]
 """How a reply is read: by its first digit, or ``none`` when no complete reply came before the
@@ -68,7 +68,7 @@ PLACEHOLDERS: Mapping[str, str] = {
 """Every placeholder a command template may use, with what goes in it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """What one class of reply to one move means, and what the prober does next."""
 
@@ -82,7 +82,7 @@ class Rule:
     """The status this reply gives the check named by :attr:`Move.proves`; empty: none."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Move:
     """One command of the dialogue (or the greeting, which sends nothing), and how its reply is read."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Literal
 
 import dns.asyncquery
@@ -18,13 +17,14 @@ import dns.rdatatype
 import dns.resolver
 
 from wizard.plan.validate import parse_dns_server
+from wizard.record import record
 
 log = logging.getLogger(__name__)
 
 LookupOutcome = Literal["ok", "nxdomain", "nodata", "servfail", "refused", "timeout", "truncated", "error"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DnsServer:
     """A DNS server to ask."""
 
@@ -45,7 +45,7 @@ class DnsServer:
         return cls(address, port)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     """What one server said about one name and type."""
 

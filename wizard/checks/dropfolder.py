@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.plan.model import Node
+from wizard.record import record
 
 UNC_ROOT_VARIABLE = "SPMAIL_WIZARD_UNC_ROOT"
 """Outside Windows, the folder under which ``\\\\server\\share\\...`` is mounted as ``server/share/...``."""
@@ -33,7 +33,7 @@ def local_path(drop_folder: str) -> Path | None:
     return Path(root, *parts)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DropWatch:
     """A node's Drop folder as this machine reads it, with the files present before the test."""
 

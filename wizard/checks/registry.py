@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckEntry:
     """Where one check type lives in :mod:`wizard.checks`, named so that loading it waits until a check runs."""
 

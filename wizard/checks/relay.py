@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from wizard.checks import dialogue
@@ -12,12 +11,13 @@ from wizard.checks.relayforms import RELAY_FORMS, RelayForm, final_domain
 from wizard.checks.smtpchecks import connection_targets as connection_targets
 from wizard.checks.smtpchecks import probe_values, rcpt_blocked_verdict, usable, where
 from wizard.checks.smtpprobe import Conversation
+from wizard.record import record
 from wizard.results import Status
 
 RelayOutcome = Literal["refused", "relays", "local", "deferred", "unasked"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FormAnswer:
     """What a target answered to one relay form."""
 

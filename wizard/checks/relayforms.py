@@ -6,7 +6,7 @@ moves of the probe, the relay check judges the replies, and the practice farm re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.record import record
 
 PROBE_LOCAL_PART = "spmail-wizard-probe"
 """Local part of every probe address; IIS accepts any local part of a domain it serves."""
@@ -14,7 +14,7 @@ OUTSIDE_DOMAIN = "example.com"
 """A domain reserved for documentation (RFC 2606): asking to relay to it sends nothing anywhere."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelayForm:
     """One way of asking a server to relay that open-relay testers try besides the plain address."""
 

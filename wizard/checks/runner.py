@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass
 from importlib import import_module
 
 from wizard.checklist.model import Step
@@ -12,12 +11,13 @@ from wizard.checks.base import DEADLINE_MARGIN, Finding, Progress, Sweep, Target
 from wizard.checks.later import waiting_hint
 from wizard.checks.registry import REGISTRY, CheckEntry
 from wizard.plan.model import Plan
+from wizard.record import record
 from wizard.results import CheckResult, Status
 
 __all__ = ["CHECKS", "CheckType", "run_checks"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckType:
     """How one check type picks its targets, judges each, and whether it may outlive the sweep's deadline."""
 

@@ -11,12 +11,12 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from wizard.bounds import REPLY_LINE_CHARS
 from wizard.checks import arrival
+from wizard.record import record
 
 MAX_LINE = 4096
 """Longest reply line accepted; RFC 5321 allows 512, so anything past 4 KiB is not SMTP."""
@@ -51,7 +51,7 @@ class SmtpFault(Exception):
         self.kind = kind
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reply:
     """One (possibly multi-line) SMTP reply."""
 

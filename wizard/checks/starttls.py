@@ -10,19 +10,19 @@ that does not name the mail host, or is expired or not yet valid, warns.
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from wizard.checks.base import Finding, Sweep, Target, finding
 from wizard.checks.smtpchecks import greeting_targets as greeting_targets
 from wizard.checks.smtpchecks import probe_values, usable, where
 from wizard.checks.smtpprobe import Fault, Reply, SmtpClient, SmtpFault
+from wizard.record import record
 from wizard.results import Status
 
 targets = greeting_targets
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Certificate:
     """What a server's certificate says, as far as names and dates go."""
 

@@ -11,13 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard import PROG
 from wizard.errors import PlanError, StoreError, WizardError
+from wizard.record import record
 
 if TYPE_CHECKING:
     from wizard.checklist.model import Checklist
@@ -48,7 +48,7 @@ AddParser = Callable[..., argparse.ArgumentParser]
 """``add_parser`` of the subcommands: takes the command's name, help and parser options."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     """One subcommand: how its arguments are declared, and what runs it."""
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.errors import WizardError, one_line
+from wizard.record import record
 
 MAX_BYTES = 64 * 1024 * 1024
 """Bytes read from one file at most; a longer log is read from its start up to here."""
@@ -55,7 +56,7 @@ class Tally:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bounds:
     """The limits one reading keeps to."""
 

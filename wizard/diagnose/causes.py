@@ -11,12 +11,12 @@ names: a node, an address), ``{target}`` (where the mail host should resolve).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.record import record
 
 CONFIGURE_DOC = "https://learn.microsoft.com/en-us/sharepoint/administration/incoming-email-configuration"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Cause:
     """One row of the table."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.diagnose.bounded import UnreadableLog, read_head
 from wizard.errors import one_line
+from wizard.record import record
 
 HEAD_BYTES = 64 * 1024
 """Bytes read from the start of a message file: the headers, never the whole message."""
@@ -21,7 +21,7 @@ MAX_HEADERS = 500
 """Header lines read at most; a file with more is read up to here."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MessageHead:
     """What a message file says about its envelope and path."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+
+from wizard.record import record
 
 HOPS: tuple[str, ...] = (
     "exchange_accepted",
@@ -32,7 +33,7 @@ Reading = Literal["seen", "contrary", "context"]
 ``context``: a fact about the hop, not about this message (a passing check)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Evidence:
     """One fact placed on one hop."""
 

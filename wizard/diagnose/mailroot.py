@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -17,6 +16,7 @@ from typing import Literal
 from wizard.diagnose import eml
 from wizard.diagnose.bounded import UnreadableLog, read_head
 from wizard.errors import one_line
+from wizard.record import record
 
 Kind = Literal["drop", "queue", "badmail"]
 FOLDERS: dict[str, Kind] = {"drop": "drop", "queue": "queue", "badmail": "badmail"}
@@ -27,7 +27,7 @@ HOP_COUNT_CODE = "0xc00402c7"
 """What a ``.bdr`` holds when the hop count was exceeded."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MailFile:
     """One message file in one of the folders."""
 

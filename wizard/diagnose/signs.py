@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.diagnose.collect import Gathered
 from wizard.diagnose.hops import Evidence, Reading, cut
 from wizard.diagnose.mailroot import MailFile
 from wizard.diagnose.tracking import TrackingEvent
+from wizard.record import record
 from wizard.results import CheckResult, Status
 
 WINSOCK_SIGNS = (
@@ -47,7 +47,7 @@ FOLDER_CHECKS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sought:
     """The message asked about, and the farm it should reach."""
 

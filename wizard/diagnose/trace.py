@@ -6,17 +6,18 @@ judgement of a cause is a row of ``causes.CAUSES``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from wizard.diagnose.causes import CAUSES, COLLECT, HOP_LEDGER, Cause
 from wizard.diagnose.hops import HOPS, TITLES, Evidence
 from wizard.diagnose.signs import Sought
+from wizard.record import record
 
 HopStatus = Literal["seen", "contrary", "no_evidence"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hop:
     """One hop of the trace with the evidence placed on it."""
 
@@ -32,7 +33,7 @@ class Hop:
         return {"id": self.id, "status": self.status, "evidence": [e.to_json() for e in self.evidence]}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trace:
     """Where one message's evidence ends, and why."""
 

@@ -14,11 +14,11 @@ name, in whatever order the header gives.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from wizard.diagnose.bounded import DEFAULT_BOUNDS, Bounds, Tally, read_lines
+from wizard.record import record
 
 CMDLET_NAMES = {
     "timestamp": "date-time",
@@ -42,7 +42,7 @@ NEEDED = ("event-id",)
 """A header without these is not a tracking log."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrackingEvent:
     """One event of one message on one Exchange server."""
 

@@ -10,17 +10,17 @@ incoming e-mail lines are kept: Category ``E-Mail`` (as ``Merge-SPLogFile
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from wizard.diagnose.bounded import DEFAULT_BOUNDS, Bounds, Tally, read_lines
+from wizard.record import record
 
 COLUMNS = ("timestamp", "process", "tid", "area", "category", "eventid", "level", "message", "correlation")
 CATEGORY = "e-mail"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UlsLine:
     """One incoming e-mail line of the unified log."""
 

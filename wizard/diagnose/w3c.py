@@ -14,17 +14,17 @@ cs(User-Agent) cs(Cookie) cs(Referer)``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from wizard.diagnose.bounded import DEFAULT_BOUNDS, Bounds, Tally, read_lines
+from wizard.record import record
 
 DEFAULT_FIELDS = ("time", "c-ip", "cs-method", "cs-uri-query", "sc-status")
 """What a file with no directive is read as: the service's default W3C selection."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SmtpLogLine:
     """One command the SMTP service logged."""
 

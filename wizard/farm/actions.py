@@ -9,14 +9,14 @@ here; the full-screen wizard and the plain prompts both list these.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from wizard.farm import spactions
 from wizard.farm.farm import MAIL_HOST, Farm
 from wizard.farm.node import IisNode
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Action:
     """One change to the running farm."""
 

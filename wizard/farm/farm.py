@@ -9,7 +9,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -28,6 +27,7 @@ from wizard.farm.states import DEFAULT, adjust_node, adjust_sharepoint, lookup
 from wizard.farm.timerjob import TimerJob
 from wizard.farm.tlscert import server_context
 from wizard.plan.model import MAX_NLB_NODES, Plan, parse_plan
+from wizard.record import record
 
 MAIL_HOST = "mossmail.foo.local"
 ZONE = "foo.local"
@@ -47,7 +47,7 @@ READY_TIMEOUT = 2.0
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Addresses:
     """Where everything of one farm listens: one random 127.a.b.0/24 each."""
 

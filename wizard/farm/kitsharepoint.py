@@ -7,7 +7,6 @@ wrote, in the ULS layout, as the script reads the real ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,13 +20,14 @@ from wizard.farm.sharepoint import (
     read_drop_file,
 )
 from wizard.probekit.kit import LOG_HOURS, TEST_ATTACHMENT, TEST_SUBJECT
+from wizard.record import record
 from wizard.results import CheckResult, Status, utc_now
 
 if TYPE_CHECKING:
     from wizard.farm.farm import Farm
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UlsEvent:
     at: datetime
     event_id: str

@@ -23,6 +23,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from wizard.farm.farmlogs import UlsLog
+from wizard.record import record
 
 UNKNOWN_ALIAS_LIFETIME = timedelta(hours=24)
 """How long SharePoint leaves a file for unknown aliases in Drop before deleting it."""
@@ -40,7 +41,7 @@ EVENT_OTHER = "0"
 """The farm's other E-Mail lines; their real ids are not confirmed, so no id is claimed for them."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Item:
     """One item stored from a message."""
 
@@ -71,7 +72,7 @@ class MailList:
         return f"{self.alias}@{domain}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DropFile:
     """A Drop folder file taken apart as SharePoint reads it."""
 
@@ -130,7 +131,7 @@ class SharePointSetup:
     build: str = BUILD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JobRun:
     """One run of the incoming e-mail job on one server."""
 

@@ -11,8 +11,9 @@ Data only, so the command line can list the states without loading the farm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from wizard.record import record
 
 if TYPE_CHECKING:
     from wizard.farm.node import NodeSetup
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 DEFAULT = "complete"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NodeChange:
     """What a state changes on the nodes of a complete farm."""
 
@@ -73,7 +74,7 @@ LOW_HOP_LIMIT = 1
 while a message sent straight to a node does not."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SharePointChange:
     """What a state changes in the farm's SharePoint."""
 
@@ -100,7 +101,7 @@ class SharePointChange:
                 item.members_only = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FarmState:
     """One row of the table: a state's name, what it looks like, and each part it changes."""
 

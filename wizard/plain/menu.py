@@ -9,7 +9,8 @@ keeps its number on every step (``2`` is always Mark done), and its word (``skip
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from wizard.record import record
 
 MAIN: tuple[tuple[str, str], ...] = (
     ("check", "Run the live checks"),
@@ -47,7 +48,7 @@ KEYS_LINE = "m: the menu, ?: help"
 """What the step's question reminds of, each time it is asked."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Menu:
     """The actions on one step: labels, and which of them the step does not offer."""
 

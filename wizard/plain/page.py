@@ -10,12 +10,12 @@ check in one line) and the names of the pages that follow, each at most
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from wizard.checklist.model import Checklist, Step, StepKind
 from wizard.plaintext import plain_text
 from wizard.plan.model import Plan
 from wizard.proof import proof_label, session_report
+from wizard.record import record
 from wizard.render import render_step
 from wizard.results import SEVERITY, CheckResult
 from wizard.runbook.inside import seen_inside
@@ -27,7 +27,7 @@ PAGE_LINES = 16
 """The most lines one page of guidance holds; a longer part is cut into numbered parts."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Page:
     """One page of a step's guidance."""
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from wizard.plan.fields import Field, Table
 from wizard.plan.routefields import DELIVERIES
 from wizard.plan.routes import route_choices, route_of
+from wizard.record import record
 
 
 class FieldKind(StrEnum):
@@ -34,7 +34,7 @@ class FieldKind(StrEnum):
     """A whole number (a port, an age limit in hours), stored as a number once it is one."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Question:
     """One answer the wizard asks for."""
 

@@ -11,10 +11,10 @@ the text ``"25"``; a flag is ``true`` or ``false``, not ``1``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from wizard.errors import Problem, quote
+from wizard.record import record
 
 JsonType = str
 """A JSON Schema type name: ``string``, ``integer``, ``boolean``, ``array`` or ``object``."""
@@ -30,7 +30,7 @@ _REQUIRED = object()
 """The default of a key that must be given."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Field:
     """One key of a table: its JSON type, the rule its value must meet, and what it means."""
 
@@ -71,7 +71,7 @@ class Field:
         return self.default is None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Table:
     """The keys of one table, in file order, and the type built from its values."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -16,6 +16,7 @@ from wizard.plan.fields import Field, Table, json_schema, problems_at, read_tabl
 from wizard.plan.routefields import Delivery, route_fields
 from wizard.plan.rules import MAX_NLB_NODES, cross_problems
 from wizard.plan.tomlfile import locate_key
+from wizard.record import record
 
 # Re-exported: callers read the cluster rule from the plan module.
 __all__ = ["MAX_NLB_NODES"]
@@ -47,7 +48,7 @@ def version_name(version: str) -> str:
     return VERSION_NAMES.get(version, version)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Node:
     """A server running the IIS SMTP service."""
 
@@ -59,7 +60,7 @@ class Node:
     """The Drop folder as this machine can read it; enables arrival checks."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChangeRecord:
     """The change record the runbook is signed under; every key optional."""
 
@@ -73,7 +74,7 @@ class ChangeRecord:
     """Who approves it (a board, people)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     """Every answer the wizard needs about one farm.
 

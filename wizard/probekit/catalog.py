@@ -9,12 +9,11 @@ documents can say what each one is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.checklist.model import CHECK_TYPES
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KitCheck:
     """A fact the kit reads on a node, under the step it proves."""
 

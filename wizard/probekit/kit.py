@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.bounds import KIT
@@ -22,6 +21,7 @@ from wizard.probekit.kitmoves import (
     kit_conversations,
 )
 from wizard.probekit.resultsfile import MAX_LINE_WIDTH
+from wizard.record import record
 from wizard.runbook.environments import render
 from wizard.runbook.scripts import farm_line
 
@@ -40,7 +40,7 @@ TEST_SUBJECT = "spmail-wizard test message"
 """How the test message's subject starts: in a list, the item's title."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KitHost:
     """One host the kit runs on."""
 
@@ -65,7 +65,7 @@ class KitHost:
         return f"{self.stem}.ps1"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KitValues:
     """Constants the scripts share with the Python checks."""
 

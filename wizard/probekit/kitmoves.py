@@ -8,14 +8,13 @@ stops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.checks import dialogue, replies
+from wizard.record import record
 
 REPLY_CLASSES = ("2xx", "3xx", "4xx", "5xx", "none")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KitMove:
     """One move as a PowerShell table row."""
 

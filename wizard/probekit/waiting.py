@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from wizard.plan.model import Plan
+from wizard.record import record
 from wizard.results import CheckResult, Status
 from wizard.session import Session
 
@@ -26,7 +26,7 @@ _WAITING = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Unknown:
     """Files in one node's Drop folder for an address whose alias no list has."""
 

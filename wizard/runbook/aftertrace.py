@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.plan.model import Plan
+from wizard.record import record
 from wizard.session import Session
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AfterTrace:
     """The test message's trace, as the runbook prints it."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.checklist.model import Host, Step
 from wizard.plan.model import Plan, version_name
+from wizard.record import record
 from wizard.render import render_board_text
 from wizard.runbook.places import PLACES
 from wizard.runbook.worded import DriftNote, Proof, ShownResult, counts
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 NOT_GIVEN = "not given"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScopeRow:
     """One team's part of the change."""
 
@@ -33,7 +33,7 @@ class ScopeRow:
     """Number, anchor and title of each of their steps."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PreCheckLine:
     """A pre-check in one line: how many targets answered as they should, and which did not."""
 
@@ -47,7 +47,7 @@ class PreCheckLine:
     """Every target that did not pass: its evidence, or its name when never checked."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GoNoGoRow:
     """A line of the go/no-go table."""
 
@@ -62,7 +62,7 @@ class GoNoGoRow:
     """Done, skipped, ...; empty from a plan."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BackoutLine:
     """One step's undo, in a sentence."""
 
@@ -74,7 +74,7 @@ class BackoutLine:
     """The undo's first sentence (checklist Markdown)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Board:
     """The decision page."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.plan.model import MODE_NAMES, Plan, version_name
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PathStage:
     """One stage of the mail path."""
 

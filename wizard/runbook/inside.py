@@ -9,16 +9,16 @@ folder that no network check sees.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from wizard.checklist.model import Step
 from wizard.plan.model import Plan
 from wizard.probekit.waiting import unknown_aliases
+from wizard.record import record
 from wizard.runbook.worded import ShownResult, evidence
 from wizard.session import Session
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InsideRow:
     step: str
     """The step's title."""
@@ -26,7 +26,7 @@ class InsideRow:
     evidence: ShownResult
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InsideHost:
     name: str
     role: str

@@ -10,10 +10,10 @@ PromQL, Prometheus templates, Nagios object files, the shell).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from wizard.checks.smtpchecks import OUTSIDE_DOMAIN, PROBE_LOCAL_PART, alias_probe, relay_probe
 from wizard.plan.model import Plan
+from wizard.record import record
 from wizard.runbook.monitortext import (
     endpoint,
     expand_literal,
@@ -38,7 +38,7 @@ FILES = ("spmail-blackbox.yml", "spmail-prometheus.yml", "spmail-alerts.yml", "s
 """The files of a monitoring export, in the order they are loaded."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Probe:
     """One kind of probe, run against every node and (unless ``nodes_only``) the VIP."""
 
@@ -62,7 +62,7 @@ PROBES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Watched:
     """A node or the VIP, as the monitoring files name it."""
 

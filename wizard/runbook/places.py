@@ -9,17 +9,17 @@ gives each place's heading and team.)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from wizard.checklist.model import Host
 from wizard.exportnames import host_stem
 from wizard.plan.model import Node, Plan, version_name
+from wizard.record import record
 
 Script = tuple[str, str, str]
 """A script's file stem, title and where to run it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlaceText:
     """What the documents say about one place, for a plan."""
 

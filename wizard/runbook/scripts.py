@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.checklist.model import Checklist, Host
 from wizard.plaintext import plain_text
 from wizard.plan.model import Node, Plan, version_name
+from wizard.record import record
 from wizard.render import RenderedGui, RenderedScript, render_step
 from wizard.runbook.farmfacts import mode_label
 from wizard.runbook.places import PLACES
@@ -15,7 +14,7 @@ from wizard.session import Session
 SHELL = "powershell"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScriptStep:
     """One step inside a host's script."""
 
@@ -57,7 +56,7 @@ class ScriptStep:
         return f"{self.label} {self.title}: not scripted for these versions; by hand: {how}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostScript:
     """The script for one place."""
 

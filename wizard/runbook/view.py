@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.checklist.model import Checklist, Host, Step
 from wizard.plan.model import Node, Plan
 from wizard.proof import session_report
+from wizard.record import record
 from wizard.render import RenderedStep, render_step
 from wizard.results import CheckResult
 from wizard.runbook.aftertrace import AfterTrace, after_trace
@@ -20,7 +20,7 @@ from wizard.runbook.worded import DriftNote, Proof, ShownResult, evidence, proof
 from wizard.session import Session, StepStatus
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EvidenceRow:
     """One target of a step: where it should answer, and what the last check found."""
 
@@ -32,7 +32,7 @@ class EvidenceRow:
     """The last result for it, or None when not yet checked."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepSection:
     """A step, written once: its guidance, and the evidence of every target."""
 
@@ -63,7 +63,7 @@ class StepSection:
         return self.guide.step
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostGroup:
     """Every step carried out in one place, in checklist order."""
 
@@ -81,7 +81,7 @@ class HostGroup:
     """For the node group: the nodes whose values the table lists."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Runbook:
     """Everything a runbook template shows, prepared."""
 

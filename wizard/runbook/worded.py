@@ -8,11 +8,11 @@ answers for the runbook's views and plain mode, and never says more than they do
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.evidence import merge, sort_changes
 from wizard.proof import StepProof, Verdict
+from wizard.record import record
 from wizard.results import SEVERITY, CheckResult, Status
 from wizard.runbook.filters import when
 from wizard.session import StepProgress, StepStatus
@@ -21,7 +21,7 @@ THIS_MACHINE = "this workstation"
 """The origin shown for a check run where the runbook was prepared."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShownResult:
     """One live check result as the runbook shows it."""
 
@@ -46,7 +46,7 @@ class ShownResult:
         return f"seen from {self.origin} at {when(self.checked_at)}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Proof:
     """How much a step is proven: the one rule behind the go/no-go table and each step's heading."""
 
@@ -108,7 +108,7 @@ def proof(judged: StepProof | None, progress: StepProgress | None, now: datetime
     return Proof("not checked yet", "none", "check first")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DriftNote:
     """A target whose evidence changed since its step was signed off (marked done)."""
 

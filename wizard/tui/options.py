@@ -7,10 +7,10 @@ on the way to the start screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckOptions:
     """How the live checks run from the TUI."""
 

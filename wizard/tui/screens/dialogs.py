@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -13,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from wizard.exportnames import EXPORT_FORMATS, default_export_path
+from wizard.record import record
 from wizard.results import CheckResult
 from wizard.tui.widgets.action import Action
 from wizard.tui.widgets.keybar import KeyBar
@@ -128,7 +128,7 @@ class TranscriptDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExportChoice:
     """What the operator asked to export, and where."""
 

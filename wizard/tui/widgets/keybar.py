@@ -11,12 +11,12 @@ shown; the others give way, least needed first, and stay listed in help (F1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Static
+
+from wizard.record import record
 
 KEPT = frozenset({"help", "export", "quit", "close"})
 """Binding ids always shown: what an operator cannot find from the other keys."""
@@ -25,7 +25,7 @@ GIVE_WAY = ("copy", "send-test", "hide-steps", "back", "skip", "done")
 SEPARATOR = Content("  ")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Key:
     """One key of the line."""
 

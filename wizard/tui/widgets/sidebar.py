@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual import on
 from textual.content import Content
@@ -13,13 +12,14 @@ from textual.widgets.option_list import Option
 
 from wizard.checklist.model import Checklist
 from wizard.proof import Verdict, session_report
+from wizard.record import record
 from wizard.session import Session, StepStatus
 
 TITLE_WIDTH = 19
 """Room for a title beside its number and mark in the sidebar's width."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepEntry:
     """One line of the sidebar."""
 
