@@ -72,3 +72,25 @@ def test_a_record_works_with_the_dataclass_functions_and_pickle() -> None:
     assert copy.deepcopy(one) == one and copy.copy(one) == one
     assert not hasattr(one, "__dict__")
     assert Reading.__match_args__ == ("node", "code", "lines", "cache")
+
+
+@record
+class Indexed:
+    """A record that builds a field of its own after __init__, as the checklist does."""
+
+    names: tuple[str, ...]
+    kind: str = field(default="node", init=False)
+    index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {name: n for n, name in enumerate(self.names)})
+
+
+def test_a_record_runs_post_init_and_fills_fields_it_does_not_take() -> None:
+    made = Indexed(("wfe1", "wfe2"))
+    assert made.index == {"wfe1": 0, "wfe2": 1}
+    assert made.kind == "node"
+    assert repr(made) == "Indexed(names=('wfe1', 'wfe2'), kind='node')"
+    with pytest.raises(TypeError):
+        Indexed(("wfe1",), "vip")  # type: ignore[call-arg]
+    assert pickle.loads(pickle.dumps(made)).index == made.index
