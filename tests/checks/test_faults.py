@@ -22,6 +22,7 @@ SLACK = 0.8
     [
         ("silent", "sent no complete greeting within the timeout"),
         ("reset", "reset the connection in the middle of its greeting"),
+        ("reset-at-once", "reset the connection instead of sending a greeting"),
         ("garbage", "not SMTP"),
         ("busy", "busy"),
         ("drip", "sent no complete greeting within the timeout"),

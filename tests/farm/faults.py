@@ -11,6 +11,7 @@ from typing import Literal
 SmtpFaultKind = Literal[
     "silent",
     "reset",
+    "reset-at-once",
     "garbage",
     "busy",
     "drip",
@@ -115,6 +116,11 @@ async def _serve(kind: SmtpFaultKind, reader: asyncio.StreamReader, writer: asyn
             writer.write(b"220 node.foo.local Microsoft ESM")
             await writer.drain()
             await asyncio.sleep(0.05)
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return
+        elif kind == "reset-at-once":
             sock = writer.get_extra_info("socket")
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             writer.transport.abort()

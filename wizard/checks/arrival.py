@@ -50,8 +50,11 @@ async def reply_arrived_ns(sock: socket.socket) -> int | None:
     """The kernel's stamp of a complete reply waiting in ``sock``, once bytes are there; else None.
 
     None when the first bytes do not hold a complete reply, carry no stamp, or the connection
-    ended: the stream's read then says what happened and is timed as before. The caller bounds
-    the wait (the conversation's deadline).
+    was closed: the stream's read then says what happened and is timed as before. The caller
+    bounds the wait (the conversation's deadline).
+
+    Raises:
+        OSError: the connection broke (``ConnectionResetError`` for a reset).
     """
     loop = asyncio.get_running_loop()
     readable: asyncio.Future[None] = loop.create_future()
@@ -66,12 +69,11 @@ async def reply_arrived_ns(sock: socket.socket) -> int | None:
         await readable
     finally:
         loop.remove_reader(fd)
-    try:
-        data, ancillary, _flags, _address = sock.recvmsg(
-            _PEEK_BYTES, socket.CMSG_SPACE(_STAMP.size), socket.MSG_PEEK
-        )
-    except OSError:
-        return None
+    # A reset comes out of this peek, not the stream's read: the kernel reports it once, and the
+    # stream would then find a plain end of file and say the server closed the connection.
+    data, ancillary, _flags, _address = sock.recvmsg(
+        _PEEK_BYTES, socket.CMSG_SPACE(_STAMP.size), socket.MSG_PEEK
+    )
     if not _COMPLETE.search(data):
         return None
     for level, kind, payload in ancillary:

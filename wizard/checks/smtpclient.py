@@ -135,6 +135,12 @@ class SmtpClient:
             raise SmtpFault(Fault.REFUSED, f"connection to {where} refused: nothing listens there") from None
         except OSError as exc:
             raise SmtpFault(Fault.UNREACHABLE, f"cannot reach {where}: {exc.strerror or exc}") from None
+        try:
+            sockname = sock.getsockname()
+        except OSError:
+            sockname = None
+        self.source_address = str(sockname[0]) if sockname else ""
+        self.transcript.append(f"-- connected to {where} from {self.source_address}")
         arrived_ns = None
         try:
             if stamped:
@@ -143,13 +149,17 @@ class SmtpClient:
                     async with asyncio.timeout_at(self.deadline):
                         arrived_ns = await arrival.reply_arrived_ns(sock)
             self._reader, self._writer = await asyncio.open_connection(sock=sock, limit=MAX_LINE)
+        except ConnectionResetError:
+            sock.close()
+            raise SmtpFault(Fault.RESET, "reset the connection instead of sending a greeting") from None
+        except OSError as exc:
+            sock.close()
+            raise SmtpFault(
+                Fault.RESET, f"broke the connection before its greeting: {exc.strerror or exc}"
+            ) from None
         except BaseException:
             sock.close()
             raise
-        assert self._writer is not None
-        sockname = self._writer.get_extra_info("sockname")
-        self.source_address = str(sockname[0]) if sockname else ""
-        self.transcript.append(f"-- connected to {where} from {self.source_address}")
         reply = await self.read_reply(greeting=True, since=started)
         if arrived_ns is not None and arrived_ns >= started_ns:
             # The stamp is the wall clock's; a clock stepped back during the wait leaves the read's time.
