@@ -362,9 +362,15 @@ def echo_while_checking(home: Path) -> tuple[list[float], int]:
     return echoes, checks
 
 
-def _greetings(summaries: list[str]) -> list[int]:
+def greeting_times(summaries: list[str]) -> list[int]:
+    """The greeting times (ms) in the summaries of ``smtp-greeting`` results, one per target that greeted."""
     found = (GREETING.search(summary) for summary in summaries)
     return [int(match.group(1)) for match in found if match]
+
+
+def greeting_target_ms(headless: list[int]) -> float:
+    """The most the wizard's median greeting may be: twice the headless median, or twice the floor."""
+    return 2 * max(statistics.median(headless), GREETING_FLOOR_MS)
 
 
 def _headless_greetings(home: Path, session: str) -> list[int]:
@@ -377,7 +383,7 @@ def _headless_greetings(home: Path, session: str) -> list[int]:
         timeout=120,
     )
     results = json.loads(done.stdout)["results"]
-    return _greetings([result["summary"] for result in results if result["check"] == "smtp-greeting"])
+    return greeting_times([result["summary"] for result in results if result["check"] == "smtp-greeting"])
 
 
 def _recorded_greetings(home: Path, session: str) -> list[int]:
@@ -396,7 +402,7 @@ def _recorded_greetings(home: Path, session: str) -> list[int]:
         text=True,
         check=True,
     )
-    return _greetings(json.loads(done.stdout))
+    return greeting_times(json.loads(done.stdout))
 
 
 def greetings_in_wizard(home: Path) -> tuple[list[int], list[int]]:
@@ -479,6 +485,8 @@ def run(repeat: int) -> Report:
     started_on = machine()
     compile_package()
     rows: list[tuple[str, float | str, str, str]] = []
+    # The greeting's target is set by the headless figure of the same run.
+    targets = dict(TARGETS)
     with _home() as home:
         _save_session(home, "walk", _nlb_plan(["127.0.0.1:53"]), "mode")
         screens = _measured("first screen", functools.partial(first_screen, home, repeat))
@@ -530,7 +538,7 @@ def run(repeat: int) -> Report:
         else:
             in_wizard, headless = greetings
             headless_ms = statistics.median(headless)
-            TARGETS["greeting ms"] = 2 * max(headless_ms, GREETING_FLOOR_MS)
+            targets["greeting ms"] = greeting_target_ms(headless)
             rows.append(
                 (
                     label,
@@ -557,7 +565,7 @@ def run(repeat: int) -> Report:
             report.say(f"{label:<62} {figure}")
             table.append(f"| {label} | | | {figure} |")
             continue
-        target = TARGETS[key]
+        target = targets[key]
         shown = f"{figure:.0f}" if units[key] == " ms" else f"{figure:.2f}"
         verdict = f"<= {target:g}" + (" ok" if figure <= target else " MISSED")
         report.say(f"{label:<62} {shown + units[key]:>9}  {verdict:>10}  {detail}")

@@ -89,22 +89,25 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
     for f in every:
         if f.kw_only:
             raise TypeError(f"{cls.__qualname__}.{f.name}: a record's fields are not keyword-only")
-        value = f.name
-        if f.default is not MISSING:
-            env[f"__record_default_{f.name}__"] = f.default
-            default = f"__record_default_{f.name}__"
-        elif f.default_factory is not MISSING:
-            env[f"__record_factory_{f.name}__"] = f.default_factory
-            default = "__record_missing__"
-            value = f"__record_factory_{f.name}__() if {f.name} is __record_missing__ else {f.name}"
+        default, factory = f"__record_default_{f.name}__", f"__record_factory_{f.name}__"
+        has_default, has_factory = f.default is not MISSING, f.default_factory is not MISSING
+        if has_default:
+            env[default] = f.default
+        if has_factory:
+            env[factory] = f.default_factory
+        if not f.init:  # not a parameter: its default, or left to __post_init__
+            if not (has_default or has_factory):
+                continue
+            value = default if has_default else f"{factory}()"
+        elif has_default:
+            params.append(f"{f.name}={default}")
+            value = f.name
+        elif has_factory:
+            params.append(f"{f.name}=__record_missing__")
+            value = f"{factory}() if {f.name} is __record_missing__ else {f.name}"
         else:
-            default = ""
-        if not f.init:
-            if f.default is MISSING and f.default_factory is MISSING:
-                continue  # set by __post_init__
-            value = f"__record_factory_{f.name}__()" if default == "__record_missing__" else default
-        else:
-            params.append(f"{f.name}={default}" if default else f.name)
+            params.append(f.name)
+            value = f.name
         body.append(f"__record_set__(__record_self__, {f.name!r}, {value})")
     if hasattr(cls, "__post_init__"):
         body.append("__record_self__.__post_init__()")

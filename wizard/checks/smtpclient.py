@@ -173,6 +173,7 @@ class SmtpClient:
         before the connect call, after any name lookup.
         """
         loop = asyncio.get_running_loop()
+        # An address needs no lookup: the loop's getaddrinfo would still take a trip through a thread.
         try:
             version = ipaddress.ip_address(self.address).version
             addresses: list[tuple[int, Any]] = [
