@@ -133,6 +133,10 @@ class SmtpClient:
             raise SmtpFault(Fault.TIMEOUT, f"no TCP connection to {where} within the timeout") from None
         except ConnectionRefusedError:
             raise SmtpFault(Fault.REFUSED, f"connection to {where} refused: nothing listens there") from None
+        except ConnectionResetError:
+            # The handshake was answered, then reset: a server that cuts the connection at once
+            # (whether the connect call or the first read notices depends on timing).
+            raise SmtpFault(Fault.RESET, "reset the connection instead of sending a greeting") from None
         except OSError as exc:
             raise SmtpFault(Fault.UNREACHABLE, f"cannot reach {where}: {exc.strerror or exc}") from None
         try:
